@@ -1,0 +1,13 @@
+DROP TABLE sessions;
+DROP TABLE api_tokens;
+DROP TABLE awards;
+DROP TABLE claim_codes;
+DROP TABLE badges;
+DROP TABLE activities;
+DROP TABLE org_members;
+DROP TABLE organizations;
+DROP TABLE parent_links;
+DROP TABLE city_members;
+DROP TABLE users;
+DROP TABLE cities;
+DROP TABLE platform;

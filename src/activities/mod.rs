@@ -1,0 +1,22 @@
+//! The activity catalog: what partner organizations offer youth this summer.
+
+pub mod handlers;
+pub mod pages;
+pub mod store;
+
+use chrono::NaiveDate;
+
+use crate::ids::{ActivityId, OrgId};
+
+#[derive(Clone, Debug)]
+pub struct Activity {
+    pub id: ActivityId,
+    pub org_id: OrgId,
+    pub org_slug: String,
+    pub org_name: String,
+    pub title: String,
+    pub description: String,
+    pub location: String,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+}

@@ -1,0 +1,52 @@
+//! Pages of the catalog and the new-activity form.
+
+use askama::Template;
+
+use crate::activities::Activity;
+use crate::orgs::Org;
+use crate::tenancy::City;
+use crate::web::forms::FormErrors;
+use crate::web::Chrome;
+
+#[derive(Template)]
+#[template(path = "activities/catalog.html")]
+pub struct CatalogPage {
+    pub chrome: Chrome,
+    pub city: City,
+    pub orgs: Vec<Org>,
+    pub selected_org: String,
+    pub activities: Vec<Activity>,
+}
+
+#[derive(Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct ActivityForm {
+    pub title: String,
+    pub description: String,
+    pub location: String,
+    pub starts_on: String,
+    pub ends_on: String,
+}
+
+#[derive(Template)]
+#[template(path = "activities/new.html")]
+pub struct NewActivityPage {
+    pub chrome: Chrome,
+    pub city: City,
+    pub org: Org,
+    pub form: ActivityForm,
+    pub errors: FormErrors,
+}
+
+impl Activity {
+    pub fn dates(&self) -> String {
+        match (self.starts_on, self.ends_on) {
+            (Some(s), Some(e)) if s != e => {
+                format!("{} – {}", s.format("%Y-%m-%d"), e.format("%Y-%m-%d"))
+            }
+            (Some(s), _) => s.format("%Y-%m-%d").to_string(),
+            (None, Some(e)) => e.format("%Y-%m-%d").to_string(),
+            (None, None) => String::new(),
+        }
+    }
+}

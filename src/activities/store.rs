@@ -1,0 +1,107 @@
+//! All SQL about activities.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::activities::Activity;
+use crate::db::schema::{activities, organizations};
+use crate::db::DbConnection;
+use crate::ids::{ActivityId, CityId, OrgId};
+
+type ActivityRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+);
+
+fn to_activity(row: ActivityRow) -> Activity {
+    let (id, org_id, org_slug, org_name, title, description, location, starts_on, ends_on) = row;
+    Activity {
+        id: ActivityId(id),
+        org_id: OrgId(org_id),
+        org_slug,
+        org_name,
+        title,
+        description,
+        location,
+        starts_on,
+        ends_on,
+    }
+}
+
+pub struct NewActivity<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub location: &'a str,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    city: CityId,
+    org: OrgId,
+    new: &NewActivity<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<ActivityId> {
+    diesel::insert_into(activities::table)
+        .values((
+            activities::city_id.eq(city.0),
+            activities::org_id.eq(org.0),
+            activities::title.eq(new.title),
+            activities::description.eq(new.description),
+            activities::location.eq(new.location),
+            activities::starts_on.eq(new.starts_on),
+            activities::ends_on.eq(new.ends_on),
+            activities::created_at.eq(now),
+        ))
+        .returning(activities::id)
+        .get_result(conn)
+        .map(ActivityId)
+}
+
+/// The catalog of a city, optionally of one organization, soonest first.
+pub fn list(
+    conn: &mut DbConnection,
+    city: CityId,
+    org: Option<OrgId>,
+) -> QueryResult<Vec<Activity>> {
+    let mut query = activities::table
+        .inner_join(organizations::table)
+        .filter(activities::city_id.eq(city.0))
+        .into_boxed();
+    if let Some(org) = org {
+        query = query.filter(activities::org_id.eq(org.0));
+    }
+    query
+        .order((activities::starts_on.asc(), activities::title.asc()))
+        .select((
+            activities::id,
+            activities::org_id,
+            organizations::slug,
+            organizations::name,
+            activities::title,
+            activities::description,
+            activities::location,
+            activities::starts_on,
+            activities::ends_on,
+        ))
+        .load::<ActivityRow>(conn)
+        .map(|rows| rows.into_iter().map(to_activity).collect())
+}
+
+/// Whether an activity belongs to an organization (to link a badge to it).
+pub fn belongs_to(conn: &mut DbConnection, activity: ActivityId, org: OrgId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        activities::table
+            .filter(activities::id.eq(activity.0))
+            .filter(activities::org_id.eq(org.0)),
+    ))
+    .get_result(conn)
+}

@@ -1,0 +1,226 @@
+//! Handlers of `/api/v1`.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::api::ApiOrg;
+use crate::auth::store as auth_store;
+use crate::auth::store::CityRole;
+use crate::awards::store::{self as awards, NewAward};
+use crate::awards::{AwardMethod, AwardView};
+use crate::badges;
+use crate::db::is_unique_violation;
+use crate::error::{AppError, FieldError};
+use crate::state::AppState;
+use crate::tenancy;
+
+const OPENAPI: &str = include_str!("openapi.json");
+
+pub async fn openapi() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(OPENAPI)
+}
+
+fn award_json(base: &str, city: &str, award: &AwardView) -> Value {
+    json!({
+        "id": award.public_id,
+        "city": city,
+        "org": award.org_slug,
+        "badge": {"slug": award.badge_slug, "name": award.badge_name},
+        "recipient": {"username": award.recipient_username, "display_name": award.recipient_name},
+        "method": award.method,
+        "awarded_at": award.awarded_at.and_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "urls": {
+            "award": format!("{base}/c/{city}/awards/{}", award.public_id),
+            "badge": format!("{base}/c/{city}/badges/{}", award.badge_slug),
+            "api": format!("{base}/api/v1/awards/{}", award.public_id),
+        }
+    })
+}
+
+/// `{org}` of the path must be the token's organization.
+fn check_org(org: &ApiOrg, slug: &str) -> Result<(), AppError> {
+    if org.0.slug == slug {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+pub async fn list_badges(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    org: ApiOrg,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    check_org(&org, &path)?;
+    let base = state.base_url(&req);
+    let (city_id, org_id) = (org.0.city_id, org.0.id);
+    let (city, list) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                tenancy::store::find(conn, city_id)?,
+                badges::store::list(conn, city_id, Some(org_id))?,
+            ))
+        })
+        .await?;
+    let items: Vec<Value> = list
+        .iter()
+        .map(|b| {
+            json!({
+                "slug": b.slug,
+                "name": b.name,
+                "description": b.description,
+                "criteria": b.criteria,
+                "image": format!("{base}/c/{}/badges/{}/image", city.slug, b.slug),
+                "url": format!("{base}/c/{}/badges/{}", city.slug, b.slug),
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "badges": items })))
+}
+
+#[derive(Deserialize)]
+struct AwardRequest {
+    badge: Option<Value>,
+    recipient: Option<Value>,
+}
+
+fn required_string(
+    value: Option<Value>,
+    field: &'static str,
+    errors: &mut Vec<FieldError>,
+) -> String {
+    match value {
+        Some(Value::String(s)) if !s.trim().is_empty() && s.len() <= 254 => s.trim().to_string(),
+        Some(Value::String(_)) | None | Some(Value::Null) => {
+            errors.push(FieldError {
+                field,
+                message: "field.required",
+            });
+            String::new()
+        }
+        Some(_) => {
+            errors.push(FieldError {
+                field,
+                message: "field.must_be_string",
+            });
+            String::new()
+        }
+    }
+}
+
+pub async fn create_award(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    org: ApiOrg,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    check_org(&org, &path)?;
+    let request: AwardRequest =
+        serde_json::from_slice(&body).map_err(|_| AppError::BadRequest("error.json_malformed"))?;
+    let mut errors = Vec::new();
+    let badge_slug = required_string(request.badge, "badge", &mut errors);
+    let recipient = required_string(request.recipient, "recipient", &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let base = state.base_url(&req);
+    let (city_id, org_id) = (org.0.city_id, org.0.id);
+    let (city, award) = state
+        .db
+        .run(move |conn| {
+            let city = tenancy::store::find(conn, city_id)?;
+            let mut errors = Vec::new();
+            let badge = badges::store::find_by_slug(conn, city_id, &badge_slug)?
+                .filter(|b| b.org_id == org_id);
+            if badge.is_none() {
+                errors.push(FieldError {
+                    field: "badge",
+                    message: "field.badge_unknown",
+                });
+            }
+            let youth = match auth_store::find_user_by_login(conn, &recipient)? {
+                Some((user, _))
+                    if auth_store::roles_in_city(conn, city_id, user.id)?
+                        .0
+                        .contains(&CityRole::Youth) =>
+                {
+                    if user.awaiting_consent() {
+                        errors.push(FieldError {
+                            field: "recipient",
+                            message: "field.recipient_awaiting_consent",
+                        });
+                    }
+                    Some(user)
+                }
+                _ => {
+                    errors.push(FieldError {
+                        field: "recipient",
+                        message: "field.recipient_unknown",
+                    });
+                    None
+                }
+            };
+            let (Some(badge), Some(youth), true) = (badge, youth, errors.is_empty()) else {
+                return Err(AppError::Invalid(errors));
+            };
+            let public_id = awards::insert(
+                conn,
+                &NewAward {
+                    city: city_id,
+                    org: org_id,
+                    badge: badge.id,
+                    recipient: youth.id,
+                    method: AwardMethod::Api,
+                    claim_code: None,
+                },
+                Utc::now().naive_utc(),
+            )
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    AppError::Conflict("error.already_awarded")
+                } else {
+                    e.into()
+                }
+            })?;
+            let award =
+                awards::find_by_public_id(conn, city_id, &public_id)?.ok_or(AppError::NotFound)?;
+            Ok((city, award))
+        })
+        .await?;
+    tracing::info!(award.public_id = %award.public_id, org.slug = %award.org_slug, "awarded through the API");
+    let body = award_json(&base, &city.slug, &award);
+    let location = format!("/api/v1/awards/{}", award.public_id);
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .json(body))
+}
+
+pub async fn show_award(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    org: ApiOrg,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let public_id = path.into_inner();
+    let org_id = org.0.id;
+    let (city, award) = state
+        .db
+        .run(move |conn| {
+            let (city_id, award) =
+                awards::find_any_by_public_id(conn, &public_id)?.ok_or(AppError::NotFound)?;
+            if award.org_id != org_id {
+                return Err(AppError::NotFound);
+            }
+            Ok((tenancy::store::find(conn, city_id)?, award))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(award_json(&state.base_url(&req), &city.slug, &award)))
+}

@@ -1,0 +1,455 @@
+//! Sign in, sign out, sign up, language choice and first-run setup.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use serde::Deserialize;
+
+use crate::auth::access::SignedIn;
+use crate::auth::pages::{SetupForm, SetupPage, SignInPage, SignUpForm, SignUpPage};
+use crate::auth::store::{self, CityRole, NewUser};
+use crate::auth::{password, session, AccountKind, AccountStatus};
+use crate::db::is_unique_violation;
+use crate::error::AppError;
+use crate::fields::{self, Slug, Username};
+use crate::state::AppState;
+use crate::tenancy::{self, CurrentCity};
+use crate::web::context::LOCALE_COOKIE;
+use crate::web::forms::{CsrfForm, FormErrors};
+use crate::web::{page, redirect, redirect_with, render, safe_next, Chrome, Flash};
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NextQuery {
+    next: String,
+}
+
+pub async fn sign_in_form(
+    chrome: Chrome,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
+    page(&SignInPage {
+        chrome,
+        username: String::new(),
+        next: safe_next(&query.next),
+        failed: false,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignInForm {
+    username: String,
+    password: String,
+    next: String,
+}
+
+async fn start_session(
+    state: &AppState,
+    user: crate::ids::UserId,
+    to: &str,
+) -> Result<HttpResponse, AppError> {
+    let ttl = state.settings.session.ttl_hours;
+    let token = state.sessions.start(user, ttl).await?;
+    let mut response = redirect(to);
+    let _ = response.add_cookie(&session::session_cookie(
+        token,
+        state.settings.session.secure_cookies,
+        ttl,
+    ));
+    Ok(response)
+}
+
+pub async fn sign_in(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    CsrfForm(form): CsrfForm<SignInForm>,
+) -> Result<HttpResponse, AppError> {
+    let login = form.username.trim().to_ascii_lowercase();
+    let client = req
+        .connection_info()
+        .realip_remote_addr()
+        .unwrap_or("unknown")
+        .to_string();
+    state.throttle.sign_in_attempt(&login, &client).await?;
+    let lookup = login.clone();
+    let found = state
+        .db
+        .run(move |conn| Ok(store::find_user_by_login(conn, &lookup)?))
+        .await?;
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), hash),
+        None => (None, password::decoy_hash().to_string()),
+    };
+    let matches = password::verify_async(form.password, hash).await?;
+    match user {
+        Some(user) if matches => {
+            tracing::info!(user.id = %user.id, "signed in");
+            let next = match safe_next(&form.next).as_str() {
+                "/" => "/me".to_string(),
+                other => other.to_string(),
+            };
+            start_session(&state, user.id, &next).await
+        }
+        _ => render(
+            StatusCode::UNAUTHORIZED,
+            &SignInPage {
+                chrome,
+                username: form.username,
+                next: safe_next(&form.next),
+                failed: true,
+            },
+        ),
+    }
+}
+
+pub async fn sign_out(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    CsrfForm(_): CsrfForm<NextQuery>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(cookie) = req.cookie(session::SESSION_COOKIE) {
+        state.sessions.end(cookie.value()).await?;
+    }
+    let mut response = redirect_with("/", Flash::success("flash.signed_out", ""));
+    let _ = response.add_cookie(&session::removal_cookie());
+    Ok(response)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LocaleForm {
+    locale: String,
+    next: String,
+}
+
+pub async fn choose_locale(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    CsrfForm(form): CsrfForm<LocaleForm>,
+) -> Result<HttpResponse, AppError> {
+    let locale =
+        crate::i18n::supported(&form.locale).ok_or(AppError::BadRequest("error.bad_request"))?;
+    if let Some(user) = chrome.user {
+        state
+            .db
+            .run(move |conn| Ok(store::set_locale(conn, user.id, locale)?))
+            .await?;
+    }
+    let mut response = redirect(&safe_next(&form.next));
+    let cookie = actix_web::cookie::Cookie::build(LOCALE_COOKIE, locale)
+        .path("/")
+        .max_age(actix_web::cookie::time::Duration::days(365))
+        .same_site(actix_web::cookie::SameSite::Lax)
+        .finish();
+    let _ = response.add_cookie(&cookie);
+    Ok(response)
+}
+
+/// `/me`: sends a signed-in user to their page in their (first) city.
+pub async fn my_home(
+    state: web::Data<AppState>,
+    SignedIn(user): SignedIn,
+) -> Result<HttpResponse, AppError> {
+    let slug = state
+        .db
+        .run(move |conn| {
+            let ids = store::city_ids_of(conn, user.id)?;
+            match ids.first() {
+                Some(id) => Ok(Some(tenancy::store::find(conn, *id)?.slug)),
+                None => Ok(None),
+            }
+        })
+        .await?;
+    Ok(match slug {
+        Some(slug) => redirect(&format!("/c/{slug}/me")),
+        None => redirect("/"),
+    })
+}
+
+pub async fn sign_up_form(
+    chrome: Chrome,
+    CurrentCity(city): CurrentCity,
+) -> Result<HttpResponse, AppError> {
+    page(&SignUpPage {
+        chrome: chrome.in_city(&city.slug, &city.name),
+        form: SignUpForm {
+            kind: "youth".into(),
+            ..SignUpForm::default()
+        },
+        errors: FormErrors::default(),
+    })
+}
+
+/// A sign-up, parsed and checked.
+struct SignUp {
+    kind: AccountKind,
+    display_name: String,
+    username: Username,
+    email: Option<String>,
+    password: String,
+    birth_date: Option<chrono::NaiveDate>,
+}
+
+impl TryFrom<&SignUpForm> for SignUp {
+    type Error = FormErrors;
+
+    fn try_from(form: &SignUpForm) -> Result<Self, FormErrors> {
+        let mut errors = FormErrors::default();
+        let kind = match form.kind.as_str() {
+            "youth" => AccountKind::Youth,
+            "parent" => AccountKind::Parent,
+            "staff" => AccountKind::Staff,
+            _ => {
+                errors.add("kind", "field.kind_invalid");
+                AccountKind::Youth
+            }
+        };
+        let display_name = fields::line(&form.display_name, 60).unwrap_or_else(|e| {
+            errors.add("display_name", e);
+            String::new()
+        });
+        let username = Username::parse(&form.username)
+            .map_err(|e| errors.add("username", e))
+            .ok();
+        let email = if form.email.trim().is_empty() {
+            if kind != AccountKind::Youth {
+                errors.add("email", "field.required");
+            }
+            None
+        } else {
+            fields::email(&form.email)
+                .map_err(|e| errors.add("email", e))
+                .ok()
+        };
+        let password = fields::new_password(&form.password).unwrap_or_else(|e| {
+            errors.add("password", e);
+            String::new()
+        });
+        let birth_date = if kind == AccountKind::Youth {
+            fields::youth_birth_date(&form.birth_date, Utc::now().date_naive())
+                .map_err(|e| errors.add("birth_date", e))
+                .ok()
+        } else {
+            None
+        };
+        match username {
+            Some(username) if errors.is_empty() => Ok(SignUp {
+                kind,
+                display_name,
+                username,
+                email,
+                password,
+                birth_date,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+pub async fn sign_up(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    CurrentCity(city): CurrentCity,
+    CsrfForm(form): CsrfForm<SignUpForm>,
+) -> Result<HttpResponse, AppError> {
+    let chrome = chrome.in_city(&city.slug, &city.name);
+    let invalid = |chrome: Chrome, form: SignUpForm, errors: FormErrors| {
+        let mut form = form;
+        form.password.clear();
+        render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SignUpPage {
+                chrome,
+                form,
+                errors,
+            },
+        )
+    };
+    let signup = match SignUp::try_from(&form) {
+        Ok(signup) => signup,
+        Err(errors) => return invalid(chrome, form, errors),
+    };
+    let hash = password::hash_async(signup.password.clone()).await?;
+    let under_13 = signup
+        .birth_date
+        .map(|b| fields::age_on(b, Utc::now().date_naive()) < 13)
+        .unwrap_or(false);
+    let status = if under_13 {
+        AccountStatus::AwaitingConsent
+    } else {
+        AccountStatus::Active
+    };
+    let role = match signup.kind {
+        AccountKind::Parent => CityRole::Parent,
+        AccountKind::Staff => CityRole::Staff,
+        _ => CityRole::Youth,
+    };
+    let locale = chrome.locale;
+    let city_id = city.id;
+    let created = state
+        .db
+        .run(move |conn| {
+            use diesel::Connection;
+            let mut errors = FormErrors::default();
+            if store::username_taken(conn, signup.username.as_str())? {
+                errors.add("username", "field.username_taken");
+            }
+            if let Some(email) = &signup.email {
+                if store::email_taken(conn, email)? {
+                    errors.add("email", "field.email_taken");
+                }
+            }
+            if !errors.is_empty() {
+                return Ok(Err(errors));
+            }
+            let now = Utc::now().naive_utc();
+            let result = conn.transaction(|conn| {
+                let id = store::insert_user(
+                    conn,
+                    &NewUser {
+                        username: signup.username.as_str(),
+                        email: signup.email.as_deref(),
+                        display_name: &signup.display_name,
+                        password_hash: &hash,
+                        kind: signup.kind,
+                        birth_date: signup.birth_date,
+                        status,
+                        is_operator: false,
+                        locale: Some(locale),
+                    },
+                    now,
+                )?;
+                store::add_city_member(conn, city_id, id, role, now)?;
+                Ok::<_, diesel::result::Error>(id)
+            });
+            match result {
+                Ok(id) => Ok(Ok(id)),
+                // Someone took the name between the check and the insert.
+                Err(e) if is_unique_violation(&e) => {
+                    let mut errors = FormErrors::default();
+                    errors.add("username", "field.username_taken");
+                    Ok(Err(errors))
+                }
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await?;
+    match created {
+        Ok(user) => start_session(&state, user, &format!("/c/{}/me", city.slug)).await,
+        Err(errors) => invalid(chrome, form, errors),
+    }
+}
+
+fn setup_pending(state: &AppState) -> Option<String> {
+    state.setup_code.lock().ok().and_then(|code| code.clone())
+}
+
+pub async fn setup_form(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+) -> Result<HttpResponse, AppError> {
+    if setup_pending(&state).is_none() {
+        return Ok(redirect("/"));
+    }
+    page(&SetupPage {
+        chrome,
+        form: SetupForm::default(),
+        errors: FormErrors::default(),
+    })
+}
+
+pub async fn setup(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    CsrfForm(form): CsrfForm<SetupForm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(code) = setup_pending(&state) else {
+        return Ok(redirect("/"));
+    };
+    let mut errors = FormErrors::default();
+    let typed = form.setup_code.trim().to_ascii_uppercase();
+    if crate::web::forms::check_csrf(&code, &typed).is_err() {
+        errors.add("setup_code", "field.setup_code_wrong");
+    }
+    let display_name =
+        fields::line(&form.display_name, 60).map_err(|e| errors.add("display_name", e));
+    let username = Username::parse(&form.username).map_err(|e| errors.add("username", e));
+    let email = fields::email(&form.email).map_err(|e| errors.add("email", e));
+    let password = fields::new_password(&form.password).map_err(|e| errors.add("password", e));
+    let city_name = fields::line(&form.city_name, 80).map_err(|e| errors.add("city_name", e));
+    let city_slug = Slug::parse(&form.city_slug).map_err(|e| errors.add("city_slug", e));
+    let (
+        Ok(display_name),
+        Ok(username),
+        Ok(email),
+        Ok(password),
+        Ok(city_name),
+        Ok(city_slug),
+        true,
+    ) = (
+        display_name,
+        username,
+        email,
+        password,
+        city_name,
+        city_slug,
+        errors.is_empty(),
+    )
+    else {
+        let mut form = form;
+        form.password.clear();
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SetupPage {
+                chrome,
+                form,
+                errors,
+            },
+        );
+    };
+    let hash = password::hash_async(password).await?;
+    let locale = chrome.locale;
+    let operator = state
+        .db
+        .run(move |conn| {
+            use diesel::Connection;
+            let now = Utc::now().naive_utc();
+            conn.transaction(|conn| {
+                store::mark_set_up(conn, now)?;
+                let user = store::insert_user(
+                    conn,
+                    &NewUser {
+                        username: username.as_str(),
+                        email: Some(&email),
+                        display_name: &display_name,
+                        password_hash: &hash,
+                        kind: AccountKind::Operator,
+                        birth_date: None,
+                        status: AccountStatus::Active,
+                        is_operator: true,
+                        locale: Some(locale),
+                    },
+                    now,
+                )?;
+                let city = tenancy::store::insert(conn, city_slug.as_str(), &city_name, "", now)?;
+                store::add_city_member(conn, city, user, CityRole::Coordinator, now)?;
+                Ok::<_, diesel::result::Error>((user, city_slug))
+            })
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    AppError::Conflict("error.already_set_up")
+                } else {
+                    e.into()
+                }
+            })
+        })
+        .await?;
+    if let Ok(mut code) = state.setup_code.lock() {
+        *code = None;
+    }
+    let (user, slug) = operator;
+    tracing::info!(user.id = %user, city.slug = slug.as_str(), "platform set up");
+    start_session(&state, user, &format!("/c/{}/dashboard", slug.as_str())).await
+}

@@ -1,0 +1,88 @@
+//! Accounts, sessions, CSRF, passwords (argon2id), sign-in throttling, first-run setup, and the
+//! role extractors every protected route goes through.
+
+pub mod access;
+pub mod handlers;
+pub mod pages;
+pub mod password;
+pub mod session;
+pub mod store;
+pub mod throttle;
+
+use crate::ids::UserId;
+
+/// What kind of person an account belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountKind {
+    Youth,
+    Parent,
+    Staff,
+    Operator,
+}
+
+impl AccountKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountKind::Youth => "youth",
+            AccountKind::Parent => "parent",
+            AccountKind::Staff => "staff",
+            AccountKind::Operator => "operator",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AccountKind> {
+        match s {
+            "youth" => Some(AccountKind::Youth),
+            "parent" => Some(AccountKind::Parent),
+            "staff" => Some(AccountKind::Staff),
+            "operator" => Some(AccountKind::Operator),
+            _ => None,
+        }
+    }
+}
+
+/// Whether an account may act yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountStatus {
+    Active,
+    /// A youth under 13 waiting for a parent or guardian to confirm.
+    AwaitingConsent,
+}
+
+impl AccountStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountStatus::Active => "active",
+            AccountStatus::AwaitingConsent => "awaiting_consent",
+        }
+    }
+
+    pub fn parse(s: &str) -> AccountStatus {
+        match s {
+            "awaiting_consent" => AccountStatus::AwaitingConsent,
+            _ => AccountStatus::Active,
+        }
+    }
+}
+
+/// The signed-in user of a request. Carries no password hash and no birth date.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub kind: AccountKind,
+    pub status: AccountStatus,
+    pub is_operator: bool,
+    pub locale: Option<String>,
+}
+
+impl CurrentUser {
+    pub fn is_youth(&self) -> bool {
+        self.kind == AccountKind::Youth
+    }
+
+    pub fn awaiting_consent(&self) -> bool {
+        self.status == AccountStatus::AwaitingConsent
+    }
+}

@@ -1,0 +1,54 @@
+//! Pages of sign-in, sign-up and first-run setup.
+
+use askama::Template;
+
+use crate::web::forms::FormErrors;
+use crate::web::Chrome;
+
+#[derive(Template)]
+#[template(path = "auth/signin.html")]
+pub struct SignInPage {
+    pub chrome: Chrome,
+    pub username: String,
+    pub next: String,
+    pub failed: bool,
+}
+
+#[derive(Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct SignUpForm {
+    pub kind: String,
+    pub display_name: String,
+    pub username: String,
+    pub email: String,
+    pub password: String,
+    pub birth_date: String,
+}
+
+#[derive(Template)]
+#[template(path = "auth/signup.html")]
+pub struct SignUpPage {
+    pub chrome: Chrome,
+    pub form: SignUpForm,
+    pub errors: FormErrors,
+}
+
+#[derive(Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct SetupForm {
+    pub setup_code: String,
+    pub display_name: String,
+    pub username: String,
+    pub email: String,
+    pub password: String,
+    pub city_name: String,
+    pub city_slug: String,
+}
+
+#[derive(Template)]
+#[template(path = "auth/setup.html")]
+pub struct SetupPage {
+    pub chrome: Chrome,
+    pub form: SetupForm,
+    pub errors: FormErrors,
+}

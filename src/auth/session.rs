@@ -1,0 +1,140 @@
+//! Server-side sessions. The cookie holds a random token; the server keeps only its SHA-256,
+//! in the database by default or in Redis when configured. If Redis is lost, visitors appear
+//! signed out (logged as a warning) rather than seeing errors.
+
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use base64::Engine;
+use chrono::Utc;
+use rand::RngCore;
+use redis::aio::ConnectionManager;
+use sha2::{Digest, Sha256};
+
+use crate::auth::{store, CurrentUser};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::ids::UserId;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "lanyard_session";
+
+/// Where sessions live.
+#[derive(Clone)]
+pub enum SessionStore {
+    Database(Db),
+    Redis {
+        conn: ConnectionManager,
+        prefix: String,
+        db: Db,
+    },
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+impl SessionStore {
+    /// Starts a session for `user` and returns the token for the cookie.
+    pub async fn start(&self, user: UserId, ttl_hours: i64) -> Result<String, AppError> {
+        let token = new_token();
+        let hash = token_hash(&token);
+        match self {
+            SessionStore::Database(db) => {
+                db.run(move |conn| {
+                    let now = Utc::now().naive_utc();
+                    store::insert_session(conn, &hash, user, now, ttl_hours)?;
+                    Ok(())
+                })
+                .await?
+            }
+            SessionStore::Redis { conn, prefix, .. } => {
+                let mut conn = conn.clone();
+                redis::cmd("SET")
+                    .arg(format!("{prefix}:session:{hash}"))
+                    .arg(user.0)
+                    .arg("EX")
+                    .arg(ttl_hours.max(1) * 3600)
+                    .query_async::<()>(&mut conn)
+                    .await?;
+            }
+        }
+        Ok(token)
+    }
+
+    /// The user a session token belongs to, if the session is live.
+    pub async fn user(&self, token: &str) -> Result<Option<CurrentUser>, AppError> {
+        let hash = token_hash(token);
+        match self {
+            SessionStore::Database(db) => {
+                db.run(move |conn| Ok(store::user_by_session(conn, &hash, Utc::now().naive_utc())?))
+                    .await
+            }
+            SessionStore::Redis { conn, prefix, db } => {
+                let mut conn = conn.clone();
+                let found: Result<Option<i64>, _> = redis::cmd("GET")
+                    .arg(format!("{prefix}:session:{hash}"))
+                    .query_async(&mut conn)
+                    .await;
+                let id = match found {
+                    Ok(id) => id,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "session store unreachable; treating visitor as signed out");
+                        None
+                    }
+                };
+                match id {
+                    Some(id) => {
+                        db.run(move |conn| Ok(store::find_user(conn, UserId(id))?))
+                            .await
+                    }
+                    None => Ok(None),
+                }
+            }
+        }
+    }
+
+    /// Ends the session of `token`.
+    pub async fn end(&self, token: &str) -> Result<(), AppError> {
+        let hash = token_hash(token);
+        match self {
+            SessionStore::Database(db) => {
+                db.run(move |conn| Ok(store::delete_session(conn, &hash)?))
+                    .await
+            }
+            SessionStore::Redis { conn, prefix, .. } => {
+                let mut conn = conn.clone();
+                redis::cmd("DEL")
+                    .arg(format!("{prefix}:session:{hash}"))
+                    .query_async::<()>(&mut conn)
+                    .await?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The signed-in user of a session cookie value.
+pub async fn current_user(state: &AppState, token: &str) -> Result<Option<CurrentUser>, AppError> {
+    state.sessions.user(token).await
+}
+
+pub fn session_cookie(token: String, secure: bool, ttl_hours: i64) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::hours(ttl_hours))
+        .finish()
+}
+
+pub fn removal_cookie() -> Cookie<'static> {
+    let mut cookie = Cookie::build(SESSION_COOKIE, "").path("/").finish();
+    cookie.set_max_age(CookieDuration::ZERO);
+    cookie
+}

@@ -1,0 +1,96 @@
+//! Sign-in throttling: at most N attempts per account name and 4N per client address in one
+//! window. Counted in Redis when configured (shared by every instance), else in memory.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use redis::aio::ConnectionManager;
+
+use crate::error::AppError;
+
+#[derive(Clone)]
+pub struct Throttle {
+    accounts: Arc<DefaultKeyedRateLimiter<String>>,
+    clients: Arc<DefaultKeyedRateLimiter<String>>,
+    redis: Option<(ConnectionManager, String)>,
+    attempts: u32,
+    window: Duration,
+}
+
+impl Throttle {
+    pub fn new(
+        attempts: u32,
+        window_seconds: u64,
+        redis: Option<(ConnectionManager, String)>,
+    ) -> Throttle {
+        let attempts = attempts.max(1);
+        let window = Duration::from_secs(window_seconds.max(1));
+        let quota = |n: u32| {
+            Quota::with_period(window / n)
+                .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+                .allow_burst(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
+        };
+        Throttle {
+            accounts: Arc::new(RateLimiter::keyed(quota(attempts))),
+            clients: Arc::new(RateLimiter::keyed(quota(attempts * 4))),
+            redis,
+            attempts,
+            window,
+        }
+    }
+
+    /// Counts one sign-in attempt for `account` from `client`; refuses once either is over.
+    pub async fn sign_in_attempt(&self, account: &str, client: &str) -> Result<(), AppError> {
+        self.hit(&self.accounts, &format!("account:{account}"), self.attempts)
+            .await?;
+        self.hit(
+            &self.clients,
+            &format!("client:{client}"),
+            self.attempts * 4,
+        )
+        .await
+    }
+
+    async fn hit(
+        &self,
+        memory: &DefaultKeyedRateLimiter<String>,
+        key: &str,
+        limit: u32,
+    ) -> Result<(), AppError> {
+        let retry_after_secs = (self.window.as_secs() / u64::from(self.attempts)).max(1);
+        if let Some((conn, prefix)) = &self.redis {
+            let mut conn = conn.clone();
+            let redis_key = format!("{prefix}:throttle:{key}");
+            let counted: Result<(u32, i64), redis::RedisError> = redis::pipe()
+                .atomic()
+                .cmd("INCR")
+                .arg(&redis_key)
+                .cmd("EXPIRE")
+                .arg(&redis_key)
+                .arg(self.window.as_secs())
+                .arg("NX")
+                .ignore()
+                .cmd("TTL")
+                .arg(&redis_key)
+                .query_async(&mut conn)
+                .await;
+            match counted {
+                Ok((count, ttl)) if count > limit => {
+                    return Err(AppError::TooManyRequests {
+                        retry_after_secs: u64::try_from(ttl).unwrap_or(retry_after_secs),
+                    })
+                }
+                Ok(_) => return Ok(()),
+                Err(e) => {
+                    tracing::warn!(error = %e, "throttle store unreachable; counting in memory");
+                }
+            }
+        }
+        match memory.check_key(&key.to_string()) {
+            Ok(()) => Ok(()),
+            Err(_) => Err(AppError::TooManyRequests { retry_after_secs }),
+        }
+    }
+}

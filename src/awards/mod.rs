@@ -1,0 +1,50 @@
+//! Issued badges: who earned what, when and how.
+
+pub mod handlers;
+pub mod pages;
+pub mod store;
+
+use chrono::NaiveDateTime;
+
+use crate::ids::{AwardId, BadgeId, OrgId, UserId};
+
+/// How a badge was earned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AwardMethod {
+    ClaimCode,
+    Api,
+}
+
+impl AwardMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AwardMethod::ClaimCode => "claim_code",
+            AwardMethod::Api => "api",
+        }
+    }
+}
+
+/// An award as pages and the API show it.
+#[derive(Clone, Debug)]
+pub struct AwardView {
+    pub id: AwardId,
+    pub public_id: String,
+    pub badge_id: BadgeId,
+    pub badge_slug: String,
+    pub badge_name: String,
+    pub badge_description: String,
+    pub org_id: OrgId,
+    pub org_slug: String,
+    pub org_name: String,
+    pub recipient_id: UserId,
+    pub recipient_username: String,
+    pub recipient_name: String,
+    pub method: String,
+    pub awarded_at: NaiveDateTime,
+}
+
+impl AwardView {
+    pub fn awarded_on(&self) -> String {
+        self.awarded_at.format("%Y-%m-%d").to_string()
+    }
+}

@@ -1,0 +1,21 @@
+//! Badge definitions (the Open Badges "Achievement"): name, description, criteria and image.
+
+pub mod handlers;
+pub mod image;
+pub mod pages;
+pub mod store;
+
+use crate::ids::{ActivityId, BadgeId, OrgId};
+
+#[derive(Clone, Debug)]
+pub struct Badge {
+    pub id: BadgeId,
+    pub org_id: OrgId,
+    pub org_slug: String,
+    pub org_name: String,
+    pub activity_id: Option<ActivityId>,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub criteria: String,
+}

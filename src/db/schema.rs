@@ -1,0 +1,183 @@
+//! The one schema of both backends, in portable types (see migrations/sqlite and migrations/postgres).
+
+diesel::table! {
+    platform (id) {
+        id -> Integer,
+        set_up_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cities (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        tagline -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        email -> Nullable<Text>,
+        display_name -> Text,
+        password_hash -> Text,
+        kind -> Text,
+        birth_date -> Nullable<Date>,
+        status -> Text,
+        is_operator -> Bool,
+        locale -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    city_members (id) {
+        id -> BigInt,
+        city_id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    parent_links (id) {
+        id -> BigInt,
+        parent_id -> BigInt,
+        youth_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organizations (id) {
+        id -> BigInt,
+        city_id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        website -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    org_members (id) {
+        id -> BigInt,
+        org_id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activities (id) {
+        id -> BigInt,
+        city_id -> BigInt,
+        org_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        location -> Text,
+        starts_on -> Nullable<Date>,
+        ends_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    badges (id) {
+        id -> BigInt,
+        city_id -> BigInt,
+        org_id -> BigInt,
+        activity_id -> Nullable<BigInt>,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        criteria -> Text,
+        image_mime -> Text,
+        image_data -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    claim_codes (id) {
+        id -> BigInt,
+        city_id -> BigInt,
+        badge_id -> BigInt,
+        code -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        redeemed_by -> Nullable<BigInt>,
+        redeemed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    awards (id) {
+        id -> BigInt,
+        public_id -> Text,
+        city_id -> BigInt,
+        org_id -> BigInt,
+        badge_id -> BigInt,
+        recipient_id -> BigInt,
+        method -> Text,
+        claim_code_id -> Nullable<BigInt>,
+        awarded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        org_id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(city_members -> cities (city_id));
+diesel::joinable!(city_members -> users (user_id));
+diesel::joinable!(organizations -> cities (city_id));
+diesel::joinable!(org_members -> organizations (org_id));
+diesel::joinable!(org_members -> users (user_id));
+diesel::joinable!(activities -> organizations (org_id));
+diesel::joinable!(badges -> organizations (org_id));
+diesel::joinable!(claim_codes -> badges (badge_id));
+diesel::joinable!(awards -> badges (badge_id));
+diesel::joinable!(awards -> users (recipient_id));
+diesel::joinable!(awards -> organizations (org_id));
+diesel::joinable!(api_tokens -> organizations (org_id));
+diesel::joinable!(sessions -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    platform,
+    cities,
+    users,
+    city_members,
+    parent_links,
+    organizations,
+    org_members,
+    activities,
+    badges,
+    claim_codes,
+    awards,
+    api_tokens,
+    sessions,
+);

@@ -1,0 +1,442 @@
+//! `lanyard demo`: a seeded city to click through, on a fresh SQLite database.
+
+use std::path::PathBuf;
+
+use chrono::{Duration, NaiveDate, Utc};
+use diesel::Connection;
+use rand::Rng;
+use serde::Serialize;
+
+use crate::auth::store::{self as auth_store, CityRole, NewUser, OrgRole};
+use crate::auth::{password, AccountKind, AccountStatus};
+use crate::awards::store::{self as awards_store, NewAward};
+use crate::awards::AwardMethod;
+use crate::db::{Db, DbConnection};
+use crate::ids::{OrgId, UserId};
+use crate::settings::Settings;
+use crate::startup::Application;
+use crate::{activities, badges, earning, orgs, tenancy};
+
+#[derive(Serialize)]
+pub struct DemoAccount {
+    pub role: &'static str,
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Serialize)]
+pub struct DemoOrg {
+    pub slug: String,
+    pub name: String,
+    pub api_token: String,
+}
+
+#[derive(Serialize)]
+pub struct DemoBadge {
+    pub slug: String,
+    pub name: String,
+    pub org: String,
+}
+
+#[derive(Serialize)]
+pub struct DemoCode {
+    pub code: String,
+    pub badge: String,
+}
+
+#[derive(Serialize)]
+pub struct DemoData {
+    pub base_url: String,
+    pub city: String,
+    pub accounts: Vec<DemoAccount>,
+    pub orgs: Vec<DemoOrg>,
+    pub badges: Vec<DemoBadge>,
+    pub claim_codes: Vec<DemoCode>,
+}
+
+fn demo_password(role: &str) -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::thread_rng();
+    let tail: String = (0..8)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
+    format!("{role}-{tail}")
+}
+
+struct Seeder<'a> {
+    conn: &'a mut DbConnection,
+    now: chrono::NaiveDateTime,
+    accounts: Vec<DemoAccount>,
+}
+
+impl Seeder<'_> {
+    fn user(
+        &mut self,
+        role: &'static str,
+        username: &str,
+        name: &str,
+        kind: AccountKind,
+        birth_date: Option<NaiveDate>,
+        printed: bool,
+    ) -> anyhow::Result<UserId> {
+        let password = demo_password(role.split('_').next().unwrap_or(role));
+        let hash = password::hash(&password)?;
+        let under_13 = birth_date
+            .map(|b| crate::fields::age_on(b, self.now.date()) < 13)
+            .unwrap_or(false);
+        let email = (kind != AccountKind::Youth).then(|| format!("{username}@riverton.example"));
+        let id = auth_store::insert_user(
+            self.conn,
+            &NewUser {
+                username,
+                email: email.as_deref(),
+                display_name: name,
+                password_hash: &hash,
+                kind,
+                birth_date,
+                status: if under_13 {
+                    AccountStatus::AwaitingConsent
+                } else {
+                    AccountStatus::Active
+                },
+                is_operator: kind == AccountKind::Operator,
+                locale: None,
+            },
+            self.now,
+        )?;
+        if printed {
+            self.accounts.push(DemoAccount {
+                role,
+                username: username.to_string(),
+                password,
+            });
+        }
+        Ok(id)
+    }
+
+    fn years_ago(&self, years: i64) -> Option<NaiveDate> {
+        Some(self.now.date() - Duration::days(years * 365 + years / 4 + 30))
+    }
+}
+
+/// An organization of the demo: slug, name, description, admin, activities, badges.
+type OrgSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    UserId,
+    [ActivitySpec; 2],
+    [DemoBadgeSpec; 2],
+);
+
+/// An activity of the demo: title, description, place.
+type ActivitySpec = (&'static str, &'static str, &'static str);
+
+struct DemoBadgeSpec {
+    slug: &'static str,
+    name: &'static str,
+    description: &'static str,
+    criteria: &'static str,
+}
+
+/// Seeds the demo city into an empty database.
+pub fn seed(db: &Db) -> anyhow::Result<DemoData> {
+    let mut conn = db.get()?;
+    conn.transaction(|conn| seed_in(conn))
+}
+
+fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
+    let now = Utc::now().naive_utc();
+    auth_store::mark_set_up(conn, now)?;
+    let city = tenancy::store::insert(conn, "riverton", "Riverton", "Summer of Learning", now)?;
+    let mut s = Seeder {
+        conn,
+        now,
+        accounts: Vec::new(),
+    };
+    s.user(
+        "operator",
+        "operator",
+        "Olu Operator",
+        AccountKind::Operator,
+        None,
+        true,
+    )?;
+    let coordinator = s.user(
+        "coordinator",
+        "coordinator",
+        "Casey Rivera",
+        AccountKind::Staff,
+        None,
+        true,
+    )?;
+    let librarian = s.user(
+        "org_admin",
+        "librarian",
+        "Lena Park",
+        AccountKind::Staff,
+        None,
+        true,
+    )?;
+    let mentor = s.user(
+        "mentor",
+        "mentor",
+        "Marco Diaz",
+        AccountKind::Staff,
+        None,
+        true,
+    )?;
+    let curator = s.user(
+        "org_admin",
+        "curator",
+        "Priya Shah",
+        AccountKind::Staff,
+        None,
+        true,
+    )?;
+    let maya_birth = s.years_ago(15);
+    let maya = s.user(
+        "youth",
+        "maya",
+        "Maya",
+        AccountKind::Youth,
+        maya_birth,
+        true,
+    )?;
+    let parent = s.user(
+        "parent",
+        "parent",
+        "Jordan Lee",
+        AccountKind::Parent,
+        None,
+        true,
+    )?;
+    let leo_birth = s.years_ago(11);
+    let leo = s.user("youth", "leo", "Leo", AccountKind::Youth, leo_birth, false)?;
+    let sam_birth = s.years_ago(16);
+    let sam = s.user("youth", "sam", "Sam", AccountKind::Youth, sam_birth, false)?;
+    let accounts = std::mem::take(&mut s.accounts);
+    let conn = s.conn;
+
+    auth_store::add_city_member(conn, city, coordinator, CityRole::Coordinator, now)?;
+    for youth in [maya, leo, sam] {
+        auth_store::add_city_member(conn, city, youth, CityRole::Youth, now)?;
+    }
+    auth_store::add_city_member(conn, city, parent, CityRole::Parent, now)?;
+    auth_store::link_parent(conn, parent, maya, now)?;
+    auth_store::link_parent(conn, parent, leo, now)?;
+
+    let mut demo_orgs = Vec::new();
+    let mut demo_badges = Vec::new();
+    let mut claim_codes = Vec::new();
+    let org_specs: [OrgSpec; 2] = [
+        (
+            "library",
+            "Riverton Public Library",
+            "Books, comics, maker space and homework help in every neighbourhood branch.",
+            librarian,
+            [
+                (
+                    "Summer Reading Challenge",
+                    "Read five books of your choice and talk about one with a librarian.",
+                    "All branches",
+                ),
+                (
+                    "Comic Creators Workshop",
+                    "Write and draw a four-page comic with a local artist.",
+                    "Main Library, Room 2",
+                ),
+            ],
+            [
+                DemoBadgeSpec {
+                    slug: "reading-explorer",
+                    name: "Reading Explorer",
+                    description: "Read five books this summer and shared one of them.",
+                    criteria:
+                        "Read five books of your choice and tell a librarian about one of them.",
+                },
+                DemoBadgeSpec {
+                    slug: "comic-creator",
+                    name: "Comic Creator",
+                    description: "Made a four-page comic from script to ink.",
+                    criteria: "Finish a four-page comic in the Comic Creators Workshop.",
+                },
+            ],
+        ),
+        (
+            "science-museum",
+            "Riverton Science Museum",
+            "Hands-on science for curious minds of every age.",
+            curator,
+            [
+                (
+                    "Rocket Lab",
+                    "Design, build and launch a water rocket.",
+                    "Museum courtyard",
+                ),
+                (
+                    "Night Sky Watch",
+                    "Find five constellations with our telescopes.",
+                    "Observatory deck",
+                ),
+            ],
+            [
+                DemoBadgeSpec {
+                    slug: "rocket-scientist",
+                    name: "Rocket Scientist",
+                    description: "Built and launched a water rocket.",
+                    criteria:
+                        "Launch a rocket you built in Rocket Lab and measure how high it flew.",
+                },
+                DemoBadgeSpec {
+                    slug: "star-gazer",
+                    name: "Star Gazer",
+                    description: "Found five constellations in the night sky.",
+                    criteria: "Find and name five constellations during Night Sky Watch.",
+                },
+            ],
+        ),
+    ];
+    for (index, (slug, name, description, admin, activity_specs, badge_specs)) in
+        org_specs.into_iter().enumerate()
+    {
+        let org: OrgId = orgs::store::insert_with_admin(
+            conn,
+            city,
+            &orgs::store::NewOrg {
+                slug,
+                name,
+                description,
+                website: "",
+            },
+            admin,
+            now,
+        )?;
+        if index == 0 {
+            orgs::store::add_member(conn, city, org, mentor, OrgRole::Mentor, now)?;
+        }
+        let (token, hash) = orgs::tokens::generate();
+        orgs::store::insert_token(conn, org, "demo", &hash, now)?;
+        demo_orgs.push(DemoOrg {
+            slug: slug.into(),
+            name: name.into(),
+            api_token: token,
+        });
+        let mut activity_ids = Vec::new();
+        for (offset, (title, text, place)) in activity_specs.into_iter().enumerate() {
+            let start = now.date() + Duration::days(7 * (offset as i64 + 1));
+            activity_ids.push(activities::store::insert(
+                conn,
+                city,
+                org,
+                &activities::store::NewActivity {
+                    title,
+                    description: text,
+                    location: place,
+                    starts_on: Some(start),
+                    ends_on: Some(start + Duration::days(28)),
+                },
+                now,
+            )?);
+        }
+        for (spec, activity) in badge_specs.into_iter().zip(activity_ids) {
+            let image = badges::image::default_image(spec.name);
+            let badge = badges::store::insert(
+                conn,
+                city,
+                org,
+                &badges::store::NewBadge {
+                    slug: spec.slug,
+                    name: spec.name,
+                    description: spec.description,
+                    criteria: spec.criteria,
+                    activity: Some(activity),
+                    image_mime: image.mime,
+                    image_data: &image.bytes,
+                },
+                now,
+            )?;
+            let codes = earning::store::generate(conn, city, badge, admin, 5, now)?;
+            claim_codes.extend(codes.into_iter().map(|code| DemoCode {
+                code,
+                badge: spec.slug.into(),
+            }));
+            demo_badges.push(DemoBadge {
+                slug: spec.slug.into(),
+                name: spec.name.into(),
+                org: slug.into(),
+            });
+            // Sam already earned the first badge of each organization, through the API.
+            if demo_badges.len() % 2 == 1 {
+                awards_store::insert(
+                    conn,
+                    &NewAward {
+                        city,
+                        org,
+                        badge,
+                        recipient: sam,
+                        method: AwardMethod::Api,
+                        claim_code: None,
+                    },
+                    now,
+                )?;
+            }
+        }
+    }
+    Ok(DemoData {
+        base_url: String::new(),
+        city: "riverton".into(),
+        accounts,
+        orgs: demo_orgs,
+        badges: demo_badges,
+        claim_codes,
+    })
+}
+
+/// Re-creates the demo database under `data`, seeds it and serves it on `port`.
+pub async fn run(port: u16, data: PathBuf, json: bool) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&data)?;
+    let file = data.join("demo.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let path = PathBuf::from(format!("{}{suffix}", file.display()));
+        if path.exists() {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    let mut settings = Settings::load()?;
+    settings.database.url = format!("sqlite://{}", file.display());
+    settings.server.host = "127.0.0.1".into();
+    settings.server.port = port;
+    settings.redis.url = String::new();
+    let db = Db::connect(&settings.database.url, settings.database.pool_size)?;
+    let mut demo = seed(&db)?;
+    let app = Application::build_with_db(settings, db).await?;
+    demo.base_url = format!("http://127.0.0.1:{}", app.port());
+    if json {
+        println!("{}", serde_json::to_string(&demo)?);
+    } else {
+        print_demo(&demo);
+    }
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+fn print_demo(demo: &DemoData) {
+    println!("\nLanyard demo: {}/c/{}\n", demo.base_url, demo.city);
+    println!("Accounts (sign in at {}/signin):", demo.base_url);
+    for a in &demo.accounts {
+        println!("  {:<12} {:<12} {}", a.role, a.username, a.password);
+    }
+    println!("\nOrganizations and API tokens:");
+    for o in &demo.orgs {
+        println!("  {:<16} {}", o.slug, o.api_token);
+    }
+    println!(
+        "\nUnused claim codes (redeem at {}/c/{}/claim):",
+        demo.base_url, demo.city
+    );
+    for c in demo.claim_codes.iter().step_by(5) {
+        println!("  {}  {}", c.code, c.badge);
+    }
+    println!("\nThe demo database is re-created on every start.\n");
+}

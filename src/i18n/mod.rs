@@ -1,0 +1,126 @@
+//! English and Spanish catalogs (`src/i18n/locales/*.yml`, compiled in) and locale negotiation:
+//! the user's choice (cookie or profile) first, then `Accept-Language`, then English.
+
+/// The locales Lanyard speaks, the default first.
+pub const LOCALES: [&str; 2] = ["en", "es"];
+
+/// The catalog text of `key` in `locale` (English when the locale lacks it).
+pub fn t(locale: &str, key: &str) -> String {
+    crate::_rust_i18n_translate(locale, key).into_owned()
+}
+
+/// The same with `%{name}` replaced by `value`.
+pub fn t_with(locale: &str, key: &str, name: &str, value: &str) -> String {
+    t(locale, key).replace(&format!("%{{{name}}}"), value)
+}
+
+/// The supported locale matching `tag`, if any (`es-MX` → `es`).
+pub fn supported(tag: &str) -> Option<&'static str> {
+    let primary = tag.split(['-', '_']).next()?.trim().to_ascii_lowercase();
+    LOCALES.into_iter().find(|l| *l == primary)
+}
+
+/// The best supported locale for an `Accept-Language` header.
+pub fn negotiate(accept_language: &str) -> Option<&'static str> {
+    accept_language::parse(accept_language)
+        .iter()
+        .find_map(|tag| supported(tag))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_first_supported_language() {
+        assert_eq!(negotiate("fr-FR, es-MX;q=0.8, en;q=0.5"), Some("es"));
+        assert_eq!(negotiate("de"), None);
+        assert_eq!(negotiate(""), None);
+    }
+
+    #[test]
+    fn every_key_used_in_templates_and_code_exists_in_both_catalogs() {
+        let keys = used_keys();
+        assert!(keys.len() > 100, "the key scan found only {} keys", keys.len());
+        let mut missing = Vec::new();
+        for key in keys {
+            for locale in LOCALES {
+                if crate::_rust_i18n_try_translate(locale, &key).is_none() {
+                    missing.push(format!("{locale}: {key}"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing translations: {missing:#?}");
+    }
+
+    const NAMESPACES: [&str; 23] = [
+        "activity",
+        "award",
+        "badge",
+        "catalog",
+        "city",
+        "claim",
+        "codes",
+        "dashboard",
+        "error",
+        "field",
+        "flash",
+        "footer",
+        "form",
+        "home",
+        "locale",
+        "me",
+        "nav",
+        "org",
+        "orgs",
+        "role",
+        "setup",
+        "signin",
+        "signup",
+    ];
+
+    /// Whether a string literal looks like a catalog key (`namespace.word`).
+    fn is_key(literal: &str) -> bool {
+        let Some((namespace, rest)) = literal.split_once('.') else {
+            return false;
+        };
+        NAMESPACES.contains(&namespace)
+            && !rest.is_empty()
+            && rest != "html"
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    }
+
+    /// Every string literal of the templates and sources that looks like a catalog key.
+    fn used_keys() -> Vec<String> {
+        let mut keys = Vec::new();
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut stack = vec![root.join("templates"), root.join("src")];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                keys.extend(
+                    text.split('"')
+                        .skip(1)
+                        .step_by(2)
+                        .filter(|l| is_key(l))
+                        .map(str::to_string),
+                );
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+}

@@ -1,0 +1,27 @@
+//! Lanyard: a multi-tenant portal for city-wide youth learning programs. See `DESIGN.md`'s map in
+//! the docs: one module per bounded context, each with `handlers`, `store` and `pages`.
+
+rust_i18n::i18n!("src/i18n/locales", fallback = "en");
+
+pub mod activities;
+pub mod api;
+pub mod auth;
+pub mod awards;
+pub mod badges;
+pub mod cli;
+pub mod dashboard;
+pub mod db;
+pub mod demo;
+pub mod earning;
+pub mod error;
+pub mod fields;
+pub mod i18n;
+pub mod ids;
+pub mod orgs;
+pub mod routes;
+pub mod settings;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod tenancy;
+pub mod web;

@@ -1,0 +1,296 @@
+//! Coordinators add organizations; org admins manage staff and API tokens.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
+
+use crate::auth::access::{Coordinator, OrgAdmin, OrgStaff};
+use crate::auth::store::{self as auth_store, OrgRole};
+use crate::db::is_unique_violation;
+use crate::error::AppError;
+use crate::fields::{self, Slug};
+use crate::orgs::pages::{MemberForm, NewOrgForm, OrgListPage, OrgPage, TokenForm};
+use crate::orgs::store::{self, NewOrg};
+use crate::orgs::tokens;
+use crate::state::AppState;
+use crate::web::forms::{CsrfForm, FormErrors};
+use crate::web::{page, redirect_with, render, Chrome, Flash};
+use crate::{activities, badges};
+
+pub async fn list(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    Coordinator(access): Coordinator,
+) -> Result<HttpResponse, AppError> {
+    let city = access.city;
+    let city_id = city.id;
+    let orgs = state
+        .db
+        .run(move |conn| Ok(store::list_in_city(conn, city_id)?))
+        .await?;
+    page(&OrgListPage {
+        chrome: chrome.in_city(&city.slug, &city.name),
+        city,
+        orgs,
+        form: NewOrgForm::default(),
+        errors: FormErrors::default(),
+    })
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    Coordinator(access): Coordinator,
+    CsrfForm(form): CsrfForm<NewOrgForm>,
+) -> Result<HttpResponse, AppError> {
+    let city = access.city;
+    let mut errors = FormErrors::default();
+    let name = fields::line(&form.name, 80)
+        .map_err(|e| errors.add("name", e))
+        .ok();
+    let slug = if form.slug.trim().is_empty() {
+        name.as_deref()
+            .and_then(Slug::from_name)
+            .ok_or("field.slug_invalid")
+    } else {
+        Slug::parse(&form.slug)
+    }
+    .map_err(|e| errors.add("slug", e))
+    .ok();
+    let description = fields::text(&form.description, 2000, false)
+        .map_err(|e| errors.add("description", e))
+        .ok();
+    let website = match form.website.trim() {
+        "" => Some(String::new()),
+        w if (w.starts_with("https://") || w.starts_with("http://"))
+            && w.len() <= 200
+            && !w.contains(char::is_whitespace) =>
+        {
+            Some(w.to_string())
+        }
+        _ => {
+            errors.add("website", "field.url_invalid");
+            None
+        }
+    };
+    let admin_login = form.admin.trim().to_ascii_lowercase();
+    if admin_login.is_empty() {
+        errors.add("admin", "field.required");
+    }
+    let city_id = city.id;
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let admin = auth_store::find_user_by_login(conn, &admin_login)?;
+            if admin.is_none() && !admin_login.is_empty() {
+                errors.add("admin", "field.user_unknown");
+            }
+            if let Some(slug) = &slug {
+                if store::find_by_slug(conn, city_id, slug.as_str())?.is_some() {
+                    errors.add("slug", "field.slug_taken");
+                }
+            }
+            let (Some(name), Some(slug), Some(description), Some(website), Some((admin, _)), true) =
+                (name, slug, description, website, admin, errors.is_empty())
+            else {
+                return Ok(Err(errors));
+            };
+            let inserted = store::insert_with_admin(
+                conn,
+                city_id,
+                &NewOrg {
+                    slug: slug.as_str(),
+                    name: &name,
+                    description: &description,
+                    website: &website,
+                },
+                admin.id,
+                Utc::now().naive_utc(),
+            );
+            match inserted {
+                Ok(_) => Ok(Ok((slug, name))),
+                Err(e) if is_unique_violation(&e) => {
+                    let mut errors = FormErrors::default();
+                    errors.add("slug", "field.slug_taken");
+                    Ok(Err(errors))
+                }
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await?;
+    match outcome {
+        Ok((slug, name)) => Ok(redirect_with(
+            &format!("/c/{}/orgs/{}", city.slug, slug.as_str()),
+            Flash::success("flash.org_created", &name),
+        )),
+        Err(errors) => {
+            let orgs = state
+                .db
+                .run(move |conn| Ok(store::list_in_city(conn, city_id)?))
+                .await?;
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &OrgListPage {
+                    chrome: chrome.in_city(&city.slug, &city.name),
+                    city,
+                    orgs,
+                    form,
+                    errors,
+                },
+            )
+        }
+    }
+}
+
+/// The staff page of an organization, optionally with a form's result.
+async fn org_page(
+    state: &AppState,
+    chrome: Chrome,
+    staff: OrgStaff,
+    status: StatusCode,
+    edit: impl FnOnce(&mut OrgPage),
+) -> Result<HttpResponse, AppError> {
+    let (city_id, org_id) = (staff.access.city.id, staff.org.id);
+    let (activities, badges, members, tokens) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                activities::store::list(conn, city_id, Some(org_id))?,
+                badges::store::list(conn, city_id, Some(org_id))?,
+                store::members(conn, org_id)?,
+                store::tokens(conn, org_id)?,
+            ))
+        })
+        .await?;
+    let city = staff.access.city;
+    let mut page = OrgPage {
+        chrome: chrome.in_city(&city.slug, &city.name),
+        city,
+        org: staff.org,
+        is_admin: staff.role == OrgRole::Admin,
+        activities,
+        badges,
+        members,
+        tokens,
+        new_token: None,
+        member_form: MemberForm::default(),
+        member_errors: FormErrors::default(),
+        token_form: TokenForm::default(),
+        token_errors: FormErrors::default(),
+    };
+    edit(&mut page);
+    render(status, &page)
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    staff: OrgStaff,
+) -> Result<HttpResponse, AppError> {
+    org_page(&state, chrome, staff, StatusCode::OK, |_| {}).await
+}
+
+pub async fn add_member(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    OrgAdmin(staff): OrgAdmin,
+    CsrfForm(form): CsrfForm<MemberForm>,
+) -> Result<HttpResponse, AppError> {
+    let role = OrgRole::parse(&form.role);
+    let login = form.username.trim().to_ascii_lowercase();
+    let (city_id, org_id) = (staff.access.city.id, staff.org.id);
+    let added = state
+        .db
+        .run(move |conn| {
+            let mut errors = FormErrors::default();
+            if role.is_none() {
+                errors.add("role", "field.role_invalid");
+            }
+            let user = auth_store::find_user_by_login(conn, &login)?;
+            if user.is_none() {
+                errors.add("username", "field.user_unknown");
+            }
+            match (user, role) {
+                (Some((user, _)), Some(_)) if user.kind == crate::auth::AccountKind::Youth => {
+                    errors.add("username", "field.youth_cannot_be_staff");
+                    Ok(Err(errors))
+                }
+                (Some((user, _)), Some(role)) => {
+                    store::add_member(
+                        conn,
+                        city_id,
+                        org_id,
+                        user.id,
+                        role,
+                        Utc::now().naive_utc(),
+                    )?;
+                    Ok(Ok(user.display_name))
+                }
+                _ => Ok(Err(errors)),
+            }
+        })
+        .await?;
+    match added {
+        Ok(name) => Ok(redirect_with(
+            &format!("/c/{}/orgs/{}", staff.access.city.slug, staff.org.slug),
+            Flash::success("flash.member_added", &name),
+        )),
+        Err(errors) => {
+            org_page(
+                &state,
+                chrome,
+                staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                |p| {
+                    p.member_form = form;
+                    p.member_errors = errors;
+                },
+            )
+            .await
+        }
+    }
+}
+
+pub async fn create_token(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    OrgAdmin(staff): OrgAdmin,
+    CsrfForm(form): CsrfForm<TokenForm>,
+) -> Result<HttpResponse, AppError> {
+    let name = match fields::line(&form.name, 60) {
+        Ok(name) => name,
+        Err(e) => {
+            let mut errors = FormErrors::default();
+            errors.add("name", e);
+            return org_page(
+                &state,
+                chrome,
+                staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                |p| {
+                    p.token_form = form;
+                    p.token_errors = errors;
+                },
+            )
+            .await;
+        }
+    };
+    let (token, hash) = tokens::generate();
+    let org_id = staff.org.id;
+    state
+        .db
+        .run(move |conn| {
+            Ok(store::insert_token(
+                conn,
+                org_id,
+                &name,
+                &hash,
+                Utc::now().naive_utc(),
+            )?)
+        })
+        .await?;
+    org_page(&state, chrome, staff, StatusCode::OK, |p| {
+        p.new_token = Some(token);
+    })
+    .await
+}

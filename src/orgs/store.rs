@@ -1,0 +1,211 @@
+//! All SQL about organizations, their staff and their API tokens.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::auth::store::{add_city_member, CityRole, OrgRole};
+use crate::db::schema::{api_tokens, org_members, organizations, users};
+use crate::db::DbConnection;
+use crate::ids::{ApiTokenId, CityId, OrgId, UserId};
+use crate::orgs::Org;
+
+type OrgRow = (i64, i64, String, String, String, String);
+
+const ORG_COLUMNS: (
+    organizations::id,
+    organizations::city_id,
+    organizations::slug,
+    organizations::name,
+    organizations::description,
+    organizations::website,
+) = (
+    organizations::id,
+    organizations::city_id,
+    organizations::slug,
+    organizations::name,
+    organizations::description,
+    organizations::website,
+);
+
+fn to_org((id, city_id, slug, name, description, website): OrgRow) -> Org {
+    Org {
+        id: OrgId(id),
+        city_id: CityId(city_id),
+        slug,
+        name,
+        description,
+        website,
+    }
+}
+
+pub fn find_by_slug(conn: &mut DbConnection, city: CityId, slug: &str) -> QueryResult<Option<Org>> {
+    organizations::table
+        .filter(organizations::city_id.eq(city.0))
+        .filter(organizations::slug.eq(slug))
+        .select(ORG_COLUMNS)
+        .first::<OrgRow>(conn)
+        .optional()
+        .map(|r| r.map(to_org))
+}
+
+pub fn find(conn: &mut DbConnection, id: OrgId) -> QueryResult<Org> {
+    organizations::table
+        .filter(organizations::id.eq(id.0))
+        .select(ORG_COLUMNS)
+        .first::<OrgRow>(conn)
+        .map(to_org)
+}
+
+pub fn list_in_city(conn: &mut DbConnection, city: CityId) -> QueryResult<Vec<Org>> {
+    organizations::table
+        .filter(organizations::city_id.eq(city.0))
+        .order(organizations::name)
+        .select(ORG_COLUMNS)
+        .load::<OrgRow>(conn)
+        .map(|rows| rows.into_iter().map(to_org).collect())
+}
+
+/// The organizations of a city where `user` is staff.
+pub fn list_for_staff(
+    conn: &mut DbConnection,
+    city: CityId,
+    user: UserId,
+) -> QueryResult<Vec<(Org, String)>> {
+    organizations::table
+        .inner_join(org_members::table)
+        .filter(organizations::city_id.eq(city.0))
+        .filter(org_members::user_id.eq(user.0))
+        .order(organizations::name)
+        .select((ORG_COLUMNS, org_members::role))
+        .load::<(OrgRow, String)>(conn)
+        .map(|rows| rows.into_iter().map(|(o, r)| (to_org(o), r)).collect())
+}
+
+pub struct NewOrg<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub website: &'a str,
+}
+
+/// Adds an organization with its first admin, in one transaction.
+pub fn insert_with_admin(
+    conn: &mut DbConnection,
+    city: CityId,
+    org: &NewOrg<'_>,
+    admin: UserId,
+    now: NaiveDateTime,
+) -> QueryResult<OrgId> {
+    conn.transaction(|conn| {
+        let id = diesel::insert_into(organizations::table)
+            .values((
+                organizations::city_id.eq(city.0),
+                organizations::slug.eq(org.slug),
+                organizations::name.eq(org.name),
+                organizations::description.eq(org.description),
+                organizations::website.eq(org.website),
+                organizations::created_at.eq(now),
+            ))
+            .returning(organizations::id)
+            .get_result(conn)
+            .map(OrgId)?;
+        add_member(conn, city, id, admin, OrgRole::Admin, now)?;
+        Ok(id)
+    })
+}
+
+/// Makes `user` staff of `org` with `role` (changing the role if already a member).
+pub fn add_member(
+    conn: &mut DbConnection,
+    city: CityId,
+    org: OrgId,
+    user: UserId,
+    role: OrgRole,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let updated = diesel::update(
+        org_members::table
+            .filter(org_members::org_id.eq(org.0))
+            .filter(org_members::user_id.eq(user.0)),
+    )
+    .set(org_members::role.eq(role.as_str()))
+    .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(org_members::table)
+            .values((
+                org_members::org_id.eq(org.0),
+                org_members::user_id.eq(user.0),
+                org_members::role.eq(role.as_str()),
+                org_members::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    add_city_member(conn, city, user, CityRole::Staff, now)
+}
+
+/// Staff of an organization: (username, display name, role).
+pub fn members(conn: &mut DbConnection, org: OrgId) -> QueryResult<Vec<(String, String, String)>> {
+    org_members::table
+        .inner_join(users::table)
+        .filter(org_members::org_id.eq(org.0))
+        .order(users::display_name)
+        .select((users::username, users::display_name, org_members::role))
+        .load(conn)
+}
+
+pub fn insert_token(
+    conn: &mut DbConnection,
+    org: OrgId,
+    name: &str,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<ApiTokenId> {
+    diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::org_id.eq(org.0),
+            api_tokens::name.eq(name),
+            api_tokens::token_hash.eq(token_hash),
+            api_tokens::created_at.eq(now),
+        ))
+        .returning(api_tokens::id)
+        .get_result(conn)
+        .map(ApiTokenId)
+}
+
+/// A token's organization, recording its use.
+pub fn org_of_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<Org>> {
+    let org: Option<i64> = api_tokens::table
+        .filter(api_tokens::token_hash.eq(token_hash))
+        .select(api_tokens::org_id)
+        .first(conn)
+        .optional()?;
+    match org {
+        Some(id) => {
+            diesel::update(api_tokens::table.filter(api_tokens::token_hash.eq(token_hash)))
+                .set(api_tokens::last_used_at.eq(now))
+                .execute(conn)?;
+            find(conn, OrgId(id)).map(Some)
+        }
+        None => Ok(None),
+    }
+}
+
+/// Token names, creation and last-use times of an organization.
+pub fn tokens(
+    conn: &mut DbConnection,
+    org: OrgId,
+) -> QueryResult<Vec<(String, NaiveDateTime, Option<NaiveDateTime>)>> {
+    api_tokens::table
+        .filter(api_tokens::org_id.eq(org.0))
+        .order(api_tokens::id)
+        .select((
+            api_tokens::name,
+            api_tokens::created_at,
+            api_tokens::last_used_at,
+        ))
+        .load(conn)
+}

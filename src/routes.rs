@@ -1,0 +1,74 @@
+//! The one table of every URL. The guard of each route is the extractor its handler names
+//! (`Coordinator`, `OrgAdmin`, `OrgStaff`, `CityMember`, `ApiOrg`); see `auth::access`.
+
+use actix_web::web::{self, get, post};
+
+use crate::{
+    activities, api, auth, awards, badges, dashboard, earning, orgs, tenancy, web as pages,
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .route("/openapi.json", get().to(api::handlers::openapi))
+            .route("/orgs/{org}/badges", get().to(api::handlers::list_badges))
+            .route("/orgs/{org}/awards", post().to(api::handlers::create_award))
+            .route("/awards/{id}", get().to(api::handlers::show_award)),
+    )
+    .route("/static/{file}", get().to(pages::assets::serve))
+    .route("/", get().to(tenancy::handlers::home))
+    .route("/setup", get().to(auth::handlers::setup_form))
+    .route("/setup", post().to(auth::handlers::setup))
+    .route("/signin", get().to(auth::handlers::sign_in_form))
+    .route("/signin", post().to(auth::handlers::sign_in))
+    .route("/signout", post().to(auth::handlers::sign_out))
+    .route("/locale", post().to(auth::handlers::choose_locale))
+    .route("/me", get().to(auth::handlers::my_home))
+    .service(
+        web::scope("/c/{city}")
+            // Public pages.
+            .route("", get().to(tenancy::handlers::city_home))
+            .route("/activities", get().to(activities::handlers::catalog))
+            .route("/badges/{badge}", get().to(badges::handlers::show))
+            .route("/badges/{badge}/image", get().to(badges::handlers::image))
+            .route("/awards/{award}", get().to(awards::handlers::show))
+            .route("/signup", get().to(auth::handlers::sign_up_form))
+            .route("/signup", post().to(auth::handlers::sign_up))
+            // Members of the city.
+            .route("/me", get().to(awards::handlers::me))
+            .route("/claim", get().to(earning::handlers::claim_form))
+            .route("/claim", post().to(earning::handlers::claim))
+            // Coordinators.
+            .route("/dashboard", get().to(dashboard::handlers::show))
+            .route("/orgs", get().to(orgs::handlers::list))
+            .route("/orgs", post().to(orgs::handlers::create))
+            // Staff of an organization (admins for changes).
+            .route("/orgs/{org}", get().to(orgs::handlers::show))
+            .route("/orgs/{org}/members", post().to(orgs::handlers::add_member))
+            .route(
+                "/orgs/{org}/tokens",
+                post().to(orgs::handlers::create_token),
+            )
+            .route(
+                "/orgs/{org}/activities/new",
+                get().to(activities::handlers::new_form),
+            )
+            .route(
+                "/orgs/{org}/activities",
+                post().to(activities::handlers::create),
+            )
+            .route(
+                "/orgs/{org}/badges/new",
+                get().to(badges::handlers::new_form),
+            )
+            .route("/orgs/{org}/badges", post().to(badges::handlers::create))
+            .route(
+                "/orgs/{org}/badges/{badge}/codes",
+                get().to(earning::handlers::list_codes),
+            )
+            .route(
+                "/orgs/{org}/badges/{badge}/codes",
+                post().to(earning::handlers::generate_codes),
+            ),
+    );
+}

@@ -1,0 +1,127 @@
+//! Layered settings: the embedded `config/base.toml` < `config/{profile}.toml` (read from the
+//! working directory when present) < `LANYARD__SECTION__KEY` environment variables.
+//! The profile comes from `LANYARD_PROFILE` (default `development`).
+
+use config::{Config, Environment, File, FileFormat};
+use serde::Deserialize;
+
+const BASE: &str = include_str!("../config/base.toml");
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub redis: RedisSettings,
+    pub session: SessionSettings,
+    pub auth: AuthSettings,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct ServerSettings {
+    /// `LANYARD__SERVER__HOST`
+    pub host: String,
+    /// `LANYARD__SERVER__PORT`; 0 picks a free port.
+    pub port: u16,
+    /// `LANYARD__SERVER__PUBLIC_BASE_URL`; empty derives it from each request.
+    pub public_base_url: String,
+    /// `LANYARD__SERVER__WORKERS`; 0 means one per core.
+    pub workers: usize,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// `LANYARD__DATABASE__URL`: `sqlite://PATH` or `postgres://…`.
+    pub url: String,
+    /// `LANYARD__DATABASE__POOL_SIZE`
+    pub pool_size: u32,
+}
+
+impl std::fmt::Debug for DatabaseSettings {
+    // The URL may hold a password: keep it out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseSettings")
+            .field("backend", &self.url.split(':').next().unwrap_or(""))
+            .field("pool_size", &self.pool_size)
+            .finish()
+    }
+}
+
+#[derive(Clone, Deserialize)]
+pub struct RedisSettings {
+    /// `LANYARD__REDIS__URL`; empty keeps sessions in the database and counters in memory.
+    pub url: String,
+    /// `LANYARD__REDIS__PREFIX`: the prefix of every key, so instances can share a Redis.
+    pub prefix: String,
+}
+
+impl std::fmt::Debug for RedisSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisSettings")
+            .field("configured", &!self.url.is_empty())
+            .finish()
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct SessionSettings {
+    /// `LANYARD__SESSION__TTL_HOURS`
+    pub ttl_hours: i64,
+    /// `LANYARD__SESSION__SECURE_COOKIES`
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct AuthSettings {
+    /// `LANYARD__AUTH__SIGNIN_ATTEMPTS`: attempts per account name in one window.
+    pub signin_attempts: u32,
+    /// `LANYARD__AUTH__SIGNIN_WINDOW_SECONDS`
+    pub signin_window_seconds: u64,
+}
+
+impl Settings {
+    /// Loads the layers for the profile named by `LANYARD_PROFILE`.
+    pub fn load() -> anyhow::Result<Settings> {
+        let profile = std::env::var("LANYARD_PROFILE").unwrap_or_else(|_| "development".into());
+        Self::load_profile(&profile)
+    }
+
+    pub fn load_profile(profile: &str) -> anyhow::Result<Settings> {
+        let settings = Config::builder()
+            .add_source(File::from_str(BASE, FileFormat::Toml))
+            .add_source(File::with_name(&format!("config/{profile}")).required(false))
+            .add_source(
+                Environment::with_prefix("LANYARD")
+                    .prefix_separator("__")
+                    .separator("__")
+                    .try_parsing(true),
+            )
+            .build()?
+            .try_deserialize()?;
+        Ok(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_base_layer_alone_is_a_complete_configuration() {
+        let settings: Settings = Config::builder()
+            .add_source(File::from_str(BASE, FileFormat::Toml))
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .unwrap_or_else(|e| panic!("base.toml must deserialize: {e}"));
+        assert!(settings.database.url.starts_with("sqlite://"));
+        assert_eq!(settings.server.port, 8080);
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_database_url() {
+        let db = DatabaseSettings {
+            url: "postgres://user:secret@host/db".into(),
+            pool_size: 1,
+        };
+        assert!(!format!("{db:?}").contains("secret"));
+    }
+}

@@ -1,0 +1,140 @@
+//! Builds the application from settings: the same start-up for `lanyard serve`, the demo and
+//! the tests (which bind port 0 and read the port back).
+
+use std::net::TcpListener;
+use std::sync::Mutex;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, DefaultHeaders, ErrorHandlers};
+use actix_web::{web, App, HttpServer};
+use redis::aio::ConnectionManager;
+
+use crate::auth::session::SessionStore;
+use crate::auth::{store as auth_store, throttle::Throttle};
+use crate::db::Db;
+use crate::settings::Settings;
+use crate::state::AppState;
+use crate::web::assets::Assets;
+
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
+     style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; \
+     form-action 'self'; frame-ancestors 'none'";
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    setup_code: Option<String>,
+}
+
+/// Connects to Redis when configured; a Redis that cannot be reached is logged and left out.
+async fn connect_redis(url: &str) -> Option<ConnectionManager> {
+    if url.is_empty() {
+        return None;
+    }
+    let client = match redis::Client::open(url) {
+        Ok(client) => client,
+        Err(e) => {
+            tracing::warn!(error = %e, "invalid Redis URL; continuing without Redis");
+            return None;
+        }
+    };
+    match ConnectionManager::new(client).await {
+        Ok(conn) => Some(conn),
+        Err(e) => {
+            tracing::warn!(error = %e, "Redis unreachable; continuing without Redis");
+            None
+        }
+    }
+}
+
+/// A one-time setup code such as `7KQ4-M2XD-9PHT`.
+fn new_setup_code() -> String {
+    let parts: Vec<String> = (0..3)
+        .map(|_| crate::earning::codes::generate()[..4].to_string())
+        .collect();
+    parts.join("-")
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let db = Db::connect(&settings.database.url, settings.database.pool_size)?;
+        Self::build_with_db(settings, db).await
+    }
+
+    pub async fn build_with_db(settings: Settings, db: Db) -> anyhow::Result<Application> {
+        let redis = connect_redis(&settings.redis.url).await;
+        let prefix = settings.redis.prefix.clone();
+        let sessions = match &redis {
+            Some(conn) => SessionStore::Redis {
+                conn: conn.clone(),
+                prefix: prefix.clone(),
+                db: db.clone(),
+            },
+            None => SessionStore::Database(db.clone()),
+        };
+        let throttle = Throttle::new(
+            settings.auth.signin_attempts,
+            settings.auth.signin_window_seconds,
+            redis.map(|conn| (conn, prefix)),
+        );
+        let set_up = {
+            let mut conn = db.get()?;
+            auth_store::is_set_up(&mut conn)?
+        };
+        let setup_code = (!set_up).then(new_setup_code);
+
+        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
+        let port = listener.local_addr()?.port();
+        let workers = match settings.server.workers {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            n => n,
+        };
+        let state = web::Data::new(AppState {
+            db,
+            sessions,
+            throttle,
+            settings,
+            setup_code: Mutex::new(setup_code.clone()),
+            assets: Assets::new(),
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::FormConfig::default().limit(64 * 1024))
+                .app_data(web::PayloadConfig::default().limit(64 * 1024))
+                .app_data(crate::api::json_config())
+                .configure(crate::routes::configure)
+                .wrap(from_fn(crate::web::context::load_context))
+                .wrap(ErrorHandlers::new().default_handler(crate::web::errors::render_error_page))
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("Referrer-Policy", "same-origin"))
+                        .add(("X-Frame-Options", "DENY")),
+                )
+                .wrap(tracing_actix_web::TracingLogger::default())
+        })
+        .workers(workers)
+        .listen(listener)?
+        .run();
+        Ok(Application {
+            port,
+            server,
+            setup_code,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The code the first visitor must enter at `/setup`, while the platform is not set up.
+    pub fn setup_code(&self) -> Option<&str> {
+        self.setup_code.as_deref()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

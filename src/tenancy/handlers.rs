@@ -1,0 +1,48 @@
+//! The list of cities and each city's home page.
+
+use actix_web::{web, HttpResponse};
+
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::tenancy::pages::{CityPage, HomePage};
+use crate::tenancy::{store, CurrentCity};
+use crate::web::{page, redirect, Chrome};
+use crate::{activities, badges, orgs};
+
+pub async fn home(state: web::Data<AppState>, chrome: Chrome) -> Result<HttpResponse, AppError> {
+    let pending_setup = state
+        .setup_code
+        .lock()
+        .map(|c| c.is_some())
+        .unwrap_or(false);
+    if pending_setup {
+        return Ok(redirect("/setup"));
+    }
+    let cities = state.db.run(|conn| Ok(store::list(conn)?)).await?;
+    page(&HomePage { chrome, cities })
+}
+
+pub async fn city_home(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    CurrentCity(city): CurrentCity,
+) -> Result<HttpResponse, AppError> {
+    let city_id = city.id;
+    let (orgs, badges, activity_count) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                orgs::store::list_in_city(conn, city_id)?,
+                badges::store::list(conn, city_id, None)?,
+                activities::store::list(conn, city_id, None)?.len(),
+            ))
+        })
+        .await?;
+    page(&CityPage {
+        chrome: chrome.in_city(&city.slug, &city.name),
+        city,
+        orgs,
+        badges,
+        activity_count,
+    })
+}

@@ -1,0 +1,45 @@
+//! Cities: the tenants. A request's city is resolved once, from the `{city}` path segment.
+
+pub mod handlers;
+pub mod pages;
+pub mod store;
+
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+
+use crate::error::AppError;
+use crate::ids::CityId;
+use crate::state::AppState;
+
+#[derive(Clone, Debug)]
+pub struct City {
+    pub id: CityId,
+    pub slug: String,
+    pub name: String,
+    pub tagline: String,
+}
+
+/// The city named by the `{city}` path segment; 404 when there is none.
+pub struct CurrentCity(pub City);
+
+pub(crate) async fn resolve_city(state: &AppState, slug: Option<String>) -> Result<City, AppError> {
+    let slug = slug.ok_or(AppError::NotFound)?;
+    state
+        .db
+        .run(move |conn| store::find_by_slug(conn, &slug)?.ok_or(AppError::NotFound))
+        .await
+}
+
+impl FromRequest for CurrentCity {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let slug = req.match_info().get("city").map(str::to_string);
+        Box::pin(async move {
+            let state = state.ok_or(AppError::NotFound)?;
+            resolve_city(&state, slug).await.map(CurrentCity)
+        })
+    }
+}

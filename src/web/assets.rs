@@ -1,0 +1,43 @@
+//! The stylesheet and icon, compiled into the binary and served with a content hash in the URL
+//! so browsers may keep them for a year.
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+
+const STYLE_CSS: &str = include_str!("../../static/style.css");
+const FAVICON_SVG: &str = include_str!("../../static/favicon.svg");
+
+#[derive(Clone, Debug)]
+pub struct Assets {
+    pub css_url: String,
+}
+
+impl Assets {
+    pub fn new() -> Assets {
+        let digest = hex::encode(Sha256::digest(STYLE_CSS.as_bytes()));
+        Assets {
+            css_url: format!("/static/style.css?v={}", &digest[..12]),
+        }
+    }
+}
+
+impl Default for Assets {
+    fn default() -> Self {
+        Assets::new()
+    }
+}
+
+pub async fn serve(file: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let (mime, body) = match file.as_str() {
+        "style.css" => ("text/css; charset=utf-8", STYLE_CSS),
+        "favicon.svg" => ("image/svg+xml", FAVICON_SVG),
+        _ => return Err(AppError::NotFound),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(mime)
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .body(body))
+}

@@ -1,0 +1,254 @@
+//! The per-request context, loaded once by a middleware before any handler runs.
+
+use std::future::{ready, Ready};
+
+use actix_web::body::MessageBody;
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{session, CurrentUser};
+use crate::error::AppError;
+use crate::i18n;
+use crate::state::AppState;
+
+pub const CSRF_COOKIE: &str = "lanyard_csrf";
+pub const LOCALE_COOKIE: &str = "lanyard_locale";
+pub const FLASH_COOKIE: &str = "lanyard_flash";
+
+/// Everything a handler may need to know about who is asking and how to answer them.
+#[derive(Clone, Debug)]
+pub struct RequestContext {
+    pub locale: &'static str,
+    pub user: Option<CurrentUser>,
+    pub csrf: String,
+    pub flash: Option<Flash>,
+    pub path: String,
+}
+
+/// A one-time message shown on the page after a redirect.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Flash {
+    /// `success` or `error`.
+    pub kind: String,
+    /// Catalog key.
+    pub key: String,
+    /// Replaces `%{name}` in the message.
+    pub name: String,
+}
+
+impl Flash {
+    pub fn success(key: &str, name: &str) -> Flash {
+        Flash {
+            kind: "success".into(),
+            key: key.into(),
+            name: name.into(),
+        }
+    }
+
+    pub fn cookie(&self) -> Cookie<'static> {
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        let value = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        Cookie::build(FLASH_COOKIE, value)
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .finish()
+    }
+
+    fn from_cookie(value: &str) -> Option<Flash> {
+        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(value)
+            .ok()?;
+        let flash: Flash = serde_json::from_slice(&json).ok()?;
+        // Only catalog messages are ever shown.
+        (flash.key.starts_with("flash.") && (flash.kind == "success" || flash.kind == "error"))
+            .then_some(flash)
+    }
+}
+
+fn random_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Loads the context of every page request (not static files or the bearer-token API).
+pub async fn load_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let path = req.path().to_string();
+    if path.starts_with("/static/") || path.starts_with("/api/") {
+        return next.call(req).await;
+    }
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?;
+
+    let existing_csrf = req
+        .cookie(CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() == 43);
+    let csrf_is_new = existing_csrf.is_none();
+    let csrf = existing_csrf.unwrap_or_else(random_token);
+
+    let user = match req.cookie(session::SESSION_COOKIE) {
+        Some(cookie) => session::current_user(&state, cookie.value()).await?,
+        None => None,
+    };
+
+    let chosen = req
+        .cookie(LOCALE_COOKIE)
+        .and_then(|c| i18n::supported(c.value()))
+        .or_else(|| {
+            user.as_ref()
+                .and_then(|u| u.locale.as_deref())
+                .and_then(i18n::supported)
+        });
+    let locale = chosen
+        .or_else(|| {
+            req.headers()
+                .get(actix_web::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(i18n::negotiate)
+        })
+        .unwrap_or(i18n::LOCALES[0]);
+
+    let flash = req
+        .cookie(FLASH_COOKIE)
+        .and_then(|c| Flash::from_cookie(c.value()));
+    let had_flash_cookie = req.cookie(FLASH_COOKIE).is_some();
+
+    let full_path = match req.query_string() {
+        "" => path,
+        q => format!("{path}?{q}"),
+    };
+    req.extensions_mut().insert(RequestContext {
+        locale,
+        user,
+        csrf: csrf.clone(),
+        flash,
+        path: full_path,
+    });
+
+    let mut res = next.call(req).await?;
+    if csrf_is_new {
+        let cookie = Cookie::build(CSRF_COOKIE, csrf)
+            .path("/")
+            .http_only(true)
+            .secure(state.settings.session.secure_cookies)
+            .same_site(SameSite::Strict)
+            .finish();
+        let _ = res.response_mut().add_cookie(&cookie);
+    }
+    let sets_new_flash = res.response().cookies().any(|c| c.name() == FLASH_COOKIE);
+    if had_flash_cookie && !sets_new_flash {
+        let mut removal = Cookie::build(FLASH_COOKIE, "").path("/").finish();
+        removal.set_max_age(CookieDuration::ZERO);
+        let _ = res.response_mut().add_cookie(&removal);
+    }
+    Ok(res)
+}
+
+/// The context of the current request (a default one where the middleware did not run).
+pub fn request_context(req: &HttpRequest) -> RequestContext {
+    req.extensions()
+        .get::<RequestContext>()
+        .cloned()
+        .unwrap_or_else(|| RequestContext {
+            locale: i18n::LOCALES[0],
+            user: None,
+            csrf: String::new(),
+            flash: None,
+            path: req.path().to_string(),
+        })
+}
+
+/// The city shown in the page header and navigation.
+#[derive(Clone, Debug)]
+pub struct CityNav {
+    pub slug: String,
+    pub name: String,
+}
+
+/// What the base layout needs: locale, user, CSRF token, flash, and the current city if any.
+#[derive(Clone, Debug)]
+pub struct Chrome {
+    pub locale: &'static str,
+    pub user: Option<CurrentUser>,
+    pub csrf: String,
+    pub flash: Option<Flash>,
+    pub path: String,
+    pub city: Option<CityNav>,
+    pub css_url: String,
+}
+
+impl Chrome {
+    pub fn from_request(req: &HttpRequest) -> Chrome {
+        let ctx = request_context(req);
+        let css_url = req
+            .app_data::<web::Data<AppState>>()
+            .map(|s| s.assets.css_url.clone())
+            .unwrap_or_else(|| "/static/style.css".into());
+        Chrome {
+            locale: ctx.locale,
+            user: ctx.user,
+            csrf: ctx.csrf,
+            flash: ctx.flash,
+            path: ctx.path,
+            city: None,
+            css_url,
+        }
+    }
+
+    pub fn in_city(mut self, slug: &str, name: &str) -> Chrome {
+        self.city = Some(CityNav {
+            slug: slug.into(),
+            name: name.into(),
+        });
+        self
+    }
+
+    /// The catalog text of `key`.
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.locale, key)
+    }
+
+    /// The catalog text of `key` with `%{name}` replaced.
+    pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        i18n::t_with(self.locale, key, name, &value.to_string())
+    }
+
+    pub fn flash_text(&self) -> String {
+        self.flash
+            .as_ref()
+            .map(|f| i18n::t_with(self.locale, &f.key, "name", &f.name))
+            .unwrap_or_default()
+    }
+
+    pub fn is_locale(&self, code: &str) -> bool {
+        self.locale == code
+    }
+
+    pub fn other_locales(&self) -> Vec<(&'static str, String)> {
+        i18n::LOCALES
+            .iter()
+            .map(|l| (*l, i18n::t(l, "locale.name")))
+            .collect()
+    }
+}
+
+impl FromRequest for Chrome {
+    type Error = AppError;
+    type Future = Ready<Result<Chrome, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(Ok(Chrome::from_request(req)))
+    }
+}
