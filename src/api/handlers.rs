@@ -123,8 +123,12 @@ pub async fn create_award(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     check_org(&org, &path)?;
-    let request: AwardRequest =
-        serde_json::from_slice(&body).map_err(|_| AppError::BadRequest("error.json_malformed"))?;
+    let malformed = |_| AppError::BadRequest("error.json_malformed");
+    let value: Value = serde_json::from_slice(&body).map_err(malformed)?;
+    if !value.is_object() {
+        return Err(AppError::BadRequest("error.json_malformed"));
+    }
+    let request: AwardRequest = serde_json::from_value(value).map_err(malformed)?;
     let mut errors = Vec::new();
     let badge_slug = required_string(request.badge, "badge", &mut errors);
     let recipient = required_string(request.recipient, "recipient", &mut errors);

@@ -342,15 +342,27 @@ pub async fn sign_up(
     }
 }
 
-fn setup_pending(state: &AppState) -> Option<String> {
-    state.setup_code.lock().ok().and_then(|code| code.clone())
+/// The setup code while the platform is not set up. Another process (a `demo` seed, a second
+/// instance) may have set it up meanwhile: the database has the last word.
+pub async fn setup_pending(state: &AppState) -> Result<Option<String>, AppError> {
+    let code = state.setup_code.lock().ok().and_then(|code| code.clone());
+    if code.is_none() {
+        return Ok(None);
+    }
+    if state.db.run(|conn| Ok(store::is_set_up(conn)?)).await? {
+        if let Ok(mut held) = state.setup_code.lock() {
+            *held = None;
+        }
+        return Ok(None);
+    }
+    Ok(code)
 }
 
 pub async fn setup_form(
     state: web::Data<AppState>,
     chrome: Chrome,
 ) -> Result<HttpResponse, AppError> {
-    if setup_pending(&state).is_none() {
+    if setup_pending(&state).await?.is_none() {
         return Ok(redirect("/"));
     }
     page(&SetupPage {
@@ -365,7 +377,7 @@ pub async fn setup(
     chrome: Chrome,
     CsrfForm(form): CsrfForm<SetupForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(code) = setup_pending(&state) else {
+    let Some(code) = setup_pending(&state).await? else {
         return Ok(redirect("/"));
     };
     let mut errors = FormErrors::default();

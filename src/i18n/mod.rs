@@ -41,7 +41,11 @@ mod tests {
     #[test]
     fn every_key_used_in_templates_and_code_exists_in_both_catalogs() {
         let keys = used_keys();
-        assert!(keys.len() > 100, "the key scan found only {} keys", keys.len());
+        assert!(
+            keys.len() > 100,
+            "the key scan found only {} keys",
+            keys.len()
+        );
         let mut missing = Vec::new();
         for key in keys {
             for locale in LOCALES {

@@ -10,12 +10,10 @@ use crate::web::{page, redirect, Chrome};
 use crate::{activities, badges, orgs};
 
 pub async fn home(state: web::Data<AppState>, chrome: Chrome) -> Result<HttpResponse, AppError> {
-    let pending_setup = state
-        .setup_code
-        .lock()
-        .map(|c| c.is_some())
-        .unwrap_or(false);
-    if pending_setup {
+    if crate::auth::handlers::setup_pending(&state)
+        .await?
+        .is_some()
+    {
         return Ok(redirect("/setup"));
     }
     let cities = state.db.run(|conn| Ok(store::list(conn)?)).await?;

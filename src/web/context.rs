@@ -148,7 +148,13 @@ pub async fn load_context(
         let _ = res.response_mut().add_cookie(&cookie);
     }
     let sets_new_flash = res.response().cookies().any(|c| c.name() == FLASH_COOKIE);
-    if had_flash_cookie && !sets_new_flash {
+    let is_page = res
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    // The flash is spent only when a page has shown it, not by an image fetched meanwhile.
+    if had_flash_cookie && !sets_new_flash && is_page {
         let mut removal = Cookie::build(FLASH_COOKIE, "").path("/").finish();
         removal.set_max_age(CookieDuration::ZERO);
         let _ = res.response_mut().add_cookie(&removal);

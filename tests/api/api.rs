@@ -1,0 +1,291 @@
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::spawn_world;
+
+async fn problem(response: reqwest::Response, status: StatusCode) -> Value {
+    assert_eq!(response.status(), status);
+    assert_eq!(
+        response.headers().get("content-type").unwrap(),
+        "application/problem+json"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status.as_u16());
+    assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()));
+    body
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_endpoint() {
+    let (app, _) = spawn_world().await;
+    let doc: Value = app
+        .client()
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/orgs/{org}/badges", "/orgs/{org}/awards", "/awards/{id}"] {
+        assert!(doc["paths"][path].is_object(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn an_org_lists_its_own_badges_only() {
+    let (app, world) = spawn_world().await;
+    let response = app
+        .client()
+        .get(app.url("/api/v1/orgs/library/badges"))
+        .bearer_auth(world.token_of("library"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    let slugs: Vec<&str> = body["badges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, ["comic-creator", "reading-explorer"]);
+    assert!(body["badges"][0]["image"]
+        .as_str()
+        .unwrap()
+        .starts_with(&app.address));
+}
+
+#[tokio::test]
+async fn a_missing_or_wrong_token_is_a_401_problem() {
+    let (app, _) = spawn_world().await;
+    let client = app.client();
+    let none = client
+        .get(app.url("/api/v1/orgs/library/badges"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(none.headers().get("www-authenticate").unwrap(), "Bearer");
+    problem(none, StatusCode::UNAUTHORIZED).await;
+    let wrong = client
+        .get(app.url("/api/v1/orgs/library/badges"))
+        .bearer_auth("lyd_not-a-real-token")
+        .send()
+        .await
+        .unwrap();
+    problem(wrong, StatusCode::UNAUTHORIZED).await;
+}
+
+#[tokio::test]
+async fn another_orgs_resources_are_404() {
+    let (app, world) = spawn_world().await;
+    let client = app.client();
+    let museum_token = world.token_of("science-museum");
+    let other_org = client
+        .get(app.url("/api/v1/orgs/library/badges"))
+        .bearer_auth(&museum_token)
+        .send()
+        .await
+        .unwrap();
+    problem(other_org, StatusCode::NOT_FOUND).await;
+    let award = client
+        .post(app.url("/api/v1/orgs/library/awards"))
+        .bearer_auth(world.token_of("library"))
+        .json(&json!({"badge": "comic-creator", "recipient": "maya"}))
+        .send()
+        .await
+        .unwrap();
+    let id = award.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let seen_by_museum = client
+        .get(app.url(&format!("/api/v1/awards/{id}")))
+        .bearer_auth(&museum_token)
+        .send()
+        .await
+        .unwrap();
+    problem(seen_by_museum, StatusCode::NOT_FOUND).await;
+    let seen_by_other_city = client
+        .get(app.url(&format!("/api/v1/awards/{id}")))
+        .bearer_auth(&world.other_token)
+        .send()
+        .await
+        .unwrap();
+    problem(seen_by_other_city, StatusCode::NOT_FOUND).await;
+    // A badge of another organization cannot be awarded either.
+    let foreign_badge = client
+        .post(app.url("/api/v1/orgs/science-museum/awards"))
+        .bearer_auth(&museum_token)
+        .json(&json!({"badge": "comic-creator", "recipient": "maya"}))
+        .send()
+        .await
+        .unwrap();
+    problem(foreign_badge, StatusCode::UNPROCESSABLE_ENTITY).await;
+}
+
+#[tokio::test]
+async fn awarding_through_the_api_answers_201_with_public_urls() {
+    let (app, world) = spawn_world().await;
+    let client = app.client();
+    let response = client
+        .post(app.url("/api/v1/orgs/library/awards"))
+        .bearer_auth(world.token_of("library"))
+        .json(&json!({"badge": "comic-creator", "recipient": "MAYA"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let location = response
+        .headers()
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let award: Value = response.json().await.unwrap();
+    assert_eq!(award["badge"]["slug"], "comic-creator");
+    assert_eq!(award["recipient"]["username"], "maya");
+    assert_eq!(award["method"], "api");
+    let id = award["id"].as_str().unwrap();
+    assert_eq!(location, format!("/api/v1/awards/{id}"));
+    let page_url = award["urls"]["award"].as_str().unwrap();
+    assert_eq!(page_url, format!("{}/c/riverton/awards/{id}", app.address));
+    let page = client
+        .get(page_url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Earned by Maya"));
+    let fetched: Value = client
+        .get(app.url(&location))
+        .bearer_auth(world.token_of("library"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fetched, award);
+    // The youth sees it too.
+    let maya = app.signed_in(&world.person("youth")).await;
+    assert!(app
+        .get(&maya, "/c/riverton/me")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("Comic Creator"));
+}
+
+#[tokio::test]
+async fn malformed_and_invalid_bodies_say_what_is_wrong_and_award_nothing() {
+    let (app, world) = spawn_world().await;
+    let client = app.client();
+    let token = world.token_of("library");
+    let post = |body: String| {
+        client
+            .post(app.url("/api/v1/orgs/library/awards"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    problem(
+        post("{not json".into()).await.unwrap(),
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    problem(post("[1,2]".into()).await.unwrap(), StatusCode::BAD_REQUEST).await;
+    let missing = problem(
+        post("{}".into()).await.unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let fields: Vec<&str> = missing["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["badge", "recipient"]);
+    let wrong_types = problem(
+        post(json!({"badge": 7, "recipient": ["maya"]}).to_string())
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(wrong_types["errors"][0]["detail"], "Must be a string.");
+    let unknown = problem(
+        post(json!({"badge": "no-such-badge", "recipient": "nobody"}).to_string())
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(unknown["errors"].as_array().unwrap().len(), 2);
+    // A youth of another city, or an adult of this one, is not a recipient.
+    for recipient in ["elm-youth", "parent", "coordinator"] {
+        problem(
+            post(json!({"badge": "comic-creator", "recipient": recipient}).to_string())
+                .await
+                .unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    // Leo is under 13 and waits for a parent.
+    let leo = problem(
+        post(json!({"badge": "comic-creator", "recipient": "leo"}).to_string())
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(leo["errors"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("parent"));
+    // The same badge twice is a conflict.
+    let body = json!({"badge": "comic-creator", "recipient": "maya"}).to_string();
+    assert_eq!(
+        post(body.clone()).await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    problem(post(body).await.unwrap(), StatusCode::CONFLICT).await;
+    // Nothing else was awarded.
+    let dashboard_client = app.signed_in(&world.person("coordinator")).await;
+    let dashboard = app
+        .get(&dashboard_client, "/c/riverton/dashboard")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(dashboard.contains("<span class=\"figure\" id=\"total-awards\">3</span>"));
+}
+
+#[tokio::test]
+async fn an_unknown_award_is_a_404_problem() {
+    let (app, world) = spawn_world().await;
+    let response = app
+        .client()
+        .get(app.url("/api/v1/awards/00000000-0000-0000-0000-000000000000"))
+        .bearer_auth(world.token_of("library"))
+        .send()
+        .await
+        .unwrap();
+    problem(response, StatusCode::NOT_FOUND).await;
+    let unknown_route = app
+        .client()
+        .get(app.url("/api/v1/nothing"))
+        .send()
+        .await
+        .unwrap();
+    problem(unknown_route, StatusCode::NOT_FOUND).await;
+}

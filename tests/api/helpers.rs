@@ -1,0 +1,377 @@
+//! The test harness: the real application on port 0 with a fresh database of its own (SQLite by
+//! default; PostgreSQL when `LANYARD_TEST_DATABASE_URL` is set), and one HTTP client per person.
+
+use std::sync::OnceLock;
+
+use chrono::Utc;
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use lanyard::auth::store::{self as auth_store, CityRole, NewUser};
+use lanyard::auth::{password, AccountKind, AccountStatus};
+use lanyard::db::Db;
+use lanyard::demo::DemoData;
+use lanyard::ids::UserId;
+use lanyard::settings::Settings;
+use lanyard::startup::Application;
+use lanyard::{badges, earning, orgs, tenancy};
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response, StatusCode};
+
+pub struct TestApp {
+    pub address: String,
+    pub db: Db,
+    pub setup_code: Option<String>,
+    postgres: Option<(String, String)>,
+}
+
+/// A person of the seeded world and their password.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub username: String,
+    pub password: String,
+}
+
+/// The demo city `riverton`, plus a second city `elmstead` with people of its own.
+pub struct World {
+    pub demo: DemoData,
+    pub other_coordinator: Person,
+    pub other_admin: Person,
+    pub other_youth: Person,
+    /// A claim code of Elmstead's badge `trail-blazer` (org `parks`).
+    pub other_code: String,
+    pub other_token: String,
+}
+
+impl World {
+    pub fn person(&self, role: &str) -> Person {
+        let account = self
+            .demo
+            .accounts
+            .iter()
+            .find(|a| a.role == role)
+            .unwrap_or_else(|| panic!("no demo account with role {role}"));
+        Person {
+            username: account.username.clone(),
+            password: account.password.clone(),
+        }
+    }
+
+    pub fn curator(&self) -> Person {
+        let account = self
+            .demo
+            .accounts
+            .iter()
+            .find(|a| a.username == "curator")
+            .expect("the demo has a curator");
+        Person {
+            username: account.username.clone(),
+            password: account.password.clone(),
+        }
+    }
+
+    /// An unused claim code of a demo badge.
+    pub fn code_for(&self, badge: &str, nth: usize) -> String {
+        self.demo
+            .claim_codes
+            .iter()
+            .filter(|c| c.badge == badge)
+            .nth(nth)
+            .map(|c| c.code.clone())
+            .unwrap_or_else(|| panic!("no code {nth} for {badge}"))
+    }
+
+    pub fn token_of(&self, org: &str) -> String {
+        self.demo
+            .orgs
+            .iter()
+            .find(|o| o.slug == org)
+            .map(|o| o.api_token.clone())
+            .expect("the org has a token")
+    }
+}
+
+fn postgres_admin_url() -> Option<String> {
+    std::env::var("LANYARD_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// Replaces the database name of a PostgreSQL URL.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let prefix = match base.rfind('/') {
+        Some(i) if i > "postgres://".len() => &base[..i],
+        _ => base,
+    };
+    format!("{prefix}/{name}{query}")
+}
+
+fn init_logging() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        if std::env::var("TEST_LOG").is_ok() {
+            lanyard::telemetry::init();
+        }
+    });
+}
+
+pub fn test_settings() -> Settings {
+    let mut settings = Settings::load_profile("test").expect("settings load");
+    settings.server.host = "127.0.0.1".into();
+    settings.server.port = 0;
+    settings.server.workers = 1;
+    settings.server.public_base_url = String::new();
+    settings.database.pool_size = 4;
+    settings.redis.url = String::new();
+    settings
+}
+
+/// Starts the application on an empty database.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(test_settings()).await
+}
+
+pub async fn spawn_app_with(mut settings: Settings) -> TestApp {
+    init_logging();
+    let name = format!("lanyard_test_{}", uuid::Uuid::new_v4().simple());
+    let postgres = postgres_admin_url().map(|admin| {
+        let mut conn = diesel::pg::PgConnection::establish(&admin).expect("connect to PostgreSQL");
+        conn.batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create the test database");
+        (admin, name.clone())
+    });
+    settings.database.url = match &postgres {
+        Some((admin, name)) => with_database(admin, name),
+        None => {
+            let dir = std::env::temp_dir().join("lanyard-tests");
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            format!("sqlite://{}", dir.join(format!("{name}.db")).display())
+        }
+    };
+    let db = Db::connect(&settings.database.url, settings.database.pool_size).expect("database");
+    let app = Application::build_with_db(settings, db.clone())
+        .await
+        .expect("the application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let setup_code = app.setup_code().map(str::to_string);
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        db,
+        setup_code,
+        postgres,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.postgres.take() {
+            // Dropped on a plain thread: the test's runtime may be shutting down.
+            let _ = std::thread::spawn(move || {
+                if let Ok(mut conn) = diesel::pg::PgConnection::establish(&admin) {
+                    let _ =
+                        conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// Starts the application with the demo city and a second city.
+pub async fn spawn_world() -> (TestApp, World) {
+    let app = spawn_app().await;
+    let world = app.seed_world();
+    (app, world)
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    fn seed_world(&self) -> World {
+        let demo = lanyard::demo::seed(&self.db).expect("demo seed");
+        let mut conn = self.db.get().expect("connection");
+        conn.transaction(|conn| {
+            let now = Utc::now().naive_utc();
+            let city = tenancy::store::insert(conn, "elmstead", "Elmstead", "", now)?;
+            let make = |conn: &mut lanyard::db::DbConnection,
+                        username: &str,
+                        kind: AccountKind,
+                        role: CityRole| {
+                let password = format!("{username}-password");
+                let hash = password::hash(&password).expect("hash");
+                let id = auth_store::insert_user(
+                    conn,
+                    &NewUser {
+                        username,
+                        email: Some(&format!("{username}@elmstead.example")),
+                        display_name: username,
+                        password_hash: &hash,
+                        kind,
+                        birth_date: (kind == AccountKind::Youth)
+                            .then(|| chrono::NaiveDate::from_ymd_opt(2010, 1, 1).expect("date")),
+                        status: AccountStatus::Active,
+                        is_operator: false,
+                        locale: None,
+                    },
+                    now,
+                )?;
+                auth_store::add_city_member(conn, city, id, role, now)?;
+                Ok::<(UserId, Person), anyhow::Error>((
+                    id,
+                    Person {
+                        username: username.to_string(),
+                        password,
+                    },
+                ))
+            };
+            let (_, other_coordinator) = make(
+                conn,
+                "elm-coordinator",
+                AccountKind::Staff,
+                CityRole::Coordinator,
+            )?;
+            let (admin_id, other_admin) =
+                make(conn, "elm-admin", AccountKind::Staff, CityRole::Staff)?;
+            let (_, other_youth) = make(conn, "elm-youth", AccountKind::Youth, CityRole::Youth)?;
+            let org = orgs::store::insert_with_admin(
+                conn,
+                city,
+                &orgs::store::NewOrg {
+                    slug: "parks",
+                    name: "Elmstead Parks",
+                    description: "",
+                    website: "",
+                },
+                admin_id,
+                now,
+            )?;
+            let image = badges::image::default_image("Trail Blazer");
+            let badge = badges::store::insert(
+                conn,
+                city,
+                org,
+                &badges::store::NewBadge {
+                    slug: "trail-blazer",
+                    name: "Trail Blazer",
+                    description: "Hiked every trail.",
+                    criteria: "Hike all trails.",
+                    activity: None,
+                    image_mime: image.mime,
+                    image_data: &image.bytes,
+                },
+                now,
+            )?;
+            let codes = earning::store::generate(conn, city, badge, admin_id, 1, now)?;
+            let (other_token, hash) = orgs::tokens::generate();
+            orgs::store::insert_token(conn, org, "test", &hash, now)?;
+            Ok::<World, anyhow::Error>(World {
+                demo,
+                other_coordinator,
+                other_admin,
+                other_youth,
+                other_code: codes[0].clone(),
+                other_token,
+            })
+        })
+        .expect("second city seed")
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    pub async fn get(&self, client: &Client, path: &str) -> Response {
+        client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// The CSRF token of this client (its cookie is set on the first page it sees).
+    pub async fn csrf(&self, client: &Client) -> String {
+        let html = self
+            .get(client, "/signin")
+            .await
+            .text()
+            .await
+            .expect("body");
+        hidden_value(&html, "csrf_token").expect("the page has a CSRF field")
+    }
+
+    /// Posts a form with this client's CSRF token added.
+    pub async fn post_form(
+        &self,
+        client: &Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        let token = self.csrf(client).await;
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", &token));
+        client
+            .post(self.url(path))
+            .form(&form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// A client signed in as `person`.
+    pub async fn signed_in(&self, person: &Person) -> Client {
+        let client = self.client();
+        let response = self
+            .post_form(
+                &client,
+                "/signin",
+                &[
+                    ("username", &person.username),
+                    ("password", &person.password),
+                    ("next", "/"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "{} signs in",
+            person.username
+        );
+        client
+    }
+}
+
+/// The value of a hidden input named `name`.
+pub fn hidden_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_string())
+}
+
+/// The `Location` header of a redirect.
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Asserts a redirect to the sign-in page.
+pub fn assert_sign_in_redirect(response: &Response) {
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(
+        location(response).starts_with("/signin?next="),
+        "{}",
+        location(response)
+    );
+}

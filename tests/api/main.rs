@@ -1,0 +1,13 @@
+//! One test binary: the real application over HTTP, on SQLite or PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod accounts;
+mod api;
+mod authorization;
+mod badges;
+mod claim;
+mod helpers;
+mod locale;
+mod public_pages;
+mod setup;
+mod thin_path;
