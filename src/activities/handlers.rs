@@ -31,12 +31,16 @@ pub async fn catalog(
     let city_id = city.id;
     let selected = query.into_inner().org;
     let wanted = selected.clone();
-    let (orgs, activities) = state
+    let (orgs, activities, badges) = state
         .db
         .run(move |conn| {
             let orgs = orgs::store::list_in_city(conn, city_id)?;
             let filter = orgs.iter().find(|o| o.slug == wanted).map(|o| o.id);
-            Ok((orgs, store::list(conn, city_id, filter)?))
+            Ok((
+                orgs,
+                store::list(conn, city_id, filter)?,
+                crate::badges::store::list(conn, city_id, filter)?,
+            ))
         })
         .await?;
     page(&CatalogPage {
@@ -45,6 +49,7 @@ pub async fn catalog(
         orgs,
         selected_org: selected,
         activities,
+        badges,
     })
 }
 

@@ -3,6 +3,7 @@
 use askama::Template;
 
 use crate::activities::Activity;
+use crate::badges::Badge;
 use crate::orgs::Org;
 use crate::tenancy::City;
 use crate::web::forms::FormErrors;
@@ -16,6 +17,17 @@ pub struct CatalogPage {
     pub orgs: Vec<Org>,
     pub selected_org: String,
     pub activities: Vec<Activity>,
+    pub badges: Vec<Badge>,
+}
+
+impl CatalogPage {
+    /// The badges an activity leads to.
+    pub fn badges_of(&self, activity: &Activity) -> Vec<&Badge> {
+        self.badges
+            .iter()
+            .filter(|b| b.activity_id == Some(activity.id))
+            .collect()
+    }
 }
 
 #[derive(Default, Clone, serde::Deserialize)]

@@ -289,3 +289,28 @@ async fn an_unknown_award_is_a_404_problem() {
         .unwrap();
     problem(unknown_route, StatusCode::NOT_FOUND).await;
 }
+
+#[tokio::test]
+async fn a_token_made_on_the_command_line_works_for_its_organization_only() {
+    let (app, _) = spawn_world().await;
+    let token =
+        lanyard::cli::create_token(&app.db, "riverton", "science-museum", "cron job").unwrap();
+    assert!(token.starts_with("lyd_"));
+    let client = app.client();
+    let ok = client
+        .get(app.url("/api/v1/orgs/science-museum/badges"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    let other = client
+        .get(app.url("/api/v1/orgs/library/badges"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    problem(other, StatusCode::NOT_FOUND).await;
+    assert!(lanyard::cli::create_token(&app.db, "riverton", "nope", "x").is_err());
+    assert!(lanyard::cli::create_token(&app.db, "elmstead", "science-museum", "x").is_err());
+}

@@ -40,6 +40,10 @@ async fn the_catalog_lists_activities_and_filters_by_organization() {
         .unwrap();
     assert!(all.contains("Rocket Lab"));
     assert!(all.contains("Summer Reading Challenge"));
+    assert!(
+        all.contains("href=\"/c/riverton/badges/rocket-scientist\">Rocket Scientist</a>"),
+        "each activity names the badges it leads to"
+    );
     let library = app
         .get(&client, "/c/riverton/activities?org=library")
         .await
