@@ -1,0 +1,225 @@
+// Thin-path browser tests for Lanyard.
+//
+// Run by scripts/test as:  LANYARD_DEMO_JSON=path/to/demo.json node --test thin_path.mjs
+// where demo.json is the stdout of `lanyard demo --port PORT --data DIR --json`
+// (one JSON object on one line) and the demo server is still running.
+//
+// Drives Debian's chromium (/usr/bin/chromium) through playwright-core; no
+// browser download is needed. Screenshots go to a fresh temp dir (or to
+// $LANYARD_ARTIFACTS_DIR when set); their paths are printed as diagnostics.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.LANYARD_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const ACTION_TIMEOUT_MS = 15_000;
+const TEST_TIMEOUT_MS = 90_000;
+
+// ---------------------------------------------------------------- demo data
+
+function loadDemo() {
+  const file = process.env.LANYARD_DEMO_JSON;
+  if (!file) throw new Error('LANYARD_DEMO_JSON is not set (path to the output of `lanyard demo --json`)');
+  const text = readFileSync(file, 'utf8');
+  const line = text.split(/\r?\n/).find((l) => l.trim().startsWith('{'));
+  if (!line) throw new Error(`no JSON object line in ${file}`);
+  const demo = JSON.parse(line);
+  for (const key of ['base_url', 'city', 'accounts', 'badges', 'claim_codes']) {
+    if (!(key in demo)) throw new Error(`demo JSON lacks "${key}"`);
+  }
+  demo.base_url = String(demo.base_url).replace(/\/+$/, '');
+  return demo;
+}
+
+const demo = loadDemo();
+const city = demo.city;
+const url = (p) => `${demo.base_url}${p}`;
+
+function account(role) {
+  const a = demo.accounts.find((x) => x.role === role);
+  if (!a) throw new Error(`demo JSON has no account with role "${role}"`);
+  return a;
+}
+
+// Claim codes are handed out one per redeeming test, in order, skipping any the
+// demo marks as already used.
+const freshCodes = demo.claim_codes.filter((c) => !c.used && !c.redeemed && !c.used_at && !c.redeemed_at);
+function takeClaimCode() {
+  const c = freshCodes.shift();
+  if (!c) throw new Error('demo JSON has no unused claim code left');
+  const badge = demo.badges.find((b) => b.slug === c.badge);
+  if (!badge) throw new Error(`claim code ${c.code} names badge "${c.badge}", which is not in demo.badges`);
+  return { code: c.code, badge };
+}
+
+// ------------------------------------------------------------------ browser
+
+const artifactsDir = process.env.LANYARD_ARTIFACTS_DIR
+  ? (mkdirSync(process.env.LANYARD_ARTIFACTS_DIR, { recursive: true }), process.env.LANYARD_ARTIFACTS_DIR)
+  : mkdtempSync(path.join(tmpdir(), 'lanyard-browser-'));
+
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+});
+
+// A fresh context (own cookies) per test; collects server errors (5xx) seen by
+// the page, and on failure saves a screenshot plus the page URL and text.
+async function withPage(t, opts, fn) {
+  const context = await browser.newContext({ locale: 'en-US', ...opts });
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  const page = await context.newPage();
+  const serverErrors = [];
+  page.on('response', (r) => {
+    if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+  });
+  try {
+    await fn(page);
+    assert.deepEqual(serverErrors, [], 'server answered with 5xx');
+  } catch (err) {
+    try {
+      const shot = path.join(artifactsDir, `FAILED-${t.name.replace(/[^a-z0-9]+/gi, '_')}.png`);
+      await page.screenshot({ path: shot, fullPage: true });
+      const body = (await page.locator('body').innerText({ timeout: 2000 }).catch(() => '')).slice(0, 1500);
+      t.diagnostic(`failure at ${page.url()} (screenshot ${shot})`);
+      t.diagnostic(`page text: ${body.replace(/\s+/g, ' ')}`);
+      if (serverErrors.length) t.diagnostic(`5xx responses: ${serverErrors.join('; ')}`);
+    } catch {
+      /* best effort */
+    }
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+async function open(page, p) {
+  const resp = await page.goto(url(p), { waitUntil: 'load' });
+  assert.ok(resp, `no response for ${p}`);
+  assert.equal(resp.status(), 200, `GET ${p} answered ${resp.status()}`);
+  return resp;
+}
+
+// Submits a form by its submit button (falls back to requestSubmit() when the
+// button is not visible) and waits for the resulting page to load.
+async function submit(page, formSelector) {
+  const form = page.locator(formSelector);
+  assert.equal(await form.count(), 1, `expected exactly one ${formSelector} on ${page.url()}`);
+  const button = form.locator('button[type=submit], input[type=submit], button:not([type])').first();
+  const loaded = page.waitForEvent('load');
+  if (await button.isVisible()) {
+    await button.click();
+  } else {
+    await form.evaluate((f) => f.requestSubmit());
+  }
+  await loaded;
+}
+
+function pathname(page) {
+  return new URL(page.url()).pathname;
+}
+
+async function signIn(page, who) {
+  await open(page, '/signin');
+  const form = 'form#signin-form';
+  await page.locator(`${form} input[name=username]`).fill(who.username);
+  await page.locator(`${form} input[name=password]`).fill(who.password);
+  await submit(page, form);
+  assert.notEqual(pathname(page), '/signin', `sign-in as ${who.role} "${who.username}" stayed on /signin`);
+}
+
+const norm = (s) => s.replace(/\s+/g, ' ').trim();
+
+// ------------------------------------------------------------------- tests
+
+test('youth signs in, redeems a claim code, sees the badge on /me and its public page', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  await withPage(t, { viewport: { width: 1280, height: 800 } }, async (page) => {
+    const youth = account('youth');
+    const { code, badge } = takeClaimCode();
+
+    await signIn(page, youth);
+
+    await open(page, `/c/${city}/claim`);
+    await page.locator('form#claim-form input[name=code]').fill(code);
+    await submit(page, 'form#claim-form');
+    assert.equal(pathname(page), `/c/${city}/me`, `redeeming ${code} should land on /c/${city}/me`);
+
+    const status = page.locator('[role=status]');
+    assert.ok((await status.count()) > 0, 'no [role=status] flash after redemption');
+    assert.ok(norm(await status.first().innerText()).length > 0, 'the [role=status] flash is empty');
+
+    const names = (await page.locator('.badge-card .badge-name').allInnerTexts()).map(norm);
+    assert.ok(names.includes(norm(badge.name)), `"${badge.name}" not among /me badges: ${JSON.stringify(names)}`);
+
+    const shot = path.join(artifactsDir, 'me.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    t.diagnostic(`screenshot of /c/${city}/me: ${shot}`);
+
+    await open(page, `/c/${city}/badges/${badge.slug}`);
+    const h1 = page.locator('h1');
+    assert.ok((await h1.count()) > 0, 'badge page has no h1');
+    assert.ok(norm(await h1.first().innerText()).includes(norm(badge.name)), `badge page h1 "${await h1.first().innerText()}" lacks "${badge.name}"`);
+  });
+});
+
+test('the locale form switches the page to Spanish', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  await withPage(t, { viewport: { width: 1280, height: 800 } }, async (page) => {
+    await open(page, '/signin');
+    const lang = () => page.locator('html').getAttribute('lang');
+    assert.match((await lang()) ?? '', /^en\b/i, 'default <html lang> should be en');
+
+    await page.locator('form#locale-form select[name=locale]').selectOption('es');
+    await submit(page, 'form#locale-form');
+    assert.equal(await lang(), 'es', `<html lang> after switching (at ${page.url()})`);
+
+    // The choice sticks for the next page.
+    await open(page, '/signin');
+    assert.equal(await lang(), 'es', '<html lang> on the next page after switching');
+  });
+});
+
+test('phone viewport (375x667): sign-in page has no horizontal scroll', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  await withPage(t, { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true }, async (page) => {
+    const width = () => page.evaluate(() => document.documentElement.scrollWidth);
+
+    await open(page, '/signin');
+    for (const sel of ['input[name=username]', 'input[name=password]', 'button[type=submit]']) {
+      assert.ok(await page.locator(`form#signin-form ${sel}`).isVisible(), `${sel} not visible at 375px`);
+    }
+    assert.ok((await width()) <= 375, `/signin scrollWidth ${await width()} > 375`);
+
+    const shot = path.join(artifactsDir, 'signin-375.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    t.diagnostic(`screenshot of /signin at 375x667: ${shot}`);
+
+    // Public badge page too (no sign-in needed).
+    const badge = demo.badges[0];
+    if (badge) {
+      await open(page, `/c/${city}/badges/${badge.slug}`);
+      assert.ok((await width()) <= 375, `badge page scrollWidth ${await width()} > 375`);
+    }
+  });
+});
