@@ -79,7 +79,7 @@ impl Seeder<'_> {
         birth_date: Option<NaiveDate>,
         printed: bool,
     ) -> anyhow::Result<UserId> {
-        let password = demo_password(role.split('_').next().unwrap_or(role));
+        let password = demo_password(&role.replace('_', ""));
         let hash = password::hash(&password)?;
         let under_13 = birth_date
             .map(|b| crate::fields::age_on(b, self.now.date()) < 13)

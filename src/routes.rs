@@ -13,7 +13,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/openapi.json", get().to(api::handlers::openapi))
             .route("/orgs/{org}/badges", get().to(api::handlers::list_badges))
             .route("/orgs/{org}/awards", post().to(api::handlers::create_award))
-            .route("/awards/{id}", get().to(api::handlers::show_award)),
+            .route("/awards/{id}", get().to(api::handlers::show_award))
+            .route(
+                "/awards/{id}/revoke",
+                post().to(api::handlers::revoke_award),
+            ),
     )
     .route("/static/{file}", get().to(pages::assets::serve))
     .route("/", get().to(tenancy::handlers::home))
@@ -32,6 +36,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/badges/{badge}", get().to(badges::handlers::show))
             .route("/badges/{badge}/image", get().to(badges::handlers::image))
             .route("/awards/{award}", get().to(awards::handlers::show))
+            .route(
+                "/awards/{award}/revoke",
+                post().to(awards::handlers::revoke),
+            )
             .route("/signup", get().to(auth::handlers::sign_up_form))
             .route("/signup", post().to(auth::handlers::sign_up))
             // Members of the city.

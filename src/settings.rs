@@ -14,6 +14,7 @@ pub struct Settings {
     pub redis: RedisSettings,
     pub session: SessionSettings,
     pub auth: AuthSettings,
+    pub signing: SigningSettings,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -76,6 +77,38 @@ pub struct AuthSettings {
     pub signin_attempts: u32,
     /// `LANYARD__AUTH__SIGNIN_WINDOW_SECONDS`
     pub signin_window_seconds: u64,
+}
+
+/// The signing service. Secrets never reach `Debug` output.
+#[derive(Clone, Deserialize, Default)]
+#[serde(default)]
+pub struct SigningSettings {
+    /// `LANYARD__SIGNING__MODE`: `in-process` (default) or `remote` (a `lanyard signer`).
+    pub mode: String,
+    /// `LANYARD__SIGNING__MASTER_KEY`: 32 bytes in base64; encrypts issuer keys at rest.
+    pub master_key: String,
+    /// `LANYARD__SIGNING__MASTER_KEY_FILE`: a file holding the master key.
+    pub master_key_file: String,
+    /// `LANYARD__SIGNING__GENERATE_MASTER_KEY`: write a new key to the file when there is none
+    /// (development and demo; off in production).
+    pub generate_master_key: bool,
+    /// `LANYARD__SIGNING__SIGNER_URL`: the `lanyard signer` to call in remote mode.
+    pub signer_url: String,
+    /// `LANYARD__SIGNING__SIGNER_SECRET`: the secret shared with the signer.
+    pub signer_secret: String,
+    /// `LANYARD__SIGNING__SIGNER_HOST` and `…_PORT`: where `lanyard signer` listens.
+    pub signer_host: String,
+    pub signer_port: u16,
+}
+
+impl std::fmt::Debug for SigningSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningSettings")
+            .field("mode", &self.mode)
+            .field("master_key_file", &self.master_key_file)
+            .field("signer_url", &self.signer_url)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Settings {

@@ -34,6 +34,9 @@ fn award_json(base: &str, city: &str, award: &AwardView) -> Value {
         "recipient": {"username": award.recipient_username, "display_name": award.recipient_name},
         "method": award.method,
         "awarded_at": award.awarded_at.and_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "revoked": award.is_revoked(),
+        "revoked_at": award.revoked_at.map(|at| at.and_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        "revocation_reason": award.revocation_reason,
         "urls": {
             "award": format!("{base}/c/{city}/awards/{}", award.public_id),
             "badge": format!("{base}/c/{city}/badges/{}", award.badge_slug),
@@ -226,5 +229,57 @@ pub async fn show_award(
             Ok((tenancy::store::find(conn, city_id)?, award))
         })
         .await?;
+    Ok(HttpResponse::Ok().json(award_json(&state.base_url(&req), &city.slug, &award)))
+}
+
+#[derive(Deserialize)]
+struct RevokeRequest {
+    reason: Option<Value>,
+}
+
+pub async fn revoke_award(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    org: ApiOrg,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let public_id = path.into_inner();
+    let malformed = |_| AppError::BadRequest("error.json_malformed");
+    let value: Value = serde_json::from_slice(&body).map_err(malformed)?;
+    if !value.is_object() {
+        return Err(AppError::BadRequest("error.json_malformed"));
+    }
+    let request: RevokeRequest = serde_json::from_value(value).map_err(malformed)?;
+    let mut errors = Vec::new();
+    let reason = required_string(request.reason, "reason", &mut errors);
+    let reason = if errors.is_empty() {
+        crate::fields::text(&reason, 500, true).map_err(|message| {
+            AppError::Invalid(vec![FieldError {
+                field: "reason",
+                message,
+            }])
+        })?
+    } else {
+        return Err(AppError::Invalid(errors));
+    };
+    let org_id = org.0.id;
+    let (city, award) = state
+        .db
+        .run(move |conn| {
+            let (city_id, award) =
+                awards::find_any_by_public_id(conn, &public_id)?.ok_or(AppError::NotFound)?;
+            if award.org_id != org_id {
+                return Err(AppError::NotFound);
+            }
+            if !awards::revoke(conn, city_id, &public_id, &reason, Utc::now().naive_utc())? {
+                return Err(AppError::Conflict("error.already_revoked"));
+            }
+            let award =
+                awards::find_by_public_id(conn, city_id, &public_id)?.ok_or(AppError::NotFound)?;
+            Ok((tenancy::store::find(conn, city_id)?, award))
+        })
+        .await?;
+    tracing::info!(award.public_id = %award.public_id, "award revoked through the API");
     Ok(HttpResponse::Ok().json(award_json(&state.base_url(&req), &city.slug, &award)))
 }

@@ -53,6 +53,15 @@ impl CityAccess {
         self.city_roles.contains(&role)
     }
 
+    /// Admins of `org` (and coordinators) pass; mentors get 403, anyone else 404.
+    pub fn require_org_admin(&self, org: OrgId) -> Result<(), AppError> {
+        match self.org_role(org) {
+            Some(OrgRole::Admin) => Ok(()),
+            Some(OrgRole::Mentor) => Err(AppError::Forbidden),
+            None => Err(AppError::NotFound),
+        }
+    }
+
     /// The role in `org`; coordinators act as its admins.
     pub fn org_role(&self, org: OrgId) -> Option<OrgRole> {
         if self.is_coordinator() {

@@ -1,16 +1,50 @@
 //! An award's public page, and each person's own page in a city.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
+use chrono::Utc;
 
 use crate::auth::access::CityMember;
-use crate::auth::store::{self as auth_store, CityRole};
+use crate::auth::store::{self as auth_store, CityRole, OrgRole};
 use crate::awards::pages::{AwardPage, ChildBadges, MyPage};
-use crate::awards::store;
+use crate::awards::{store, AwardView};
 use crate::error::AppError;
+use crate::fields;
+use crate::ids::UserId;
 use crate::orgs;
 use crate::state::AppState;
-use crate::tenancy::CurrentCity;
-use crate::web::{page, Chrome};
+use crate::tenancy::{City, CurrentCity};
+use crate::web::forms::{CsrfForm, FormErrors};
+use crate::web::{page, redirect_with, render, Chrome, Flash};
+
+/// The award and whether the viewer may revoke it.
+async fn load_award(
+    state: &AppState,
+    city: &City,
+    viewer: Option<UserId>,
+    public_id: String,
+) -> Result<(AwardView, bool), AppError> {
+    let city_id = city.id;
+    state
+        .db
+        .run(move |conn| {
+            let award =
+                store::find_by_public_id(conn, city_id, &public_id)?.ok_or(AppError::NotFound)?;
+            let can_revoke = match viewer {
+                Some(user) => {
+                    let (city_roles, org_roles) = auth_store::roles_in_city(conn, city_id, user)?;
+                    let operator =
+                        auth_store::find_user(conn, user)?.is_some_and(|u| u.is_operator);
+                    operator
+                        || city_roles.contains(&CityRole::Coordinator)
+                        || org_roles.contains(&(award.org_id, OrgRole::Admin))
+                }
+                None => false,
+            };
+            Ok((award, can_revoke))
+        })
+        .await
+}
 
 pub async fn show(
     state: web::Data<AppState>,
@@ -19,18 +53,72 @@ pub async fn show(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, public_id) = path.into_inner();
-    let city_id = city.id;
-    let award = state
-        .db
-        .run(move |conn| {
-            store::find_by_public_id(conn, city_id, &public_id)?.ok_or(AppError::NotFound)
-        })
-        .await?;
+    let viewer = chrome.user.as_ref().map(|u| u.id);
+    let (award, can_revoke) = load_award(&state, &city, viewer, public_id).await?;
     page(&AwardPage {
         chrome: chrome.in_city(&city.slug, &city.name),
         city,
         award,
+        can_revoke,
+        reason: String::new(),
+        errors: FormErrors::default(),
     })
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct RevokeForm {
+    reason: String,
+}
+
+pub async fn revoke(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    CityMember(access): CityMember,
+    path: web::Path<(String, String)>,
+    CsrfForm(form): CsrfForm<RevokeForm>,
+) -> Result<HttpResponse, AppError> {
+    let (_, public_id) = path.into_inner();
+    let city = access.city.clone();
+    let (award, _) = load_award(&state, &city, Some(access.user.id), public_id.clone()).await?;
+    access.require_org_admin(award.org_id)?;
+    let reason = match fields::text(&form.reason, 500, true) {
+        Ok(reason) => reason,
+        Err(message) => {
+            let mut errors = FormErrors::default();
+            errors.add("reason", message);
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &AwardPage {
+                    chrome: chrome.in_city(&city.slug, &city.name),
+                    city,
+                    award,
+                    can_revoke: true,
+                    reason: form.reason,
+                    errors,
+                },
+            );
+        }
+    };
+    let city_id = city.id;
+    let id = public_id.clone();
+    state
+        .db
+        .run(move |conn| {
+            Ok(store::revoke(
+                conn,
+                city_id,
+                &id,
+                &reason,
+                Utc::now().naive_utc(),
+            )?)
+        })
+        .await?;
+    tracing::info!(award.public_id = %public_id, city.slug = %city.slug, "award revoked");
+    Ok(redirect_with(
+        &format!("/c/{}/awards/{public_id}", city.slug),
+        Flash::success("flash.award_revoked", &award.badge_name),
+    ))
 }
 
 pub async fn me(

@@ -41,9 +41,21 @@ pub struct AwardView {
     pub recipient_name: String,
     pub method: String,
     pub awarded_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub revocation_reason: Option<String>,
 }
 
 impl AwardView {
+    pub fn is_revoked(&self) -> bool {
+        self.revoked_at.is_some()
+    }
+
+    pub fn revoked_on(&self) -> String {
+        self.revoked_at
+            .map(|at| at.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    }
+
     pub fn awarded_on(&self) -> String {
         self.awarded_at.format("%Y-%m-%d").to_string()
     }

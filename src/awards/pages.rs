@@ -6,6 +6,7 @@ use crate::auth::CurrentUser;
 use crate::awards::AwardView;
 use crate::orgs::Org;
 use crate::tenancy::City;
+use crate::web::forms::FormErrors;
 use crate::web::Chrome;
 
 #[derive(Template)]
@@ -14,6 +15,10 @@ pub struct AwardPage {
     pub chrome: Chrome,
     pub city: City,
     pub award: AwardView,
+    /// Whether the viewer may revoke it (an admin of its organization or a coordinator).
+    pub can_revoke: bool,
+    pub reason: String,
+    pub errors: FormErrors,
 }
 
 /// A child a parent follows, with their badges.

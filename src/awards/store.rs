@@ -23,6 +23,8 @@ type AwardRow = (
     String,
     String,
     NaiveDateTime,
+    Option<NaiveDateTime>,
+    Option<String>,
 );
 
 fn to_view(row: AwardRow) -> AwardView {
@@ -41,6 +43,8 @@ fn to_view(row: AwardRow) -> AwardView {
         recipient_name,
         method,
         awarded_at,
+        revoked_at,
+        revocation_reason,
     ) = row;
     AwardView {
         id: AwardId(id),
@@ -57,6 +61,8 @@ fn to_view(row: AwardRow) -> AwardView {
         recipient_name,
         method,
         awarded_at,
+        revoked_at,
+        revocation_reason,
     }
 }
 
@@ -81,6 +87,8 @@ macro_rules! award_views {
                 users::display_name,
                 awards::method,
                 awards::awarded_at,
+                awards::revoked_at,
+                awards::revocation_reason,
             ))
     };
 }
@@ -170,4 +178,26 @@ pub fn list_for_recipient(
         .order(awards::awarded_at.desc())
         .load::<AwardRow>(conn)
         .map(|rows| rows.into_iter().map(to_view).collect())
+}
+
+/// Revokes an award of a city; false when it was already revoked.
+pub fn revoke(
+    conn: &mut DbConnection,
+    city: CityId,
+    public_id: &str,
+    reason: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        awards::table
+            .filter(awards::city_id.eq(city.0))
+            .filter(awards::public_id.eq(public_id))
+            .filter(awards::revoked_at.is_null()),
+    )
+    .set((
+        awards::revoked_at.eq(now),
+        awards::revocation_reason.eq(reason),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
 }

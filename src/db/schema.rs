@@ -128,6 +128,39 @@ diesel::table! {
         method -> Text,
         claim_code_id -> Nullable<BigInt>,
         awarded_at -> Timestamp,
+        credential -> Nullable<Text>,
+        status_index -> Nullable<BigInt>,
+        revoked_at -> Nullable<Timestamp>,
+        revocation_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    issuer_keys (id) {
+        id -> BigInt,
+        city_id -> BigInt,
+        issuer -> Text,
+        key_number -> Integer,
+        public_key -> Binary,
+        secret_nonce -> Binary,
+        secret_sealed -> Binary,
+        created_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    signature_log (id) {
+        id -> BigInt,
+        request_id -> Text,
+        city_id -> BigInt,
+        issuer -> Text,
+        key_number -> Integer,
+        subject -> Text,
+        recipient -> Text,
+        digest -> Text,
+        signed_document -> Text,
+        signed_at -> Timestamp,
     }
 }
 
@@ -180,4 +213,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     awards,
     api_tokens,
     sessions,
+    issuer_keys,
+    signature_log,
 );

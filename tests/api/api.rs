@@ -28,7 +28,12 @@ async fn the_openapi_document_describes_every_endpoint() {
         .await
         .unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/orgs/{org}/badges", "/orgs/{org}/awards", "/awards/{id}"] {
+    for path in [
+        "/orgs/{org}/badges",
+        "/orgs/{org}/awards",
+        "/awards/{id}",
+        "/awards/{id}/revoke",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path}");
     }
 }

@@ -9,5 +9,6 @@ mod claim;
 mod helpers;
 mod locale;
 mod public_pages;
+mod revocation;
 mod setup;
 mod thin_path;

@@ -1,0 +1,144 @@
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::{location, spawn_world, TestApp, World};
+
+/// Awards `badge` of the library to Maya through the API; returns the award's public id.
+async fn award(app: &TestApp, world: &World, badge: &str) -> String {
+    let response = app
+        .client()
+        .post(app.url("/api/v1/orgs/library/awards"))
+        .bearer_auth(world.token_of("library"))
+        .json(&json!({"badge": badge, "recipient": "maya"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn an_org_admin_revokes_an_award_with_a_reason_and_the_page_says_so() {
+    let (app, world) = spawn_world().await;
+    let id = award(&app, &world, "comic-creator").await;
+    let path = format!("/c/riverton/awards/{id}");
+    let admin = app.signed_in(&world.person("org_admin")).await;
+    let page = app.get(&admin, &path).await.text().await.unwrap();
+    assert!(page.contains("id=\"revoke-form\""));
+    let empty = app
+        .post_form(&admin, &format!("{path}/revoke"), &[("reason", "  ")])
+        .await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.text().await.unwrap().contains("This is required."));
+    let revoked = app
+        .post_form(
+            &admin,
+            &format!("{path}/revoke"),
+            &[("reason", "Awarded by mistake")],
+        )
+        .await;
+    assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&revoked), path);
+    let public = app.get(&app.client(), &path).await.text().await.unwrap();
+    assert!(public.contains("This badge was revoked on"));
+    assert!(public.contains("Reason: Awarded by mistake"));
+    assert!(!public.contains("id=\"revoke-form\""));
+}
+
+#[tokio::test]
+async fn only_admins_of_the_awarding_org_or_coordinators_revoke() {
+    let (app, world) = spawn_world().await;
+    let id = award(&app, &world, "reading-explorer").await;
+    let path = format!("/c/riverton/awards/{id}/revoke");
+    let fields = [("reason", "test")];
+    assert_eq!(
+        app.post_form(&app.client(), &path, &fields).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let mentor = app.signed_in(&world.person("mentor")).await;
+    assert_eq!(
+        app.post_form(&mentor, &path, &fields).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let curator = app.signed_in(&world.curator()).await;
+    assert_eq!(
+        app.post_form(&curator, &path, &fields).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let youth = app.signed_in(&world.person("youth")).await;
+    assert_eq!(
+        app.post_form(&youth, &path, &fields).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let elsewhere = app.signed_in(&world.other_coordinator).await;
+    assert_eq!(
+        app.post_form(&elsewhere, &path, &fields).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let page = app
+        .get(&mentor, &format!("/c/riverton/awards/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("This badge was revoked"), "nothing changed");
+    let coordinator = app.signed_in(&world.person("coordinator")).await;
+    assert_eq!(
+        app.post_form(&coordinator, &path, &fields).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn the_api_revokes_once_for_the_awarding_org_only() {
+    let (app, world) = spawn_world().await;
+    let id = award(&app, &world, "comic-creator").await;
+    let client = app.client();
+    let url = app.url(&format!("/api/v1/awards/{id}/revoke"));
+    let museum = client
+        .post(&url)
+        .bearer_auth(world.token_of("science-museum"))
+        .json(&json!({"reason": "no"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(museum.status(), StatusCode::NOT_FOUND);
+    let missing = client
+        .post(&url)
+        .bearer_auth(world.token_of("library"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let garbage = client
+        .post(&url)
+        .bearer_auth(world.token_of("library"))
+        .body("reason=please")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(garbage.status(), StatusCode::BAD_REQUEST);
+    let ok = client
+        .post(&url)
+        .bearer_auth(world.token_of("library"))
+        .json(&json!({"reason": "Duplicate record"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    let body: Value = ok.json().await.unwrap();
+    assert_eq!(body["revoked"], true);
+    assert_eq!(body["revocation_reason"], "Duplicate record");
+    let again = client
+        .post(&url)
+        .bearer_auth(world.token_of("library"))
+        .json(&json!({"reason": "again"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+}
