@@ -408,6 +408,9 @@ pub async fn run(port: u16, data: PathBuf, json: bool) -> anyhow::Result<()> {
     settings.server.host = "127.0.0.1".into();
     settings.server.port = port;
     settings.redis.url = String::new();
+    settings.signing.mode = "in-process".into();
+    settings.signing.master_key_file = data.join("master.key").display().to_string();
+    settings.signing.generate_master_key = true;
     let db = Db::connect(&settings.database.url, settings.database.pool_size)?;
     let mut demo = seed(&db)?;
     let app = Application::build_with_db(settings, db).await?;

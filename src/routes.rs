@@ -40,6 +40,40 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/awards/{award}/revoke",
                 post().to(awards::handlers::revoke),
             )
+            .route(
+                "/awards/{award}/credential.json",
+                get().to(awards::documents::download_json),
+            )
+            .route(
+                "/awards/{award}/badge.png",
+                get().to(awards::documents::baked_png),
+            )
+            .route(
+                "/awards/{award}/badge.svg",
+                get().to(awards::documents::baked_svg),
+            )
+            .route(
+                "/awards/{award}/assertion",
+                get().to(awards::documents::assertion),
+            )
+            .route(
+                "/badges/{badge}/badgeclass",
+                get().to(badges::handlers::badge_class),
+            )
+            // Issuer documents and revocation lists, public.
+            .route("/orgs/{org}/issuer", get().to(orgs::issuer::profile))
+            .route(
+                "/orgs/{org}/issuer/ob2",
+                get().to(orgs::issuer::profile_ob2),
+            )
+            .route(
+                "/orgs/{org}/revocations",
+                get().to(orgs::issuer::revocation_list),
+            )
+            .route(
+                "/orgs/{org}/status/{list}",
+                get().to(orgs::issuer::status_list),
+            )
             .route("/signup", get().to(auth::handlers::sign_up_form))
             .route("/signup", post().to(auth::handlers::sign_up))
             // Members of the city.

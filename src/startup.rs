@@ -2,7 +2,7 @@
 //! the tests (which bind port 0 and read the port back).
 
 use std::net::TcpListener;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, DefaultHeaders, ErrorHandlers};
@@ -13,6 +13,10 @@ use crate::auth::session::SessionStore;
 use crate::auth::{store as auth_store, throttle::Throttle};
 use crate::db::Db;
 use crate::settings::Settings;
+use crate::signing::keys::Keyring;
+use crate::signing::master::{MasterKey, MasterKeySource};
+use crate::signing::remote::RemoteSigner;
+use crate::signing::service::SigningService;
 use crate::state::AppState;
 use crate::web::assets::Assets;
 
@@ -47,6 +51,31 @@ async fn connect_redis(url: &str) -> Option<ConnectionManager> {
     }
 }
 
+/// The signing service the settings ask for: in-process with the master key, or the remote
+/// `lanyard signer` (then this process holds no private key).
+pub fn signing_service(settings: &Settings) -> anyhow::Result<SigningService> {
+    match settings.signing.mode.as_str() {
+        "remote" => Ok(SigningService::Remote(RemoteSigner::new(
+            &settings.signing.signer_url,
+            &settings.signing.signer_secret,
+        )?)),
+        "in-process" | "" => Ok(SigningService::InProcess(Arc::new(keyring(settings)?))),
+        other => anyhow::bail!("signing.mode must be in-process or remote, not {other:?}"),
+    }
+}
+
+/// The keyring under the configured master key, saying where the key came from.
+pub fn keyring(settings: &Settings) -> anyhow::Result<Keyring> {
+    let (master, source) = MasterKey::load(&settings.signing)?;
+    if let MasterKeySource::Generated(path) = source {
+        tracing::warn!(
+            master_key.file = %path,
+            "generated a new master key for issuer keys (development only; production needs LANYARD__SIGNING__MASTER_KEY)"
+        );
+    }
+    Ok(Keyring::new(master))
+}
+
 /// A one-time setup code such as `7KQ4-M2XD-9PHT`.
 fn new_setup_code() -> String {
     let parts: Vec<String> = (0..3)
@@ -62,6 +91,7 @@ impl Application {
     }
 
     pub async fn build_with_db(settings: Settings, db: Db) -> anyhow::Result<Application> {
+        let signer = signing_service(&settings)?;
         let redis = connect_redis(&settings.redis.url).await;
         let prefix = settings.redis.prefix.clone();
         let sessions = match &redis {
@@ -96,6 +126,7 @@ impl Application {
             settings,
             setup_code: Mutex::new(setup_code.clone()),
             assets: Assets::new(),
+            signer,
         });
         let server = HttpServer::new(move || {
             App::new()

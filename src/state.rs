@@ -6,6 +6,7 @@ use crate::auth::session::SessionStore;
 use crate::auth::throttle::Throttle;
 use crate::db::Db;
 use crate::settings::Settings;
+use crate::signing::service::SigningService;
 use crate::web::assets::Assets;
 
 pub struct AppState {
@@ -16,6 +17,7 @@ pub struct AppState {
     /// The one-time code that unlocks first-run setup; `None` once the platform is set up.
     pub setup_code: Mutex<Option<String>>,
     pub assets: Assets,
+    pub signer: SigningService,
 }
 
 impl AppState {

@@ -26,6 +26,7 @@ pub async fn openapi() -> HttpResponse {
 }
 
 fn award_json(base: &str, city: &str, award: &AwardView) -> Value {
+    let urls = crate::signing::ob3::Urls { base, city };
     json!({
         "id": award.public_id,
         "city": city,
@@ -37,9 +38,13 @@ fn award_json(base: &str, city: &str, award: &AwardView) -> Value {
         "revoked": award.is_revoked(),
         "revoked_at": award.revoked_at.map(|at| at.and_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string()),
         "revocation_reason": award.revocation_reason,
+        "credential_url": urls.credential(&award.public_id),
+        "assertion_url": urls.assertion(&award.public_id),
+        "png_url": urls.baked_png(&award.public_id),
+        "svg_url": urls.baked_svg(&award.public_id),
         "urls": {
-            "award": format!("{base}/c/{city}/awards/{}", award.public_id),
-            "badge": format!("{base}/c/{city}/badges/{}", award.badge_slug),
+            "award": urls.credential(&award.public_id),
+            "badge": urls.achievement(&award.badge_slug),
             "api": format!("{base}/api/v1/awards/{}", award.public_id),
         }
     })
@@ -203,6 +208,8 @@ pub async fn create_award(
         })
         .await?;
     tracing::info!(award.public_id = %award.public_id, org.slug = %award.org_slug, "awarded through the API");
+    // Signed now, so the credential is ready when the partner fetches it.
+    crate::awards::credential::ensure(&state, &base, &city, &award.public_id).await?;
     let body = award_json(&base, &city.slug, &award);
     let location = format!("/api/v1/awards/{}", award.public_id);
     Ok(HttpResponse::Created()

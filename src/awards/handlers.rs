@@ -47,12 +47,16 @@ async fn load_award(
 }
 
 pub async fn show(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     chrome: Chrome,
     CurrentCity(city): CurrentCity,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, public_id) = path.into_inner();
+    if crate::awards::documents::wants_credential(&req) {
+        return crate::awards::documents::credential_json(&req, &state, &city, &public_id).await;
+    }
     let viewer = chrome.user.as_ref().map(|u| u.id);
     let (award, can_revoke) = load_award(&state, &city, viewer, public_id).await?;
     page(&AwardPage {

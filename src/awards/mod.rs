@@ -1,5 +1,7 @@
 //! Issued badges: who earned what, when and how.
 
+pub mod credential;
+pub mod documents;
 pub mod handlers;
 pub mod pages;
 pub mod store;

@@ -103,16 +103,49 @@ pub struct NewAward {
     pub claim_code: Option<ClaimCodeId>,
 }
 
-/// Inserts an award and returns its public id. A second award of the same badge to the same
-/// youth fails with a unique violation.
+/// The next free position in the organization's status lists.
+fn allocate_status_index(conn: &mut DbConnection, org: OrgId) -> QueryResult<i64> {
+    diesel::update(organizations::table.filter(organizations::id.eq(org.0)))
+        .set(organizations::next_status_index.eq(organizations::next_status_index + 1))
+        .returning(organizations::next_status_index)
+        .get_result::<i64>(conn)
+        .map(|next| next - 1)
+}
+
+/// A random salt for the recipient's hashed identifier.
+fn new_salt() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Inserts an award (with its salt and status-list position) and returns its public id. A
+/// second award of the same badge to the same youth fails with a unique violation.
 pub fn insert(
     conn: &mut DbConnection,
     award: &NewAward,
     now: NaiveDateTime,
 ) -> QueryResult<String> {
-    let public_id = uuid::Uuid::new_v4().to_string();
+    conn.transaction(|conn| {
+        let public_id = uuid::Uuid::new_v4().to_string();
+        let status_index = allocate_status_index(conn, award.org)?;
+        insert_row(conn, award, &public_id, status_index, now)?;
+        Ok(public_id)
+    })
+}
+
+fn insert_row(
+    conn: &mut DbConnection,
+    award: &NewAward,
+    public_id: &str,
+    status_index: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::insert_into(awards::table)
         .values((
+            awards::salt.eq(new_salt()),
+            awards::status_index.eq(status_index),
             awards::public_id.eq(&public_id),
             awards::city_id.eq(award.city.0),
             awards::org_id.eq(award.org.0),
@@ -122,8 +155,8 @@ pub fn insert(
             awards::claim_code_id.eq(award.claim_code.map(|c| c.0)),
             awards::awarded_at.eq(now),
         ))
-        .execute(conn)?;
-    Ok(public_id)
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn has_badge(conn: &mut DbConnection, badge: BadgeId, user: UserId) -> QueryResult<bool> {
@@ -200,4 +233,156 @@ pub fn revoke(
     ))
     .execute(conn)
     .map(|n| n == 1)
+}
+
+/// What an award's credential is made of.
+#[derive(Clone, Debug)]
+pub struct CredentialSource {
+    pub id: AwardId,
+    pub public_id: String,
+    pub org_id: OrgId,
+    pub org_slug: String,
+    pub org_name: String,
+    pub org_website: String,
+    pub badge_slug: String,
+    pub badge_name: String,
+    pub badge_description: String,
+    pub criteria: String,
+    pub recipient_username: String,
+    pub awarded_at: NaiveDateTime,
+    pub salt: String,
+    pub status_index: i64,
+    pub credential: Option<String>,
+    pub revocation_reason: Option<String>,
+    pub revoked: bool,
+}
+
+type SourceRow = (
+    (i64, String, i64, String, String, String),
+    (String, String, String, String),
+    (
+        String,
+        NaiveDateTime,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+    ),
+    (Option<NaiveDateTime>, Option<String>),
+);
+
+pub fn credential_source(
+    conn: &mut DbConnection,
+    city: CityId,
+    public_id: &str,
+) -> QueryResult<Option<CredentialSource>> {
+    let row: Option<SourceRow> = awards::table
+        .inner_join(badges::table)
+        .inner_join(organizations::table)
+        .inner_join(users::table)
+        .filter(awards::city_id.eq(city.0))
+        .filter(awards::public_id.eq(public_id))
+        .select((
+            (
+                awards::id,
+                awards::public_id,
+                awards::org_id,
+                organizations::slug,
+                organizations::name,
+                organizations::website,
+            ),
+            (
+                badges::slug,
+                badges::name,
+                badges::description,
+                badges::criteria,
+            ),
+            (
+                users::username,
+                awards::awarded_at,
+                awards::salt,
+                awards::status_index,
+                awards::credential,
+            ),
+            (awards::revoked_at, awards::revocation_reason),
+        ))
+        .first(conn)
+        .optional()?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let ((id, public_id, org_id, org_slug, org_name, org_website), badge, rest, revocation) = row;
+    let (badge_slug, badge_name, badge_description, criteria) = badge;
+    let (recipient_username, awarded_at, salt, status_index, credential) = rest;
+    // Awards made before the signing service get their salt and position on first use.
+    let (salt, status_index) = match (salt, status_index) {
+        (Some(salt), Some(index)) => (salt, index),
+        _ => {
+            let salt = new_salt();
+            let index = allocate_status_index(conn, OrgId(org_id))?;
+            diesel::update(
+                awards::table
+                    .filter(awards::id.eq(id))
+                    .filter(awards::status_index.is_null()),
+            )
+            .set((awards::salt.eq(&salt), awards::status_index.eq(index)))
+            .execute(conn)?;
+            return credential_source(conn, city, &public_id);
+        }
+    };
+    Ok(Some(CredentialSource {
+        id: AwardId(id),
+        public_id,
+        org_id: OrgId(org_id),
+        org_slug,
+        org_name,
+        org_website,
+        badge_slug,
+        badge_name,
+        badge_description,
+        criteria,
+        recipient_username,
+        awarded_at,
+        salt,
+        status_index,
+        credential,
+        revoked: revocation.0.is_some(),
+        revocation_reason: revocation.1,
+    }))
+}
+
+/// Stores a signed credential unless the award already has one; true when stored.
+pub fn store_credential(
+    conn: &mut DbConnection,
+    award: AwardId,
+    credential: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        awards::table
+            .filter(awards::id.eq(award.0))
+            .filter(awards::credential.is_null()),
+    )
+    .set(awards::credential.eq(credential))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Revoked awards of an organization: (public id, status-list position, reason).
+pub fn revoked_in_org(
+    conn: &mut DbConnection,
+    org: OrgId,
+) -> QueryResult<Vec<(String, Option<i64>, String)>> {
+    let rows: Vec<(String, Option<i64>, Option<String>)> = awards::table
+        .filter(awards::org_id.eq(org.0))
+        .filter(awards::revoked_at.is_not_null())
+        .order(awards::id)
+        .select((
+            awards::public_id,
+            awards::status_index,
+            awards::revocation_reason,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, index, reason)| (id, index, reason.unwrap_or_default()))
+        .collect())
 }

@@ -251,3 +251,34 @@ pub async fn image(
         ))
         .body(bytes))
 }
+
+/// The OB 2.0 BadgeClass of a badge.
+pub async fn badge_class(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    CurrentCity(city): CurrentCity,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, slug) = path.into_inner();
+    let city_id = city.id;
+    let badge = state
+        .db
+        .run(move |conn| store::find_by_slug(conn, city_id, &slug)?.ok_or(AppError::NotFound))
+        .await?;
+    let base = state.base_url(&req);
+    let document = crate::signing::ob2::badge_class(&crate::signing::ob2::BadgeClassInput {
+        urls: crate::signing::ob3::Urls {
+            base: &base,
+            city: &city.slug,
+        },
+        badge_slug: &badge.slug,
+        name: &badge.name,
+        description: &badge.description,
+        criteria: &badge.criteria,
+        issuer_org: Some(&badge.org_slug),
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("application/ld+json")
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .body(document.to_string()))
+}

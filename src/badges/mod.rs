@@ -3,6 +3,7 @@
 pub mod handlers;
 pub mod image;
 pub mod pages;
+pub mod raster;
 pub mod store;
 
 use crate::ids::{ActivityId, BadgeId, OrgId};

@@ -61,6 +61,7 @@ diesel::table! {
         description -> Text,
         website -> Text,
         created_at -> Timestamp,
+        next_status_index -> BigInt,
     }
 }
 
@@ -101,6 +102,7 @@ diesel::table! {
         image_mime -> Text,
         image_data -> Binary,
         created_at -> Timestamp,
+        image_png -> Nullable<Binary>,
     }
 }
 
@@ -129,6 +131,7 @@ diesel::table! {
         claim_code_id -> Nullable<BigInt>,
         awarded_at -> Timestamp,
         credential -> Nullable<Text>,
+        salt -> Nullable<Text>,
         status_index -> Nullable<BigInt>,
         revoked_at -> Nullable<Timestamp>,
         revocation_reason -> Nullable<Text>,

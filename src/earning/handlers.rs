@@ -157,6 +157,7 @@ pub struct ClaimForm {
 }
 
 pub async fn claim(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     chrome: Chrome,
     member: CityMember,
@@ -217,6 +218,14 @@ pub async fn claim(
     match outcome {
         Some(redeemed) => {
             tracing::info!(city.slug = %city.slug, award.public_id = %redeemed.award_public_id, "claim code redeemed");
+            // The award stands; if signing fails now it is signed on first request instead.
+            let base = state.base_url(&req);
+            if let Err(e) =
+                crate::awards::credential::ensure(&state, &base, &city, &redeemed.award_public_id)
+                    .await
+            {
+                tracing::warn!(error = %e, award.public_id = %redeemed.award_public_id, "credential not signed yet");
+            }
             Ok(redirect_with(
                 &format!("/c/{}/me", city.slug),
                 Flash::success("flash.badge_earned", &redeemed.badge_name),

@@ -1,6 +1,7 @@
 //! Partner organizations of a city, their staff (admins and mentors) and their API tokens.
 
 pub mod handlers;
+pub mod issuer;
 pub mod pages;
 pub mod store;
 pub mod tokens;

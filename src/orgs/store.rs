@@ -209,3 +209,17 @@ pub fn tokens(
         ))
         .load(conn)
 }
+
+/// The e-mail of the organization's first admin, for its OB 2.0 Issuer profile.
+pub fn contact_email(conn: &mut DbConnection, org: OrgId) -> QueryResult<Option<String>> {
+    org_members::table
+        .inner_join(users::table)
+        .filter(org_members::org_id.eq(org.0))
+        .filter(org_members::role.eq(OrgRole::Admin.as_str()))
+        .filter(users::email.is_not_null())
+        .order(org_members::id)
+        .select(users::email)
+        .first::<Option<String>>(conn)
+        .optional()
+        .map(Option::flatten)
+}

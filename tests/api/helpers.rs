@@ -126,6 +126,9 @@ pub fn test_settings() -> Settings {
     settings.server.public_base_url = String::new();
     settings.database.pool_size = 4;
     settings.redis.url = String::new();
+    settings.signing.mode = "in-process".into();
+    settings.signing.master_key = lanyard::signing::master::MasterKey::generate_base64();
+    settings.signing.generate_master_key = false;
     settings
 }
 

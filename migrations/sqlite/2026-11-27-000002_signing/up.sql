@@ -24,11 +24,14 @@ CREATE TABLE signature_log (
     signed_at TIMESTAMP NOT NULL
 );
 
+ALTER TABLE organizations ADD COLUMN next_status_index BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE badges ADD COLUMN image_png BLOB;
 ALTER TABLE awards ADD COLUMN credential TEXT;
+ALTER TABLE awards ADD COLUMN salt TEXT;
 ALTER TABLE awards ADD COLUMN status_index BIGINT;
 ALTER TABLE awards ADD COLUMN revoked_at TIMESTAMP;
 ALTER TABLE awards ADD COLUMN revocation_reason TEXT;
-CREATE UNIQUE INDEX awards_status_index ON awards (city_id, status_index);
+CREATE UNIQUE INDEX awards_status_index ON awards (org_id, status_index);
 
 -- The signature log is append-only.
 CREATE TRIGGER signature_log_no_update BEFORE UPDATE ON signature_log

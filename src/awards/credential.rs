@@ -1,0 +1,108 @@
+//! The signed Open Badges 3.0 credential of an award: built from the award, signed once through
+//! the signing service (idempotent by award id) and kept with the award. Awards made before
+//! the signing service existed are signed on first request.
+
+use chrono::Utc;
+use serde_json::Value;
+
+use crate::awards::store::{self, CredentialSource};
+use crate::error::AppError;
+use crate::signing::ob3::{self, CredentialInput, Urls};
+use crate::signing::service::SignRequest;
+use crate::state::AppState;
+use crate::tenancy::City;
+
+/// The youth's stable identifier inside the salted hash; never signed in the clear.
+pub fn recipient_identifier(city: &str, username: &str) -> String {
+    format!("urn:lanyard:{city}:user:{username}")
+}
+
+/// The unsigned credential of an award.
+pub fn unsigned(base: &str, city: &City, source: &CredentialSource) -> Value {
+    let urls = Urls {
+        base,
+        city: &city.slug,
+    };
+    let issuer_url = if source.org_website.is_empty() {
+        format!("{base}/c/{}", city.slug)
+    } else {
+        source.org_website.clone()
+    };
+    let recipient = recipient_identifier(&city.slug, &source.recipient_username);
+    ob3::credential(&CredentialInput {
+        urls,
+        award_id: &source.public_id,
+        issuer_org: &source.org_slug,
+        issuer_name: &source.org_name,
+        issuer_url: &issuer_url,
+        badge_slug: &source.badge_slug,
+        badge_name: &source.badge_name,
+        badge_description: &source.badge_description,
+        criteria: &source.criteria,
+        recipient: &recipient,
+        salt: &source.salt,
+        awarded_at: source.awarded_at,
+        valid_until: None,
+        evidence: None,
+        status_index: source.status_index,
+    })
+}
+
+/// The award's signed credential (signing and storing it the first time), with its source.
+pub async fn ensure(
+    state: &AppState,
+    base: &str,
+    city: &City,
+    public_id: &str,
+) -> Result<(Value, CredentialSource), AppError> {
+    let city_id = city.id;
+    let id = public_id.to_string();
+    let source = state
+        .db
+        .run(move |conn| store::credential_source(conn, city_id, &id)?.ok_or(AppError::NotFound))
+        .await?;
+    if let Some(text) = &source.credential {
+        let credential = serde_json::from_str(text).map_err(|e| AppError::Internal(e.into()))?;
+        return Ok((credential, source));
+    }
+    let document = unsigned(base, city, &source);
+    let urls = Urls {
+        base,
+        city: &city.slug,
+    };
+    let signed = state
+        .signer
+        .sign(
+            &state.db,
+            SignRequest {
+                request_id: format!("award:{}", source.public_id),
+                city: city.id.0,
+                org: Some(source.org_id.0),
+                issuer_id: urls.issuer(Some(&source.org_slug)),
+                subject: format!("credential:{}", source.public_id),
+                recipient: source.public_id.clone(),
+                document,
+            },
+        )
+        .await?;
+    let text = signed.to_string();
+    let award = source.id;
+    let stored = state
+        .db
+        .run(move |conn| Ok(store::store_credential(conn, award, &text)?))
+        .await?;
+    if stored {
+        tracing::info!(award.public_id = %source.public_id, at = %Utc::now(), "credential signed");
+        return Ok((signed, source));
+    }
+    // Signed concurrently by another request: the stored one is the same document.
+    let city_id = city.id;
+    let id = public_id.to_string();
+    let source = state
+        .db
+        .run(move |conn| store::credential_source(conn, city_id, &id)?.ok_or(AppError::NotFound))
+        .await?;
+    let text = source.credential.clone().unwrap_or_default();
+    let credential = serde_json::from_str(&text).map_err(|e| AppError::Internal(e.into()))?;
+    Ok((credential, source))
+}

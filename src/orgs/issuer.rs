@@ -1,0 +1,213 @@
+//! An organization's public issuer documents: its Open Badges 3.0 issuer profile with every key
+//! it has signed with (current and retired, as `Multikey`s controlled by the issuer id), its
+//! OB 2.0 Issuer, and its revocation lists (`1EdTechRevocationList` and signed
+//! `BitstringStatusListCredential`s).
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use ed25519_dalek::VerifyingKey;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::awards;
+use crate::awards::documents::VC_MEDIA_TYPE;
+use crate::credentials::multikey;
+use crate::error::AppError;
+use crate::ids::OrgId;
+use crate::orgs::{store, Org};
+use crate::signing::keys::{self, Issuer};
+use crate::signing::ob3::{Urls, OB_CONTEXT, VC_CONTEXT};
+use crate::signing::service::SignRequest;
+use crate::signing::{ob2, status};
+use crate::state::AppState;
+use crate::tenancy::{City, CurrentCity};
+
+pub const DID_CONTEXT: &str = "https://www.w3.org/ns/did/v1";
+pub const MULTIKEY_CONTEXT: &str = "https://w3id.org/security/multikey/v1";
+
+async fn find_org(state: &AppState, city: &City, slug: String) -> Result<Org, AppError> {
+    let city_id = city.id;
+    state
+        .db
+        .run(move |conn| store::find_by_slug(conn, city_id, &slug)?.ok_or(AppError::NotFound))
+        .await
+}
+
+fn json(status: StatusCode, media_type: &str, body: &Value) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(media_type.to_string())
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .body(body.to_string())
+}
+
+/// The issuer profile of `org` with its keys.
+pub fn issuer_document(
+    base: &str,
+    city: &City,
+    org: &Org,
+    published: &[keys::PublishedKey],
+) -> Value {
+    let urls = Urls {
+        base,
+        city: &city.slug,
+    };
+    let id = urls.issuer(Some(&org.slug));
+    let methods: Vec<Value> = published
+        .iter()
+        .filter_map(|key| {
+            let public = VerifyingKey::from_bytes(&key.public_key).ok()?;
+            Some(json!({
+                "id": format!("{id}#key-{}", key.key_number),
+                "type": "Multikey",
+                "controller": id,
+                "publicKeyMultibase": multikey::encode_public_key(&public),
+            }))
+        })
+        .collect();
+    let assertion: Vec<Value> = methods.iter().map(|m| m["id"].clone()).collect();
+    let url = if org.website.is_empty() {
+        format!("{base}/c/{}", city.slug)
+    } else {
+        org.website.clone()
+    };
+    json!({
+        "@context": [VC_CONTEXT, OB_CONTEXT, DID_CONTEXT, MULTIKEY_CONTEXT],
+        "id": id,
+        "type": ["Profile"],
+        "name": org.name,
+        "url": url,
+        "description": org.description,
+        "verificationMethod": methods,
+        "assertionMethod": assertion,
+    })
+}
+
+pub async fn profile(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    CurrentCity(city): CurrentCity,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, slug) = path.into_inner();
+    let org = find_org(&state, &city, slug).await?;
+    let issuer = Issuer::Org(city.id, org.id);
+    let published = state
+        .db
+        .run(move |conn| Ok(keys::published_keys(conn, issuer)?))
+        .await?;
+    let document = issuer_document(&state.base_url(&req), &city, &org, &published);
+    Ok(json(StatusCode::OK, "application/ld+json", &document))
+}
+
+pub async fn profile_ob2(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    CurrentCity(city): CurrentCity,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, slug) = path.into_inner();
+    let org = find_org(&state, &city, slug).await?;
+    let org_id = org.id;
+    let email = state
+        .db
+        .run(move |conn| Ok(store::contact_email(conn, org_id)?))
+        .await?;
+    let base = state.base_url(&req);
+    let urls = Urls {
+        base: &base,
+        city: &city.slug,
+    };
+    let url = if org.website.is_empty() {
+        format!("{base}/c/{}", city.slug)
+    } else {
+        org.website.clone()
+    };
+    let document = ob2::issuer(
+        &urls,
+        Some(&org.slug),
+        &org.name,
+        &url,
+        &email.unwrap_or_default(),
+    );
+    Ok(json(StatusCode::OK, "application/ld+json", &document))
+}
+
+async fn revoked(
+    state: &AppState,
+    org: OrgId,
+) -> Result<Vec<(String, Option<i64>, String)>, AppError> {
+    state
+        .db
+        .run(move |conn| Ok(awards::store::revoked_in_org(conn, org)?))
+        .await
+}
+
+pub async fn revocation_list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    CurrentCity(city): CurrentCity,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, slug) = path.into_inner();
+    let org = find_org(&state, &city, slug).await?;
+    let base = state.base_url(&req);
+    let urls = Urls {
+        base: &base,
+        city: &city.slug,
+    };
+    let list: Vec<(String, String)> = revoked(&state, org.id)
+        .await?
+        .into_iter()
+        .map(|(id, _, reason)| (urls.credential(&id), reason))
+        .collect();
+    let document = status::revocation_list(&urls, &org.slug, &urls.issuer(Some(&org.slug)), &list);
+    Ok(json(StatusCode::OK, "application/json", &document))
+}
+
+/// A signed status list of the organization; re-signed when revocations change, and daily.
+pub async fn status_list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    CurrentCity(city): CurrentCity,
+    path: web::Path<(String, String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, slug, list) = path.into_inner();
+    if list < 0 {
+        return Err(AppError::NotFound);
+    }
+    let org = find_org(&state, &city, slug).await?;
+    let base = state.base_url(&req);
+    let urls = Urls {
+        base: &base,
+        city: &city.slug,
+    };
+    let positions: Vec<i64> = revoked(&state, org.id)
+        .await?
+        .into_iter()
+        .filter_map(|(_, index, _)| index)
+        .filter(|index| index / status::LIST_LENGTH == list)
+        .map(|index| index % status::LIST_LENGTH)
+        .collect();
+    let now = Utc::now().naive_utc();
+    let issuer_id = urls.issuer(Some(&org.slug));
+    let document =
+        status::status_list_credential(&urls, &org.slug, list, &issuer_id, &positions, now);
+    let fingerprint = hex::encode(Sha256::digest(document.to_string().as_bytes()));
+    let signed = state
+        .signer
+        .sign(
+            &state.db,
+            SignRequest {
+                request_id: format!("status:{}:{list}:{fingerprint}", org.id),
+                city: city.id.0,
+                org: Some(org.id.0),
+                issuer_id,
+                subject: format!("status-list:{list}"),
+                recipient: "public".into(),
+                document,
+            },
+        )
+        .await?;
+    Ok(json(StatusCode::OK, VC_MEDIA_TYPE, &signed))
+}

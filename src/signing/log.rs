@@ -1,0 +1,60 @@
+//! The append-only signature log: what was signed, for whom, with which key, when. The database
+//! refuses updates and deletes of its rows (triggers in both backends' migrations).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::db::schema::signature_log;
+use crate::db::DbConnection;
+use crate::signing::keys::Issuer;
+
+/// One signature, as logged.
+pub struct LoggedSignature<'a> {
+    pub request_id: &'a str,
+    pub issuer: Issuer,
+    pub key_number: i32,
+    pub subject: &'a str,
+    pub recipient: &'a str,
+    pub signed_document: &'a str,
+}
+
+pub fn append(
+    conn: &mut DbConnection,
+    entry: &LoggedSignature<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(signature_log::table)
+        .values((
+            signature_log::request_id.eq(entry.request_id),
+            signature_log::city_id.eq(entry.issuer.city().0),
+            signature_log::issuer.eq(entry.issuer.tag()),
+            signature_log::key_number.eq(entry.key_number),
+            signature_log::subject.eq(entry.subject),
+            signature_log::recipient.eq(entry.recipient),
+            signature_log::digest.eq(hex::encode(Sha256::digest(
+                entry.signed_document.as_bytes(),
+            ))),
+            signature_log::signed_document.eq(entry.signed_document),
+            signature_log::signed_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The document signed earlier for `request_id`, if any (requests are idempotent).
+pub fn find(conn: &mut DbConnection, request_id: &str) -> QueryResult<Option<String>> {
+    signature_log::table
+        .filter(signature_log::request_id.eq(request_id))
+        .select(signature_log::signed_document)
+        .first(conn)
+        .optional()
+}
+
+/// How many signatures the log holds for a city (for the operator and for tests).
+pub fn count(conn: &mut DbConnection, city: crate::ids::CityId) -> QueryResult<i64> {
+    signature_log::table
+        .filter(signature_log::city_id.eq(city.0))
+        .count()
+        .get_result(conn)
+}
