@@ -45,6 +45,50 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenCommand,
     },
+    /// Run the signing service as its own process (web servers then use signing.mode = remote).
+    Signer,
+    /// Award badges in bulk from a CSV file with the columns `badge,recipient`, signing each.
+    Award {
+        /// The city's slug.
+        #[arg(long)]
+        city: String,
+        /// The awarding organization's slug.
+        #[arg(long)]
+        org: String,
+        /// The CSV file (a header line `badge,recipient`, then one award a line).
+        #[arg(long)]
+        csv: std::path::PathBuf,
+        /// The public base URL credentials are issued under (default: server.public_base_url).
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Manage issuer keys and the master key.
+    Keys {
+        #[command(subcommand)]
+        action: KeysCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Retire an issuer's current key and make a new one; old public keys stay published.
+    Rotate {
+        /// The city's slug.
+        #[arg(long)]
+        city: String,
+        /// The organization's slug (omit for the city's own issuer profile).
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// List an issuer's keys.
+    List {
+        #[arg(long)]
+        city: String,
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Print a new random master key (base64) for LANYARD__SIGNING__MASTER_KEY.
+    Master,
 }
 
 #[derive(Subcommand, Debug)]
@@ -73,6 +117,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("migrations are up to date");
             Ok(())
         }
+        Command::Signer => signer().await,
+        Command::Award {
+            city,
+            org,
+            csv,
+            base_url,
+        } => award_csv(&city, &org, &csv, base_url),
+        Command::Keys { action } => keys(action),
         Command::Token {
             action: TokenCommand::Create { city, org, name },
         } => {
@@ -118,4 +170,120 @@ pub fn create_token(db: &Db, city: &str, org: &str, name: &str) -> anyhow::Resul
         chrono::Utc::now().naive_utc(),
     )?;
     Ok(token)
+}
+
+async fn signer() -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    let db = Db::connect(&settings.database.url, settings.database.pool_size)?;
+    let keyring = std::sync::Arc::new(crate::startup::keyring(&settings)?);
+    let listener = std::net::TcpListener::bind((
+        settings.signing.signer_host.as_str(),
+        settings.signing.signer_port,
+    ))?;
+    let (server, port) = crate::signing::remote::serve(
+        db,
+        keyring,
+        settings.signing.signer_secret.clone(),
+        listener,
+    )?;
+    eprintln!(
+        "Lanyard signer listening on http://{}:{port} (POST /v1/sign)",
+        settings.signing.signer_host
+    );
+    server.await?;
+    Ok(())
+}
+
+/// The issuer named by a city and an optional organization.
+pub fn find_issuer(
+    db: &Db,
+    city: &str,
+    org: Option<&str>,
+) -> anyhow::Result<crate::signing::keys::Issuer> {
+    let mut conn = db.get()?;
+    let city = crate::tenancy::store::find_by_slug(&mut conn, city)?
+        .ok_or_else(|| anyhow::anyhow!("no city with the slug {city:?}"))?;
+    Ok(match org {
+        Some(org) => {
+            let org = crate::orgs::store::find_by_slug(&mut conn, city.id, org)?
+                .ok_or_else(|| anyhow::anyhow!("no organization {org:?} in {}", city.slug))?;
+            crate::signing::keys::Issuer::Org(city.id, org.id)
+        }
+        None => crate::signing::keys::Issuer::City(city.id),
+    })
+}
+
+fn keys(action: KeysCommand) -> anyhow::Result<()> {
+    if let KeysCommand::Master = action {
+        println!("{}", crate::signing::master::MasterKey::generate_base64());
+        return Ok(());
+    }
+    let settings = Settings::load()?;
+    let db = Db::connect(&settings.database.url, 1)?;
+    match action {
+        KeysCommand::Rotate { city, org } => {
+            let issuer = find_issuer(&db, &city, org.as_deref())?;
+            let keyring = crate::startup::keyring(&settings)?;
+            let mut conn = db.get()?;
+            let number = keyring.rotate(&mut conn, issuer, chrono::Utc::now().naive_utc())?;
+            println!(
+                "key-{number} now signs for {}; older keys stay published",
+                issuer.tag()
+            );
+        }
+        KeysCommand::List { city, org } => {
+            let issuer = find_issuer(&db, &city, org.as_deref())?;
+            let mut conn = db.get()?;
+            for key in crate::signing::keys::published_keys(&mut conn, issuer)? {
+                let state = match key.retired_at {
+                    Some(at) => format!("retired {at}"),
+                    None => "current".to_string(),
+                };
+                println!(
+                    "key-{}  created {}  {state}",
+                    key.key_number, key.created_at
+                );
+            }
+        }
+        KeysCommand::Master => {}
+    }
+    Ok(())
+}
+
+fn award_csv(
+    city: &str,
+    org: &str,
+    file: &std::path::Path,
+    base_url: Option<String>,
+) -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    let base = base_url
+        .unwrap_or_else(|| settings.server.public_base_url.clone())
+        .trim_end_matches('/')
+        .to_string();
+    if !(base.starts_with("http://") || base.starts_with("https://")) {
+        anyhow::bail!("credentials need a public base URL: pass --base-url or set LANYARD__SERVER__PUBLIC_BASE_URL");
+    }
+    let mut reader = csv::Reader::from_path(file)?;
+    let rows: Vec<crate::awards::bulk::Row> = reader.deserialize().collect::<Result<_, _>>()?;
+    let db = Db::connect(&settings.database.url, 2)?;
+    let keyring = crate::startup::keyring(&settings)?;
+    let mut conn = db.get()?;
+    let city = crate::tenancy::store::find_by_slug(&mut conn, city)?
+        .ok_or_else(|| anyhow::anyhow!("no city with the slug {city:?}"))?;
+    let org = crate::orgs::store::find_by_slug(&mut conn, city.id, org)?
+        .ok_or_else(|| anyhow::anyhow!("no organization {org:?} in {}", city.slug))?;
+    let report = crate::awards::bulk::issue(&mut conn, &keyring, &base, &city, &org, &rows)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    for (line, why) in &report.skipped {
+        eprintln!("line {line}: skipped: {why}");
+    }
+    println!(
+        "{} awards signed and stored in {:.2} s ({:.0} per second); {} rows skipped",
+        report.awarded,
+        report.seconds,
+        report.per_second(),
+        report.skipped.len()
+    );
+    Ok(())
 }

@@ -26,4 +26,5 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod tenancy;
+pub mod verify;
 pub mod web;

@@ -4,7 +4,8 @@
 use actix_web::web::{self, get, post};
 
 use crate::{
-    activities, api, auth, awards, badges, dashboard, earning, orgs, tenancy, web as pages,
+    activities, api, auth, awards, badges, dashboard, earning, orgs, signing, tenancy, verify,
+    web as pages,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -17,7 +18,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(
                 "/awards/{id}/revoke",
                 post().to(api::handlers::revoke_award),
-            ),
+            )
+            .route("/verify", post().to(verify::handlers::api)),
     )
     .route("/static/{file}", get().to(pages::assets::serve))
     .route("/", get().to(tenancy::handlers::home))
@@ -27,7 +29,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/signin", post().to(auth::handlers::sign_in))
     .route("/signout", post().to(auth::handlers::sign_out))
     .route("/locale", post().to(auth::handlers::choose_locale))
+    .route("/verify", get().to(verify::handlers::show))
+    .route("/verify", post().to(verify::handlers::submit))
     .route("/me", get().to(auth::handlers::my_home))
+    .route("/admin/keys", get().to(signing::handlers::list))
+    .route("/admin/keys/rotate", post().to(signing::handlers::rotate))
     .service(
         web::scope("/c/{city}")
             // Public pages.

@@ -6,7 +6,7 @@ use chrono::Utc;
 
 use crate::auth::access::CityMember;
 use crate::auth::store::{self as auth_store, CityRole, OrgRole};
-use crate::awards::pages::{AwardPage, ChildBadges, MyPage};
+use crate::awards::pages::{AwardPage, ChildBadges, MyPage, ShareLinks};
 use crate::awards::{store, AwardView};
 use crate::error::AppError;
 use crate::fields;
@@ -59,11 +59,13 @@ pub async fn show(
     }
     let viewer = chrome.user.as_ref().map(|u| u.id);
     let (award, can_revoke) = load_award(&state, &city, viewer, public_id).await?;
+    let links = ShareLinks::new(&state.base_url(&req), &city.slug, &award);
     page(&AwardPage {
         chrome: chrome.in_city(&city.slug, &city.name),
         city,
         award,
         can_revoke,
+        links,
         reason: String::new(),
         errors: FormErrors::default(),
     })
@@ -76,6 +78,7 @@ pub struct RevokeForm {
 }
 
 pub async fn revoke(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     chrome: Chrome,
     CityMember(access): CityMember,
@@ -91,6 +94,7 @@ pub async fn revoke(
         Err(message) => {
             let mut errors = FormErrors::default();
             errors.add("reason", message);
+            let links = ShareLinks::new(&state.base_url(&req), &city.slug, &award);
             return render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &AwardPage {
@@ -98,6 +102,7 @@ pub async fn revoke(
                     city,
                     award,
                     can_revoke: true,
+                    links,
                     reason: form.reason,
                     errors,
                 },

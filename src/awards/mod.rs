@@ -1,5 +1,6 @@
 //! Issued badges: who earned what, when and how.
 
+pub mod bulk;
 pub mod credential;
 pub mod documents;
 pub mod handlers;

@@ -17,6 +17,7 @@ pub struct AwardPage {
     pub award: AwardView,
     /// Whether the viewer may revoke it (an admin of its organization or a coordinator).
     pub can_revoke: bool,
+    pub links: ShareLinks,
     pub reason: String,
     pub errors: FormErrors,
 }
@@ -38,4 +39,48 @@ pub struct MyPage {
     pub awards: Vec<AwardView>,
     pub children: Vec<ChildBadges>,
     pub staff_of: Vec<(Org, String)>,
+}
+
+/// Where an award can be downloaded, verified and shared.
+pub struct ShareLinks {
+    pub credential: String,
+    pub json: String,
+    pub png: String,
+    pub svg: String,
+    pub assertion: String,
+    pub verify: String,
+    pub linkedin: String,
+    pub embed: String,
+}
+
+impl ShareLinks {
+    pub fn new(base: &str, city: &str, award: &AwardView) -> ShareLinks {
+        let urls = crate::signing::ob3::Urls { base, city };
+        let credential = urls.credential(&award.public_id);
+        let png = urls.baked_png(&award.public_id);
+        let enc = crate::web::url_encode;
+        let linkedin = format!(
+            "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name={}&organizationName={}&issueYear={}&issueMonth={}&certUrl={}&certId={}",
+            enc(&award.badge_name),
+            enc(&award.org_name),
+            award.awarded_at.format("%Y"),
+            award.awarded_at.format("%-m"),
+            enc(&credential),
+            enc(&award.public_id),
+        );
+        let embed = format!(
+            "<a href=\"{credential}\"><img src=\"{png}\" alt=\"{}\" width=\"128\" height=\"128\"></a>",
+            award.badge_name.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+        );
+        ShareLinks {
+            json: format!("{credential}/credential.json"),
+            svg: urls.baked_svg(&award.public_id),
+            assertion: urls.assertion(&award.public_id),
+            verify: format!("/verify?url={}", enc(&credential)),
+            credential,
+            png,
+            linkedin,
+            embed,
+        }
+    }
 }

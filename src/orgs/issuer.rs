@@ -83,6 +83,22 @@ pub fn issuer_document(
     })
 }
 
+/// The issuer profile of the organization `org_slug` of `city`, as its issuer URL serves it.
+pub async fn profile_document(
+    state: &AppState,
+    base: &str,
+    city: &City,
+    org_slug: &str,
+) -> Result<Value, AppError> {
+    let org = find_org(state, city, org_slug.to_string()).await?;
+    let issuer = Issuer::Org(city.id, org.id);
+    let published = state
+        .db
+        .run(move |conn| Ok(keys::published_keys(conn, issuer)?))
+        .await?;
+    Ok(issuer_document(base, city, &org, &published))
+}
+
 pub async fn profile(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -90,13 +106,7 @@ pub async fn profile(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, slug) = path.into_inner();
-    let org = find_org(&state, &city, slug).await?;
-    let issuer = Issuer::Org(city.id, org.id);
-    let published = state
-        .db
-        .run(move |conn| Ok(keys::published_keys(conn, issuer)?))
-        .await?;
-    let document = issuer_document(&state.base_url(&req), &city, &org, &published);
+    let document = profile_document(&state, &state.base_url(&req), &city, &slug).await?;
     Ok(json(StatusCode::OK, "application/ld+json", &document))
 }
 
@@ -143,6 +153,31 @@ async fn revoked(
         .await
 }
 
+/// The `1EdTechRevocationList` of the organization `org_slug` of `city`, as served.
+pub async fn revocation_list_document(
+    state: &AppState,
+    base: &str,
+    city: &City,
+    org_slug: &str,
+) -> Result<Value, AppError> {
+    let org = find_org(state, city, org_slug.to_string()).await?;
+    let urls = Urls {
+        base,
+        city: &city.slug,
+    };
+    let list: Vec<(String, String)> = revoked(state, org.id)
+        .await?
+        .into_iter()
+        .map(|(id, _, reason)| (urls.credential(&id), reason))
+        .collect();
+    Ok(status::revocation_list(
+        &urls,
+        &org.slug,
+        &urls.issuer(Some(&org.slug)),
+        &list,
+    ))
+}
+
 pub async fn revocation_list(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -150,39 +185,28 @@ pub async fn revocation_list(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, slug) = path.into_inner();
-    let org = find_org(&state, &city, slug).await?;
-    let base = state.base_url(&req);
-    let urls = Urls {
-        base: &base,
-        city: &city.slug,
-    };
-    let list: Vec<(String, String)> = revoked(&state, org.id)
-        .await?
-        .into_iter()
-        .map(|(id, _, reason)| (urls.credential(&id), reason))
-        .collect();
-    let document = status::revocation_list(&urls, &org.slug, &urls.issuer(Some(&org.slug)), &list);
+    let document = revocation_list_document(&state, &state.base_url(&req), &city, &slug).await?;
     Ok(json(StatusCode::OK, "application/json", &document))
 }
 
-/// A signed status list of the organization; re-signed when revocations change, and daily.
-pub async fn status_list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    CurrentCity(city): CurrentCity,
-    path: web::Path<(String, String, i64)>,
-) -> Result<HttpResponse, AppError> {
-    let (_, slug, list) = path.into_inner();
+/// The status list `list` of the organization `org_slug` of `city`, before it is signed, and
+/// the organization.
+pub async fn unsigned_status_list(
+    state: &AppState,
+    base: &str,
+    city: &City,
+    org_slug: &str,
+    list: i64,
+) -> Result<(Org, Value), AppError> {
     if list < 0 {
         return Err(AppError::NotFound);
     }
-    let org = find_org(&state, &city, slug).await?;
-    let base = state.base_url(&req);
+    let org = find_org(state, city, org_slug.to_string()).await?;
     let urls = Urls {
-        base: &base,
+        base,
         city: &city.slug,
     };
-    let positions: Vec<i64> = revoked(&state, org.id)
+    let positions: Vec<i64> = revoked(state, org.id)
         .await?
         .into_iter()
         .filter_map(|(_, index, _)| index)
@@ -193,6 +217,24 @@ pub async fn status_list(
     let issuer_id = urls.issuer(Some(&org.slug));
     let document =
         status::status_list_credential(&urls, &org.slug, list, &issuer_id, &positions, now);
+    Ok((org, document))
+}
+
+/// A signed status list of the organization; re-signed when revocations change, and daily.
+pub async fn status_list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    CurrentCity(city): CurrentCity,
+    path: web::Path<(String, String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, slug, list) = path.into_inner();
+    let base = state.base_url(&req);
+    let (org, document) = unsigned_status_list(&state, &base, &city, &slug, list).await?;
+    let issuer_id = Urls {
+        base: &base,
+        city: &city.slug,
+    }
+    .issuer(Some(&org.slug));
     let fingerprint = hex::encode(Sha256::digest(document.to_string().as_bytes()));
     let signed = state
         .signer

@@ -4,11 +4,13 @@
 //! so that web servers hold no private key.
 
 pub mod baking;
+pub mod handlers;
 pub mod keys;
 pub mod log;
 pub mod master;
 pub mod ob2;
 pub mod ob3;
+pub mod pages;
 pub mod remote;
 pub mod service;
 pub mod status;

@@ -22,6 +22,8 @@ pub struct TestApp {
     pub db: Db,
     pub setup_code: Option<String>,
     postgres: Option<(String, String)>,
+    /// The app whose database this one shares (kept alive, dropped after this one).
+    _shares: Option<Box<TestApp>>,
 }
 
 /// A person of the seeded world and their password.
@@ -166,6 +168,23 @@ pub async fn spawn_app_with(mut settings: Settings) -> TestApp {
         db,
         setup_code,
         postgres,
+        _shares: None,
+    }
+}
+
+/// A second application on the database of `owner` (as several instances share one database).
+pub async fn spawn_app_sharing(settings: Settings, owner: TestApp) -> TestApp {
+    let app = Application::build_with_db(settings, owner.db.clone())
+        .await
+        .expect("the application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        db: owner.db.clone(),
+        setup_code: None,
+        postgres: None,
+        _shares: Some(Box::new(owner)),
     }
 }
 
@@ -196,7 +215,7 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
-    fn seed_world(&self) -> World {
+    pub fn seed_world(&self) -> World {
         let demo = lanyard::demo::seed(&self.db).expect("demo seed");
         let mut conn = self.db.get().expect("connection");
         conn.transaction(|conn| {

@@ -11,4 +11,6 @@ mod locale;
 mod public_pages;
 mod revocation;
 mod setup;
+mod signing;
 mod thin_path;
+mod verify;

@@ -15,7 +15,7 @@ use super::rdf::{write_quad, Node, Object, Quad};
 use super::JsonLdError;
 
 /// Blank nodes sharing first-degree hashes cost N-degree hashing, exponential at worst.
-const MAX_AMBIGUOUS_BLANK_NODES: usize = 32;
+const MAX_AMBIGUOUS_BLANK_NODES: usize = 16;
 
 /// The canonical N-Quads document: relabelled blank nodes, sorted lines, no duplicates.
 pub(crate) fn canonical_nquads(

@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use serde_json::{Map, Value};
 
+pub(crate) use super::definition::{Container, ContextValue, Local, TermDefinition, TypeMapping};
 use super::iri::{is_absolute_iri, is_blank_node_id, is_language_tag};
 use super::term::{create_term_definition, TermBuilder};
 use super::JsonLdError;
@@ -16,101 +17,16 @@ use crate::credentials::contexts;
 
 /// Remote contexts may include other remote contexts; the bundled ones nest one level at most.
 const MAX_CONTEXT_NESTING: usize = 8;
-/// Cache entries are bounded so documents cannot grow it without limit.
-const MAX_CACHED_CONTEXTS: usize = 4096;
-
-/// A context value: bundled (lives for the whole process, so cacheable by address) or copied
-/// out of the document being processed.
-#[derive(Clone, Debug)]
-pub(crate) enum ContextValue {
-    Bundled(&'static Value),
-    Embedded(Arc<Value>),
-}
-
-impl ContextValue {
-    pub(crate) fn value(&self) -> &Value {
-        match self {
-            ContextValue::Bundled(value) => value,
-            ContextValue::Embedded(value) => value,
-        }
-    }
-
-    pub(crate) fn as_local(&self) -> Local<'_> {
-        match self {
-            ContextValue::Bundled(value) => Local::Bundled(value),
-            ContextValue::Embedded(value) => Local::Embedded(value),
-        }
-    }
-}
-
-impl PartialEq for ContextValue {
-    fn eq(&self, other: &Self) -> bool {
-        self.value() == other.value()
-    }
-}
-
-/// A local context handed to [`process`], with where it comes from.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Local<'v> {
-    Bundled(&'static Value),
-    Embedded(&'v Value),
-}
-
-impl<'v> Local<'v> {
-    fn value(self) -> &'v Value {
-        match self {
-            Local::Bundled(value) => value,
-            Local::Embedded(value) => value,
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum TypeMapping {
-    Id,
-    Vocab,
-    Json,
-    None,
-    Datatype(Arc<str>),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub(crate) enum Container {
-    #[default]
-    None,
-    Set,
-    List,
-    Graph,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct TermDefinition {
-    /// `None`: the term is defined as `null`, deliberately mapping to nothing.
-    pub iri: Option<Arc<str>>,
-    pub prefix: bool,
-    pub protected: bool,
-    pub type_mapping: Option<TypeMapping>,
-    pub container: Container,
-    /// `Some(None)`: `"@language": null` on the term.
-    pub language: Option<Option<Arc<str>>>,
-    pub scoped_context: Option<ContextValue>,
-}
-
-impl TermDefinition {
-    /// Protected terms may be redefined only identically (protection itself aside).
-    pub(crate) fn same_as(&self, other: &TermDefinition) -> bool {
-        TermDefinition {
-            protected: other.protected,
-            ..self.clone()
-        } == *other
-    }
-}
+/// Cache entries are bounded so documents cannot grow it without limit (an entry is ~20 KB).
+const MAX_CACHED_CONTEXTS: usize = 1024;
+/// Longer `@context` arrays are refused: each entry may cost a full context processing.
+const MAX_CONTEXT_ENTRIES: usize = 32;
 
 #[derive(Clone, Debug)]
 pub(crate) struct ActiveContext {
     id: u64,
     cacheable: bool,
-    pub terms: HashMap<Box<str>, Arc<TermDefinition>>,
+    pub terms: HashMap<Box<str>, Arc<TermDefinition>, foldhash::fast::RandomState>,
     pub vocab: Option<Arc<str>>,
     pub language: Option<Arc<str>>,
     /// Set by a type-scoped context, which does not reach nested node objects.
@@ -130,7 +46,7 @@ impl ActiveContext {
         ActiveContext {
             id: next_id(),
             cacheable,
-            terms: HashMap::new(),
+            terms: HashMap::default(),
             vocab: None,
             language: None,
             previous: None,
@@ -237,6 +153,11 @@ fn apply(
         Local::Embedded(Value::Array(items)) => items.iter().map(Local::Embedded).collect(),
         single => vec![single],
     };
+    if items.len() > MAX_CONTEXT_ENTRIES {
+        return Err(JsonLdError::TooComplex(
+            "more than 32 entries in one @context",
+        ));
+    }
     for item in items {
         result = match item.value() {
             Value::Null => {

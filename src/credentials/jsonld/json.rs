@@ -3,15 +3,19 @@
 
 use serde_json::Value;
 
-/// `None` when `value` holds a number outside the safe-integer range or with a fraction.
+/// `None` when `value` holds a number outside the safe-integer range or with a fraction, or is
+/// nested more than 128 deep.
 pub(crate) fn canonical_json(value: &Value) -> Option<String> {
     let mut out = String::new();
-    write(value, &mut out)?;
+    write(value, &mut out, 0)?;
     Some(out)
 }
 
-fn write(value: &Value, out: &mut String) -> Option<()> {
+fn write(value: &Value, out: &mut String, depth: usize) -> Option<()> {
     const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+    if depth > 128 {
+        return None;
+    }
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
@@ -29,7 +33,7 @@ fn write(value: &Value, out: &mut String) -> Option<()> {
                 if index > 0 {
                     out.push(',');
                 }
-                write(item, out)?;
+                write(item, out, depth + 1)?;
             }
             out.push(']');
         }
@@ -47,7 +51,7 @@ fn write(value: &Value, out: &mut String) -> Option<()> {
                 }
                 write_string(key, out);
                 out.push(':');
-                write(item, out)?;
+                write(item, out, depth + 1)?;
             }
             out.push('}');
         }

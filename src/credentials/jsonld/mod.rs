@@ -17,11 +17,14 @@
 
 mod canon;
 mod context;
+mod definition;
 mod expand;
 mod iri;
 mod json;
+mod node;
 mod rdf;
 mod term;
+mod value;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};

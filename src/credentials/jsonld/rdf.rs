@@ -175,20 +175,28 @@ fn write_node<'l>(out: &mut String, node: &Node, label: &impl Fn(u32) -> &'l str
 
 fn write_literal(out: &mut String, literal: &Literal<'_>) {
     out.push('"');
-    for c in literal.value.chars() {
-        match c {
-            '\u{8}' => out.push_str("\\b"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\u{C}' => out.push_str("\\f"),
-            '\r' => out.push_str("\\r"),
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{0}'..='\u{1F}' | '\u{7F}' => {
-                let _ = write!(out, "\\u{:04X}", u32::from(c));
+    let value: &str = &literal.value;
+    if value
+        .bytes()
+        .any(|b| b < 0x20 || b == b'"' || b == b'\\' || b == 0x7F)
+    {
+        for c in value.chars() {
+            match c {
+                '\u{8}' => out.push_str("\\b"),
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                '\u{C}' => out.push_str("\\f"),
+                '\r' => out.push_str("\\r"),
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\u{0}'..='\u{1F}' | '\u{7F}' => {
+                    let _ = write!(out, "\\u{:04X}", u32::from(c));
+                }
+                _ => out.push(c),
             }
-            _ => out.push(c),
         }
+    } else {
+        out.push_str(value);
     }
     out.push('"');
     if let Some(language) = &literal.language {
@@ -201,15 +209,13 @@ fn write_literal(out: &mut String, literal: &Literal<'_>) {
     }
 }
 
+/// Every IRI in a quad passed `is_absolute_iri`, which excludes each character N-Quads would
+/// escape, so IRIs are written as they are.
 fn write_iri(out: &mut String, value: &str) {
-    for c in value.chars() {
-        match c {
-            '\u{0}'..='\u{20}' | '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`' | '\\' => {
-                let _ = write!(out, "\\u{:04X}", u32::from(c));
-            }
-            _ => out.push(c),
-        }
-    }
+    debug_assert!(!value
+        .bytes()
+        .any(|b| b <= 0x20 || b"<>\"{}|^`\\".contains(&b)));
+    out.push_str(value);
 }
 
 #[cfg(test)]

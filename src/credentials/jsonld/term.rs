@@ -100,6 +100,7 @@ pub(crate) fn create_term_definition<'m>(
     };
     let mut definition = TermDefinition {
         iri: None,
+        absolute: false,
         prefix: false,
         protected: builder.protected,
         type_mapping: None,
@@ -207,6 +208,7 @@ pub(crate) fn create_term_definition<'m>(
                 .ok_or_else(|| invalid(term, "@prefix must be a boolean"))?;
         }
     }
+    definition.absolute = definition.iri.as_deref().is_some_and(is_absolute_iri);
     let definition = match previous {
         Some(previous) if previous.protected && !builder.override_protected => {
             if !previous.same_as(&definition) {

@@ -203,3 +203,33 @@ fn hostile_shapes_are_refused_without_panicking() {
         assert!(didkey::resolve(key).is_err());
     }
 }
+
+/// Blank nodes all alike and all linked: the shape that makes RDFC-1.0 exponential.
+fn clique(size: usize) -> Value {
+    let nodes: Vec<Value> = (0..size)
+        .map(|i| {
+            let others: Vec<Value> = (0..size)
+                .filter(|j| *j != i)
+                .map(|j| json!({"@id": format!("_:b{j}")}))
+                .collect();
+            json!({"@id": format!("_:b{i}"), "ex:knows": others})
+        })
+        .collect();
+    json!({"@context": {"ex": "https://example.org/#"}, "@graph": nodes})
+}
+
+#[test]
+fn poison_graphs_are_refused_or_finish_quickly() {
+    let started = std::time::Instant::now();
+    let small = jsonld::canonicalize(&clique(6)).unwrap();
+    assert_eq!(small.lines().count(), 30);
+    assert!(matches!(
+        jsonld::canonicalize(&clique(17)),
+        Err(jsonld::JsonLdError::TooComplex(_))
+    ));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -1,10 +1,11 @@
 //! Tests across the credentials modules: the W3C test vectors, Open Badges 3.0 round trips and
-//! safe mode, agreement with an independent processor (oxjsonld), a credential signed by Digital
-//! Bazaar's library, and garbage input.
+//! safe mode, agreement with two independent processors (oxjsonld, jsonld.js), a credential
+//! signed by Digital Bazaar's library, and garbage input.
 
 mod differential;
 mod garbage;
 mod interop;
+mod jsonld_js;
 mod open_badges;
 mod vectors;
 
