@@ -353,6 +353,8 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
                     activity: Some(activity),
                     image_mime: image.mime,
                     image_data: &image.bytes,
+                    // Star Gazer shows a badge that expires a year after it is earned.
+                    valid_days: (spec.slug == "star-gazer").then_some(365),
                 },
                 now,
             )?;

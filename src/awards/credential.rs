@@ -42,7 +42,9 @@ pub fn unsigned(base: &str, city: &City, source: &CredentialSource) -> Value {
         recipient: &recipient,
         salt: &source.salt,
         awarded_at: source.awarded_at,
-        valid_until: None,
+        valid_until: source
+            .valid_days
+            .map(|days| source.awarded_at + chrono::Duration::days(i64::from(days))),
         evidence: None,
         status_index: source.status_index,
     })

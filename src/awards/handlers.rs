@@ -23,7 +23,7 @@ async fn load_award(
     city: &City,
     viewer: Option<UserId>,
     public_id: String,
-) -> Result<(AwardView, bool), AppError> {
+) -> Result<(AwardView, bool, Option<chrono::NaiveDateTime>), AppError> {
     let city_id = city.id;
     state
         .db
@@ -41,7 +41,10 @@ async fn load_award(
                 }
                 None => false,
             };
-            Ok((award, can_revoke))
+            let valid_until = crate::badges::store::find_by_slug(conn, city_id, &award.badge_slug)?
+                .and_then(|b| b.valid_days)
+                .map(|days| award.awarded_at + chrono::Duration::days(i64::from(days)));
+            Ok((award, can_revoke, valid_until))
         })
         .await
 }
@@ -58,7 +61,7 @@ pub async fn show(
         return crate::awards::documents::credential_json(&req, &state, &city, &public_id).await;
     }
     let viewer = chrome.user.as_ref().map(|u| u.id);
-    let (award, can_revoke) = load_award(&state, &city, viewer, public_id).await?;
+    let (award, can_revoke, valid_until) = load_award(&state, &city, viewer, public_id).await?;
     let links = ShareLinks::new(&state.base_url(&req), &city.slug, &award);
     page(&AwardPage {
         chrome: chrome.in_city(&city.slug, &city.name),
@@ -66,6 +69,7 @@ pub async fn show(
         award,
         can_revoke,
         links,
+        valid_until,
         reason: String::new(),
         errors: FormErrors::default(),
     })
@@ -87,7 +91,8 @@ pub async fn revoke(
 ) -> Result<HttpResponse, AppError> {
     let (_, public_id) = path.into_inner();
     let city = access.city.clone();
-    let (award, _) = load_award(&state, &city, Some(access.user.id), public_id.clone()).await?;
+    let (award, _, valid_until) =
+        load_award(&state, &city, Some(access.user.id), public_id.clone()).await?;
     access.require_org_admin(award.org_id)?;
     let reason = match fields::text(&form.reason, 500, true) {
         Ok(reason) => reason,
@@ -103,6 +108,7 @@ pub async fn revoke(
                     award,
                     can_revoke: true,
                     links,
+                    valid_until,
                     reason: form.reason,
                     errors,
                 },

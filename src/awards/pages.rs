@@ -18,8 +18,23 @@ pub struct AwardPage {
     /// Whether the viewer may revoke it (an admin of its organization or a coordinator).
     pub can_revoke: bool,
     pub links: ShareLinks,
+    /// When the credential expires, for badges that do.
+    pub valid_until: Option<chrono::NaiveDateTime>,
     pub reason: String,
     pub errors: FormErrors,
+}
+
+impl AwardPage {
+    pub fn valid_until_text(&self) -> String {
+        self.valid_until
+            .map(|at| at.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    }
+
+    pub fn is_expired(&self) -> bool {
+        self.valid_until
+            .is_some_and(|at| at < chrono::Utc::now().naive_utc())
+    }
 }
 
 /// A child a parent follows, with their badges.

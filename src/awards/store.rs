@@ -248,6 +248,7 @@ pub struct CredentialSource {
     pub badge_name: String,
     pub badge_description: String,
     pub criteria: String,
+    pub valid_days: Option<i32>,
     pub recipient_username: String,
     pub awarded_at: NaiveDateTime,
     pub salt: String,
@@ -259,7 +260,7 @@ pub struct CredentialSource {
 
 type SourceRow = (
     (i64, String, i64, String, String, String),
-    (String, String, String, String),
+    (String, String, String, String, Option<i32>),
     (
         String,
         NaiveDateTime,
@@ -295,6 +296,7 @@ pub fn credential_source(
                 badges::name,
                 badges::description,
                 badges::criteria,
+                badges::valid_days,
             ),
             (
                 users::username,
@@ -311,7 +313,7 @@ pub fn credential_source(
         return Ok(None);
     };
     let ((id, public_id, org_id, org_slug, org_name, org_website), badge, rest, revocation) = row;
-    let (badge_slug, badge_name, badge_description, criteria) = badge;
+    let (badge_slug, badge_name, badge_description, criteria, valid_days) = badge;
     let (recipient_username, awarded_at, salt, status_index, credential) = rest;
     // Awards made before the signing service get their salt and position on first use.
     let (salt, status_index) = match (salt, status_index) {
@@ -340,6 +342,7 @@ pub fn credential_source(
         badge_name,
         badge_description,
         criteria,
+        valid_days,
         recipient_username,
         awarded_at,
         salt,

@@ -91,6 +91,7 @@ pub async fn create(
         description: get("description"),
         criteria: get("criteria"),
         activity: get("activity"),
+        valid_days: get("valid_days"),
     };
     let mut errors = FormErrors::default();
     let name = fields::line(&form.name, 80)
@@ -111,6 +112,16 @@ pub async fn create(
     let criteria = fields::text(&form.criteria, 4000, true)
         .map_err(|e| errors.add("criteria", e))
         .ok();
+    let valid_days = match form.valid_days.trim() {
+        "" => Some(None),
+        days => match days.parse::<i32>() {
+            Ok(n) if (1..=3650).contains(&n) => Some(Some(n)),
+            _ => {
+                errors.add("valid_days", "field.valid_days_range");
+                None
+            }
+        },
+    };
     let activity = match form.activity.trim() {
         "" => Ok(None),
         id => id
@@ -141,8 +152,23 @@ pub async fn create(
                     errors.add("slug", "field.slug_taken");
                 }
             }
-            let (Some(name), Some(slug), Some(description), Some(criteria), Some(image), true) =
-                (name, slug, description, criteria, image, errors.is_empty())
+            let (
+                Some(name),
+                Some(slug),
+                Some(description),
+                Some(criteria),
+                Some(image),
+                Some(valid_days),
+                true,
+            ) = (
+                name,
+                slug,
+                description,
+                criteria,
+                image,
+                valid_days,
+                errors.is_empty(),
+            )
             else {
                 return Ok(Err(errors));
             };
@@ -158,6 +184,7 @@ pub async fn create(
                     activity,
                     image_mime: image.mime,
                     image_data: &image.bytes,
+                    valid_days,
                 },
                 Utc::now().naive_utc(),
             );

@@ -19,4 +19,6 @@ pub struct Badge {
     pub name: String,
     pub description: String,
     pub criteria: String,
+    /// Days a credential of this badge stays valid; none: it does not expire.
+    pub valid_days: Option<i32>,
 }

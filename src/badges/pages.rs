@@ -17,6 +17,7 @@ pub struct BadgeForm {
     pub description: String,
     pub criteria: String,
     pub activity: String,
+    pub valid_days: String,
 }
 
 #[derive(Template)]

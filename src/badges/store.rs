@@ -18,10 +18,22 @@ type BadgeRow = (
     String,
     String,
     String,
+    Option<i32>,
 );
 
 fn to_badge(row: BadgeRow) -> Badge {
-    let (id, org_id, org_slug, org_name, activity_id, slug, name, description, criteria) = row;
+    let (
+        id,
+        org_id,
+        org_slug,
+        org_name,
+        activity_id,
+        slug,
+        name,
+        description,
+        criteria,
+        valid_days,
+    ) = row;
     Badge {
         id: BadgeId(id),
         org_id: OrgId(org_id),
@@ -32,6 +44,7 @@ fn to_badge(row: BadgeRow) -> Badge {
         name,
         description,
         criteria,
+        valid_days,
     }
 }
 
@@ -45,6 +58,7 @@ type Columns = (
     badges::name,
     badges::description,
     badges::criteria,
+    badges::valid_days,
 );
 
 const COLUMNS: Columns = (
@@ -57,6 +71,7 @@ const COLUMNS: Columns = (
     badges::name,
     badges::description,
     badges::criteria,
+    badges::valid_days,
 );
 
 pub struct NewBadge<'a> {
@@ -67,6 +82,7 @@ pub struct NewBadge<'a> {
     pub activity: Option<ActivityId>,
     pub image_mime: &'a str,
     pub image_data: &'a [u8],
+    pub valid_days: Option<i32>,
 }
 
 pub fn insert(
@@ -87,6 +103,7 @@ pub fn insert(
             badges::criteria.eq(new.criteria),
             badges::image_mime.eq(new.image_mime),
             badges::image_data.eq(new.image_data),
+            badges::valid_days.eq(new.valid_days),
             badges::created_at.eq(now),
         ))
         .returning(badges::id)

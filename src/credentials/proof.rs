@@ -28,6 +28,8 @@ pub enum ProofError {
     MissingProof,
     #[error("the document has {0} proofs; exactly one is supported")]
     MultipleProofs(usize),
+    #[error("the proof is not a JSON object")]
+    MalformedProof,
     #[error("the proof's `{0}` is missing or not a string")]
     MissingField(&'static str),
     #[error("the proof type `{0}` is not DataIntegrityProof")]
@@ -204,10 +206,10 @@ fn single_proof(document: &Map<String, Value>) -> Result<&Map<String, Value>, Pr
         Some(Value::Array(proofs)) => match proofs.as_slice() {
             [Value::Object(proof)] => Ok(proof),
             [] => Err(ProofError::MissingProof),
-            [_] => Err(ProofError::MissingField("proof")),
+            [_] => Err(ProofError::MalformedProof),
             many => Err(ProofError::MultipleProofs(many.len())),
         },
-        Some(_) => Err(ProofError::MissingField("proof")),
+        Some(_) => Err(ProofError::MalformedProof),
     }
 }
 

@@ -102,7 +102,7 @@ diesel::table! {
         image_mime -> Text,
         image_data -> Binary,
         created_at -> Timestamp,
-        image_png -> Nullable<Binary>,
+        valid_days -> Nullable<Integer>,
     }
 }
 

@@ -79,7 +79,7 @@ mod tests {
         };
         namespaces.iter().any(|n| n == namespace)
             && !rest.is_empty()
-            && rest != "html"
+            && !["html", "png", "svg", "json", "css", "db"].contains(&rest)
             && rest
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')

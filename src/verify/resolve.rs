@@ -78,8 +78,7 @@ impl SiteDocument {
     }
 }
 
-/// The award's downloads that carry its credential: `credential.json`, `badge.png`, `badge.svg`
-/// (spelled in parts, as the i18n scan would read `badge.png` as a catalog key).
+/// The award's downloads that carry its credential: `credential.json`, `badge.png`, `badge.svg`.
 fn is_download(file: &str) -> bool {
     matches!(
         file.rsplit_once('.'),

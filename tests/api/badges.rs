@@ -346,3 +346,82 @@ async fn code_batches_must_be_between_one_and_five_hundred() {
         "mentors print codes too"
     );
 }
+
+#[tokio::test]
+async fn a_badge_that_expires_gives_credentials_a_valid_until() {
+    let (app, world) = spawn_world().await;
+    let admin = app.signed_in(&world.person("org_admin")).await;
+    let bad = post_badge(
+        &app,
+        &admin,
+        &[
+            ("name", "Lifeguard"),
+            ("description", "d"),
+            ("criteria", "c"),
+            ("valid_days", "0"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().await.unwrap().contains("from 1 to 3650"));
+    let ok = post_badge(
+        &app,
+        &admin,
+        &[
+            ("name", "Lifeguard"),
+            ("description", "Pool safety."),
+            ("criteria", "Pass the test."),
+            ("valid_days", "365"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let page = app
+        .get(&admin, "/c/riverton/badges/lifeguard")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("expires 365 days after it is earned"));
+    let awarded: serde_json::Value = app
+        .client()
+        .post(app.url("/api/v1/orgs/library/awards"))
+        .bearer_auth(world.token_of("library"))
+        .json(&serde_json::json!({"badge": "lifeguard", "recipient": "maya"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let credential: serde_json::Value = app
+        .client()
+        .get(awarded["credential_url"].as_str().unwrap())
+        .header("accept", "application/vc+ld+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let from =
+        chrono::DateTime::parse_from_rfc3339(credential["validFrom"].as_str().unwrap()).unwrap();
+    let until =
+        chrono::DateTime::parse_from_rfc3339(credential["validUntil"].as_str().unwrap()).unwrap();
+    assert_eq!((until - from).num_days(), 365);
+    let award_page = app
+        .get(
+            &admin,
+            awarded["urls"]["award"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches(&app.address),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(award_page.contains("Valid until"));
+}

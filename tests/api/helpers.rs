@@ -286,6 +286,7 @@ impl TestApp {
                     activity: None,
                     image_mime: image.mime,
                     image_data: &image.bytes,
+                    valid_days: None,
                 },
                 now,
             )?;

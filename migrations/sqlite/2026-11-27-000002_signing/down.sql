@@ -4,7 +4,7 @@ ALTER TABLE awards DROP COLUMN revoked_at;
 ALTER TABLE awards DROP COLUMN status_index;
 ALTER TABLE awards DROP COLUMN salt;
 ALTER TABLE awards DROP COLUMN credential;
-ALTER TABLE badges DROP COLUMN image_png;
+ALTER TABLE badges DROP COLUMN valid_days;
 ALTER TABLE organizations DROP COLUMN next_status_index;
 DROP TRIGGER signature_log_no_delete;
 DROP TRIGGER signature_log_no_update;

@@ -25,7 +25,7 @@ CREATE TABLE signature_log (
 );
 
 ALTER TABLE organizations ADD COLUMN next_status_index BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE badges ADD COLUMN image_png BLOB;
+ALTER TABLE badges ADD COLUMN valid_days INTEGER;
 ALTER TABLE awards ADD COLUMN credential TEXT;
 ALTER TABLE awards ADD COLUMN salt TEXT;
 ALTER TABLE awards ADD COLUMN status_index BIGINT;

@@ -1,26 +1,20 @@
 //! RDF Dataset Canonicalization (RDFC-1.0, SHA-256) and canonical N-Quads.
 //!
 //! A credential has a handful of blank nodes whose first-degree hashes all differ; then the
-//! canonical labels follow from sorting those hashes and the whole algorithm is a sort. When two
-//! blank nodes share a first-degree hash, the complete algorithm (N-degree hashing) runs, from
-//! oxrdf, bounded so a hostile document cannot make it run for ever.
+//! canonical labels follow from sorting those hashes and the whole algorithm is a sort. When
+//! blank nodes share a first-degree hash, N-degree hashing (`ndegree.rs`) tells them apart.
 
-use std::collections::HashMap;
-
-use oxrdf::dataset::{CanonicalizationAlgorithm, CanonicalizationHashAlgorithm};
-use oxrdf::{BlankNode, GraphName, Literal as OxLiteral, NamedNode, NamedOrBlankNode, Term};
 use sha2::{Digest, Sha256};
 
-use super::rdf::{write_quad, Node, Object, Quad};
+use super::ndegree::{Budget, Issuer, NDegree};
+use super::rdf::{write_quad, Quad};
 use super::JsonLdError;
-
-/// Blank nodes sharing first-degree hashes cost N-degree hashing, exponential at worst.
-const MAX_AMBIGUOUS_BLANK_NODES: usize = 16;
 
 /// The canonical N-Quads document: relabelled blank nodes, sorted lines, no duplicates.
 pub(crate) fn canonical_nquads(
     mut quads: Vec<Quad<'_>>,
     blank_nodes: u32,
+    work_factor: u32,
 ) -> Result<String, JsonLdError> {
     quads.sort_unstable();
     quads.dedup();
@@ -47,15 +41,18 @@ pub(crate) fn canonical_nquads(
         .collect();
     hashed.sort_unstable();
     let unique = hashed.windows(2).all(|pair| pair[0].0 != pair[1].0);
-    let mut labels: Vec<String> = vec![String::new(); blank_nodes as usize];
-    if unique {
-        for (rank, (_, blank)) in hashed.iter().enumerate() {
-            if let Some(label) = labels.get_mut(*blank as usize) {
-                *label = format!("c14n{rank}");
-            }
-        }
+    let order: Vec<u32> = if unique {
+        hashed.iter().map(|(_, blank)| *blank).collect()
     } else {
-        label_with_n_degree_hashes(&quads, &hashed, &mut labels)?;
+        label_with_n_degree_hashes(&quads, &mentions, &hashed, blank_nodes, work_factor)?
+            .issued()
+            .to_vec()
+    };
+    let mut labels: Vec<String> = vec![String::new(); blank_nodes as usize];
+    for (rank, blank) in order.iter().enumerate() {
+        if let Some(label) = labels.get_mut(*blank as usize) {
+            *label = format!("c14n{rank}");
+        }
     }
     let label = |blank: u32| labels.get(blank as usize).map_or("", String::as_str);
     let mut lines: Vec<String> = quads
@@ -91,74 +88,53 @@ fn first_degree_hash(quads: &[Quad<'_>], mentions: &[usize], reference: u32) -> 
     hasher.finalize().into()
 }
 
-/// The complete RDFC-1.0 algorithm (oxrdf's), for documents whose blank nodes first-degree
-/// hashing cannot tell apart.
+/// The canonical identifiers when some first-degree hashes are shared (RDFC-1.0 §4.4.3 steps
+/// 4 to 5): unique hashes first, in hash order, then each shared one by N-degree hashing.
 fn label_with_n_degree_hashes(
     quads: &[Quad<'_>],
+    mentions: &[Vec<usize>],
     hashed: &[([u8; 32], u32)],
-    labels: &mut [String],
-) -> Result<(), JsonLdError> {
-    let ambiguous = hashed
-        .iter()
-        .filter(|(hash, _)| hashed.iter().filter(|(other, _)| other == hash).count() > 1)
-        .count();
-    if ambiguous > MAX_AMBIGUOUS_BLANK_NODES {
-        return Err(JsonLdError::TooComplex(
-            "too many indistinguishable blank nodes",
-        ));
-    }
-    let mut dataset = oxrdf::Dataset::new();
-    for quad in quads {
-        let converted = oxrdf::Quad::new(
-            subject(&quad.subject),
-            NamedNode::new_unchecked(&*quad.predicate),
-            match &quad.object {
-                Object::Node(node) => Term::from(subject(node)),
-                Object::Literal(literal) => Term::from(match &literal.language {
-                    Some(language) => OxLiteral::new_language_tagged_literal_unchecked(
-                        literal.value.as_ref(),
-                        language.as_ref(),
-                    ),
-                    None => OxLiteral::new_typed_literal(
-                        literal.value.as_ref(),
-                        NamedNode::new_unchecked(&*literal.datatype),
-                    ),
-                }),
-            },
-            quad.graph
-                .as_ref()
-                .map_or(GraphName::DefaultGraph, |g| GraphName::from(subject(g))),
-        );
-        dataset.insert(&converted);
-    }
-    let algorithm = CanonicalizationAlgorithm::Rdfc10 {
-        hash_algorithm: CanonicalizationHashAlgorithm::Sha256,
-    };
-    let mapping: HashMap<_, _> = dataset.canonicalize_blank_nodes(algorithm);
-    for (from, to) in mapping {
-        let index = from
-            .as_str()
-            .strip_prefix('b')
-            .and_then(|n| n.parse::<usize>().ok());
-        if let Some(label) = index.and_then(|i| labels.get_mut(i)) {
-            *label = to.as_str().to_owned();
+    blank_nodes: u32,
+    work_factor: u32,
+) -> Result<Issuer, JsonLdError> {
+    let mut first_degree = vec![String::new(); blank_nodes as usize];
+    for (hash, blank) in hashed {
+        if let Some(slot) = first_degree.get_mut(*blank as usize) {
+            *slot = hex::encode(hash);
         }
     }
-    if labels
-        .iter()
-        .enumerate()
-        .any(|(i, l)| l.is_empty() && hashed.iter().any(|(_, b)| *b as usize == i))
-    {
-        return Err(JsonLdError::TooComplex(
-            "blank node canonicalization failed",
-        ));
+    let groups: Vec<&[([u8; 32], u32)]> = hashed.chunk_by(|a, b| a.0 == b.0).collect();
+    let mut canonical = Issuer::new("c14n");
+    for group in groups.iter().filter(|g| g.len() == 1) {
+        for (_, blank) in group.iter() {
+            canonical.issue(*blank);
+        }
     }
-    Ok(())
-}
-
-fn subject(node: &Node) -> NamedOrBlankNode {
-    match node {
-        Node::Iri(iri) => NamedNode::new_unchecked(&**iri).into(),
-        Node::Blank(id) => BlankNode::new_unchecked(format!("b{id}")).into(),
+    let ambiguous: Vec<&[([u8; 32], u32)]> = groups.into_iter().filter(|g| g.len() > 1).collect();
+    let mut budget = Budget::new(ambiguous.iter().map(|g| g.len()).sum(), work_factor);
+    for group in ambiguous {
+        let mut results = Vec::new();
+        for (_, blank) in group {
+            if canonical.get(*blank).is_some() {
+                continue;
+            }
+            let mut temporary = Issuer::new("b");
+            temporary.issue(*blank);
+            let mut hashing = NDegree {
+                quads,
+                mentions,
+                first_degree: &first_degree,
+                canonical: &canonical,
+                budget: &mut budget,
+            };
+            results.push(hashing.hash(*blank, temporary)?);
+        }
+        results.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, issuer) in results {
+            for blank in issuer.issued() {
+                canonical.issue(*blank);
+            }
+        }
     }
+    Ok(canonical)
 }

@@ -17,7 +17,8 @@ use crate::credentials::contexts;
 
 /// Remote contexts may include other remote contexts; the bundled ones nest one level at most.
 const MAX_CONTEXT_NESTING: usize = 8;
-/// Cache entries are bounded so documents cannot grow it without limit (an entry is ~20 KB).
+/// Cache entries are bounded so documents cannot grow it without limit (an entry is ~20 KB); a
+/// full cache is emptied, so unusual documents cannot switch caching off for everyone.
 const MAX_CACHED_CONTEXTS: usize = 1024;
 /// Longer `@context` arrays are refused: each entry may cost a full context processing.
 const MAX_CONTEXT_ENTRIES: usize = 32;
@@ -122,9 +123,12 @@ fn process_nested(
     let result = apply(active, local, options, nesting)?;
     if let Some(key) = key {
         if let Ok(mut cache) = cache().write() {
-            if cache.len() < MAX_CACHED_CONTEXTS {
-                cache.insert(key, result.clone());
+            if cache.len() >= MAX_CACHED_CONTEXTS {
+                cache.clear();
             }
+            cache.insert(key, result.clone());
+            #[cfg(test)]
+            tests::INSERTS.fetch_add(1, Ordering::Relaxed);
         }
     }
     Ok(result)
@@ -144,7 +148,7 @@ fn apply(
     }
     let mut result = active.clone();
     if !propagate && result.previous.is_none() {
-        let mut derived = result.derive(true);
+        let mut derived = result.derive(matches!(local, Local::Bundled(_)));
         derived.previous = Some(active.clone());
         result = Arc::new(derived);
     }
@@ -166,7 +170,8 @@ fn apply(
                         "a context cannot be cleared (null) while it has protected terms",
                     ));
                 }
-                let mut empty = ActiveContext::empty(result.cacheable);
+                let bundled = matches!(item, Local::Bundled(_));
+                let mut empty = ActiveContext::empty(result.cacheable && bundled);
                 if !propagate {
                     empty.previous = Some(result.clone());
                 }
@@ -271,4 +276,39 @@ fn apply_definitions(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use serde_json::json;
+
+    use crate::credentials::jsonld::canonicalize;
+
+    pub(crate) static INSERTS: AtomicUsize = AtomicUsize::new(0);
+
+    #[test]
+    fn documents_with_their_own_contexts_do_not_fill_the_cache() {
+        let v2 = "https://www.w3.org/ns/credentials/v2";
+        let before = INSERTS.load(Ordering::Relaxed);
+        for n in 0..300 {
+            let name = format!("https://example.org/{n}");
+            let documents = [
+                json!({"@context": [null, v2], "type": "VerifiableCredential", "name": "x"}),
+                json!({"@context": [{"ex": name}, v2], "type": "VerifiableCredential"}),
+                json!({"@context": [{"T": {"@id": name, "@context": [v2]}}], "@type": "T", "name": "z"}),
+                json!({
+                    "@context": [{"p": {"@id": name, "@context": [v2]}}],
+                    "p": {"type": "VerifiableCredential", "name": "y"}
+                }),
+            ];
+            for document in &documents {
+                canonicalize(document).unwrap();
+            }
+        }
+        // Other tests running meanwhile add a few dozen legitimate entries at most.
+        let added = INSERTS.load(Ordering::Relaxed) - before;
+        assert!(added < 200, "{added} cache entries for 1200 documents");
+    }
 }

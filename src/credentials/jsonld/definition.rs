@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::JsonLdError;
+
 /// A context value: bundled (lives for the whole process, so cacheable by address) or copied
 /// out of the document being processed.
 #[derive(Clone, Debug)]
@@ -66,6 +68,33 @@ pub(crate) enum Container {
     Set,
     List,
     Graph,
+}
+
+impl Container {
+    /// A term's `@container`: `Err` if malformed, `Ok(Err)` if a kind Lanyard does not support
+    /// (index, language, id and type maps).
+    pub(crate) fn from_json(
+        container: &Value,
+    ) -> Result<Result<Container, JsonLdError>, &'static str> {
+        let mut values: Vec<&str> = match container {
+            Value::String(one) => vec![one.as_str()],
+            Value::Array(many) => many
+                .iter()
+                .map(|v| v.as_str().ok_or("@container values must be strings"))
+                .collect::<Result<_, _>>()?,
+            _ => return Err("@container must be a string or an array"),
+        };
+        values.sort_unstable();
+        Ok(match values.as_slice() {
+            [] => Ok(Container::None),
+            ["@set"] => Ok(Container::Set),
+            ["@list"] => Ok(Container::List),
+            ["@graph"] | ["@graph", "@set"] => Ok(Container::Graph),
+            other => Err(JsonLdError::unsupported_in_context(format!(
+                "@container {other:?}"
+            ))),
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -21,6 +21,7 @@ mod definition;
 mod expand;
 mod iri;
 mod json;
+mod ndegree;
 mod node;
 mod rdf;
 mod term;
@@ -64,9 +65,20 @@ impl JsonLdError {
 }
 
 /// The canonical N-Quads form of `document` (RDFC-1.0 with SHA-256), in safe mode.
+///
+/// Documents whose blank nodes need more than rdf-canonize's default work (`maxWorkFactor` 1) to
+/// tell apart are refused as [`JsonLdError::TooComplex`], as Digital Bazaar's verifier refuses
+/// them; that also stops "poison" graphs that would make canonicalization run for ever.
 pub fn canonicalize(document: &Value) -> Result<String, JsonLdError> {
+    canonicalize_with_work_factor(document, 1)
+}
+
+pub(crate) fn canonicalize_with_work_factor(
+    document: &Value,
+    work_factor: u32,
+) -> Result<String, JsonLdError> {
     let dataset = expand::to_rdf(document)?;
-    canon::canonical_nquads(dataset.quads, dataset.blank_nodes)
+    canon::canonical_nquads(dataset.quads, dataset.blank_nodes, work_factor)
 }
 
 /// SHA-256 of [`canonicalize`]'s output: what `eddsa-rdfc-2022` signs.

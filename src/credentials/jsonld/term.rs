@@ -174,7 +174,8 @@ pub(crate) fn create_term_definition<'m>(
     }
     if let Some(entries) = entries {
         if let Some(container) = entries.get("@container") {
-            definition.container = container_mapping(term, container)?;
+            definition.container =
+                Container::from_json(container).map_err(|reason| invalid(term, reason))??;
         }
         if let Some(scoped) = entries.get("@context") {
             definition.scoped_context = Some(match builder.bundled.and_then(|m| m.get(term)) {
@@ -269,30 +270,6 @@ fn type_mapping<'m>(
             ))
         }
     })
-}
-
-fn container_mapping(term: &str, container: &Value) -> Result<Container, JsonLdError> {
-    let mut values: Vec<&str> = match container {
-        Value::String(one) => vec![one.as_str()],
-        Value::Array(many) => many
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .ok_or_else(|| invalid(term, "@container values must be strings"))
-            })
-            .collect::<Result<_, _>>()?,
-        _ => return Err(invalid(term, "@container must be a string or an array")),
-    };
-    values.sort_unstable();
-    match values.as_slice() {
-        [] => Ok(Container::None),
-        ["@set"] => Ok(Container::Set),
-        ["@list"] => Ok(Container::List),
-        ["@graph"] | ["@graph", "@set"] => Ok(Container::Graph),
-        other => Err(JsonLdError::unsupported_in_context(format!(
-            "@container {other:?}"
-        ))),
-    }
 }
 
 /// IRI expansion while the local context is being read: terms it depends on are defined first.

@@ -205,7 +205,7 @@ fn hostile_shapes_are_refused_without_panicking() {
 }
 
 /// Blank nodes all alike and all linked: the shape that makes RDFC-1.0 exponential.
-fn clique(size: usize) -> Value {
+pub(super) fn clique(size: usize) -> Value {
     let nodes: Vec<Value> = (0..size)
         .map(|i| {
             let others: Vec<Value> = (0..size)
@@ -219,16 +219,16 @@ fn clique(size: usize) -> Value {
 }
 
 #[test]
-fn poison_graphs_are_refused_or_finish_quickly() {
+fn poison_graphs_are_refused_quickly() {
     let started = std::time::Instant::now();
-    let small = jsonld::canonicalize(&clique(6)).unwrap();
-    assert_eq!(small.lines().count(), 30);
-    assert!(matches!(
-        jsonld::canonicalize(&clique(17)),
-        Err(jsonld::JsonLdError::TooComplex(_))
-    ));
+    for size in [3, 6, 17, 40] {
+        assert!(matches!(
+            jsonld::canonicalize(&clique(size)),
+            Err(jsonld::JsonLdError::TooComplex(_))
+        ));
+    }
     assert!(
-        started.elapsed() < std::time::Duration::from_secs(20),
+        started.elapsed() < std::time::Duration::from_secs(5),
         "{:?}",
         started.elapsed()
     );
