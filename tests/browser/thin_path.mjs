@@ -58,8 +58,12 @@ function account(role) {
 // Claim codes are handed out one per redeeming test, in order, skipping any the
 // demo marks as already used.
 const freshCodes = demo.claim_codes.filter((c) => !c.used && !c.redeemed && !c.used_at && !c.redeemed_at);
-function takeClaimCode() {
-  const c = freshCodes.shift();
+// One youth redeems them all, so each test gets a code of a badge not taken yet.
+const takenBadges = new Set();
+function takeClaimCode(accept = () => true) {
+  const i = freshCodes.findIndex((c) => !takenBadges.has(c.badge) && accept(c));
+  const c = i >= 0 ? freshCodes.splice(i, 1)[0] : undefined;
+  if (c) takenBadges.add(c.badge);
   if (!c) throw new Error('demo JSON has no unused claim code left');
   const badge = demo.badges.find((b) => b.slug === c.badge);
   if (!badge) throw new Error(`claim code ${c.code} names badge "${c.badge}", which is not in demo.badges`);
@@ -221,5 +225,51 @@ test('phone viewport (375x667): sign-in page has no horizontal scroll', { timeou
       await open(page, `/c/${city}/badges/${badge.slug}`);
       assert.ok((await width()) <= 375, `badge page scrollWidth ${await width()} > 375`);
     }
+  });
+});
+
+test('a youth downloads the baked badge, the verify page says valid, and revoked once the org revokes it', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  // In the demo the first org_admin account runs the first organization.
+  const org = demo.orgs[0].slug;
+  const { code, badge } = takeClaimCode((c) => demo.badges.find((b) => b.slug === c.badge)?.org === org);
+  let awardUrl;
+  await withPage(t, { viewport: { width: 1280, height: 800 }, acceptDownloads: true }, async (page) => {
+    await signIn(page, account('youth'));
+    await open(page, `/c/${city}/claim`);
+    await page.locator('form#claim-form input[name=code]').fill(code);
+    await submit(page, 'form#claim-form');
+    await open(page, `/c/${city}/badges/${badge.slug}`);
+    const loaded = page.waitForEvent('load');
+    await page.locator(`a[href^="/c/${city}/awards/"]`).first().click();
+    await loaded;
+    awardUrl = page.url();
+    assert.match(pathname(page), new RegExp(`^/c/${city}/awards/[0-9a-f-]{36}$`));
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('a[href$="/badge.png"]').click(),
+    ]);
+    const file = path.join(artifactsDir, 'baked.png');
+    await download.saveAs(file);
+
+    await open(page, '/verify');
+    await page.setInputFiles('form#verify-form input[name=file]', file);
+    await submit(page, 'form#verify-form');
+    const verdict = page.locator('#verdict');
+    assert.equal(await verdict.getAttribute('data-verdict'), 'valid', `verdict for the baked PNG: ${norm(await verdict.innerText())}`);
+    const shot = path.join(artifactsDir, 'verify-valid.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    t.diagnostic(`screenshot of the verdict: ${shot}`);
+  });
+  await withPage(t, { viewport: { width: 1280, height: 800 } }, async (page) => {
+    await signIn(page, account('org_admin'));
+    await page.goto(awardUrl, { waitUntil: 'load' });
+    await page.locator('form#revoke-form textarea[name=reason]').fill('Awarded by mistake');
+    await submit(page, 'form#revoke-form');
+    assert.ok(norm(await page.locator('main').innerText()).includes('Awarded by mistake'), 'the award page shows the reason');
+
+    await open(page, `/verify?url=${encodeURIComponent(awardUrl)}`);
+    const verdict = page.locator('#verdict');
+    assert.equal(await verdict.getAttribute('data-verdict'), 'revoked', `verdict after revocation: ${norm(await verdict.innerText())}`);
   });
 });
