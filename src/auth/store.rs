@@ -333,3 +333,31 @@ pub fn mark_set_up(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<(
         .execute(conn)
         .map(|_| ())
 }
+
+/// Active youth of a city among `logins` (user names or e-mails, lower-case): login → (id, user name).
+pub fn active_youth_by_login(
+    conn: &mut DbConnection,
+    city: CityId,
+    logins: &[String],
+) -> QueryResult<std::collections::HashMap<String, (UserId, String)>> {
+    let rows: Vec<(i64, String, Option<String>)> = users::table
+        .inner_join(city_members::table.on(city_members::user_id.eq(users::id)))
+        .filter(city_members::city_id.eq(city.0))
+        .filter(city_members::role.eq(CityRole::Youth.as_str()))
+        .filter(users::status.eq(AccountStatus::Active.as_str()))
+        .filter(
+            users::username
+                .eq_any(logins)
+                .or(users::email.eq_any(logins)),
+        )
+        .select((users::id, users::username, users::email))
+        .load(conn)?;
+    let mut found = std::collections::HashMap::new();
+    for (id, username, email) in rows {
+        if let Some(email) = email {
+            found.insert(email, (UserId(id), username.clone()));
+        }
+        found.insert(username.clone(), (UserId(id), username));
+    }
+    Ok(found)
+}

@@ -1,22 +1,26 @@
 //! Bulk issuance (`lanyard award --csv FILE`): rows of `badge,recipient` awarded by one
-//! organization, each signed in-process and stored with its credential, in transactions of a
-//! few hundred awards. Rows that cannot be awarded are reported, not fatal.
+//! organization. Each chunk of rows is one transaction: recipients and existing awards are read
+//! in one query each, status-list positions are reserved at once, every credential is signed
+//! in-process, and awards and signature-log rows are written with one statement each.
+//! Rows that cannot be awarded are reported, not fatal.
 
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use chrono::Utc;
 use diesel::Connection;
 
-use crate::auth::store::{self as auth_store, CityRole};
-use crate::awards::store::{self, NewAward};
+use crate::auth::store as auth_store;
+use crate::awards::store::{self, CredentialSource, SignedAward};
 use crate::awards::AwardMethod;
-use crate::badges;
-use crate::db::{is_unique_violation, DbConnection};
+use crate::badges::{self, Badge};
+use crate::db::DbConnection;
 use crate::error::AppError;
+use crate::ids::AwardId;
 use crate::orgs::Org;
-use crate::signing::keys::Keyring;
+use crate::signing::keys::{Issuer, Keyring};
+use crate::signing::log::{self, LogRow, LoggedSignature};
 use crate::signing::ob3::Urls;
-use crate::signing::service::{sign_in_process, SignRequest};
 use crate::tenancy::City;
 
 /// One row of the CSV file.
@@ -44,7 +48,7 @@ impl Report {
     }
 }
 
-const BATCH: usize = 250;
+const CHUNK: usize = 500;
 
 /// Awards and signs every row; returns what was done.
 pub fn issue(
@@ -57,85 +61,149 @@ pub fn issue(
 ) -> Result<Report, AppError> {
     let started = Instant::now();
     let mut report = Report::default();
-    let mut badges_by_slug = std::collections::HashMap::new();
-    for badge in badges::store::list(conn, city.id, Some(org.id))? {
-        badges_by_slug.insert(badge.slug.clone(), badge);
-    }
-    for (chunk_index, chunk) in rows.chunks(BATCH).enumerate() {
+    let badges: HashMap<String, Badge> = badges::store::list(conn, city.id, Some(org.id))?
+        .into_iter()
+        .map(|b| (b.slug.clone(), b))
+        .collect();
+    let mut seen = HashSet::new();
+    for (chunk_index, chunk) in rows.chunks(CHUNK).enumerate() {
         conn.transaction(|conn| {
-            for (offset, row) in chunk.iter().enumerate() {
-                let line = chunk_index * BATCH + offset + 2;
-                let Some(badge) = badges_by_slug.get(row.badge.trim()) else {
-                    report
-                        .skipped
-                        .push((line, format!("no badge {:?} in {}", row.badge, org.slug)));
-                    continue;
-                };
-                let youth = match auth_store::find_user_by_login(conn, &row.recipient)? {
-                    Some((user, _))
-                        if !user.awaiting_consent()
-                            && auth_store::roles_in_city(conn, city.id, user.id)?
-                                .0
-                                .contains(&CityRole::Youth) =>
-                    {
-                        user
-                    }
-                    _ => {
-                        report.skipped.push((
-                            line,
-                            format!(
-                                "{:?} is not an active youth of {}",
-                                row.recipient, city.slug
-                            ),
-                        ));
-                        continue;
-                    }
-                };
-                let now = Utc::now().naive_utc();
-                let award = NewAward {
-                    city: city.id,
-                    org: org.id,
-                    badge: badge.id,
-                    recipient: youth.id,
-                    method: AwardMethod::Api,
-                    claim_code: None,
-                };
-                let public_id = match store::insert(conn, &award, now) {
-                    Ok(id) => id,
-                    Err(e) if is_unique_violation(&e) => {
-                        report
-                            .skipped
-                            .push((line, format!("{} already has {}", row.recipient, row.badge)));
-                        continue;
-                    }
-                    Err(e) => return Err(e.into()),
-                };
-                let source = store::credential_source(conn, city.id, &public_id)?
-                    .ok_or(AppError::NotFound)?;
-                let urls = Urls {
-                    base,
-                    city: &city.slug,
-                };
-                let signed = sign_in_process(
-                    conn,
-                    keyring,
-                    &SignRequest {
-                        request_id: format!("award:{public_id}"),
-                        city: city.id.0,
-                        org: Some(org.id.0),
-                        issuer_id: urls.issuer(Some(&org.slug)),
-                        subject: format!("credential:{public_id}"),
-                        recipient: public_id.clone(),
-                        document: crate::awards::credential::unsigned(base, city, &source),
-                    },
-                    now,
-                )?;
-                store::store_credential(conn, source.id, &signed.to_string())?;
-                report.awarded += 1;
-            }
-            Ok::<(), AppError>(())
+            issue_chunk(
+                conn,
+                keyring,
+                base,
+                city,
+                org,
+                &badges,
+                chunk,
+                chunk_index * CHUNK + 2,
+                &mut seen,
+                &mut report,
+            )
         })?;
     }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn issue_chunk(
+    conn: &mut DbConnection,
+    keyring: &Keyring,
+    base: &str,
+    city: &City,
+    org: &Org,
+    badges: &HashMap<String, Badge>,
+    rows: &[Row],
+    first_line: usize,
+    seen: &mut HashSet<(i64, i64)>,
+    report: &mut Report,
+) -> Result<(), AppError> {
+    let logins: Vec<String> = rows
+        .iter()
+        .map(|r| r.recipient.trim().to_ascii_lowercase())
+        .collect();
+    let youth = auth_store::active_youth_by_login(conn, city.id, &logins)?;
+    let ids: Vec<i64> = youth.values().map(|(id, _)| id.0).collect();
+    seen.extend(store::existing_pairs(conn, org.id, &ids)?);
+
+    // Which rows become awards.
+    let mut accepted = Vec::new();
+    for (offset, (row, login)) in rows.iter().zip(&logins).enumerate() {
+        let line = first_line + offset;
+        let Some(badge) = badges.get(row.badge.trim()) else {
+            report
+                .skipped
+                .push((line, format!("no badge {:?} in {}", row.badge, org.slug)));
+            continue;
+        };
+        let Some((user, username)) = youth.get(login) else {
+            report.skipped.push((
+                line,
+                format!(
+                    "{:?} is not an active youth of {}",
+                    row.recipient, city.slug
+                ),
+            ));
+            continue;
+        };
+        if !seen.insert((badge.id.0, user.0)) {
+            report
+                .skipped
+                .push((line, format!("{} already has {}", row.recipient, row.badge)));
+            continue;
+        }
+        accepted.push((badge, *user, username.clone()));
+    }
+    if accepted.is_empty() {
+        return Ok(());
+    }
+
+    let now = Utc::now().naive_utc();
+    let issuer = Issuer::Org(city.id, org.id);
+    let (key_number, key) = keyring
+        .current_key(conn, issuer, now)
+        .map_err(AppError::Internal)?;
+    let first_index = store::reserve_status_indexes(conn, org.id, accepted.len() as i64)?;
+    let urls = Urls {
+        base,
+        city: &city.slug,
+    };
+    let method = format!("{}#key-{key_number}", urls.issuer(Some(&org.slug)));
+    let mut awards = Vec::with_capacity(accepted.len());
+    let mut signatures = Vec::with_capacity(accepted.len());
+    for (i, (badge, user, username)) in accepted.into_iter().enumerate() {
+        let public_id = uuid::Uuid::new_v4().to_string();
+        let source = CredentialSource {
+            id: AwardId(0),
+            public_id: public_id.clone(),
+            org_id: org.id,
+            org_slug: org.slug.clone(),
+            org_name: org.name.clone(),
+            org_website: org.website.clone(),
+            badge_slug: badge.slug.clone(),
+            badge_name: badge.name.clone(),
+            badge_description: badge.description.clone(),
+            criteria: badge.criteria.clone(),
+            valid_days: badge.valid_days,
+            recipient_username: username,
+            awarded_at: now,
+            salt: store::new_salt(),
+            status_index: first_index + i as i64,
+            credential: None,
+            revocation_reason: None,
+            revoked: false,
+        };
+        let document = crate::awards::credential::unsigned(base, city, &source);
+        let signed = crate::credentials::proof::sign(&document, &key, &method, now.and_utc())
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("signing failed: {e}")))?
+            .to_string();
+        signatures.push(LogRow::new(
+            &LoggedSignature {
+                request_id: &format!("award:{public_id}"),
+                issuer,
+                key_number,
+                subject: &format!("credential:{public_id}"),
+                recipient: &public_id,
+                signed_document: &signed,
+            },
+            now,
+        ));
+        awards.push(SignedAward {
+            public_id,
+            city_id: city.id.0,
+            org_id: org.id.0,
+            badge_id: badge.id.0,
+            recipient_id: user.0,
+            method: AwardMethod::Api.as_str(),
+            awarded_at: now,
+            salt: source.salt,
+            status_index: source.status_index,
+            credential: signed,
+        });
+    }
+    store::insert_signed(conn, &awards)?;
+    log::append_all(conn, &signatures)?;
+    report.awarded += awards.len();
+    Ok(())
 }

@@ -113,7 +113,7 @@ fn allocate_status_index(conn: &mut DbConnection, org: OrgId) -> QueryResult<i64
 }
 
 /// A random salt for the recipient's hashed identifier.
-fn new_salt() -> String {
+pub fn new_salt() -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut bytes);
@@ -388,4 +388,52 @@ pub fn revoked_in_org(
         .into_iter()
         .map(|(id, index, reason)| (id, index, reason.unwrap_or_default()))
         .collect())
+}
+
+/// Reserves `count` consecutive status-list positions of an organization; returns the first.
+pub fn reserve_status_indexes(conn: &mut DbConnection, org: OrgId, count: i64) -> QueryResult<i64> {
+    diesel::update(organizations::table.filter(organizations::id.eq(org.0)))
+        .set(organizations::next_status_index.eq(organizations::next_status_index + count))
+        .returning(organizations::next_status_index)
+        .get_result::<i64>(conn)
+        .map(|next| next - count)
+}
+
+/// (badge, recipient) pairs among `recipients` that already hold a badge of `org`.
+pub fn existing_pairs(
+    conn: &mut DbConnection,
+    org: OrgId,
+    recipients: &[i64],
+) -> QueryResult<std::collections::HashSet<(i64, i64)>> {
+    let pairs: Vec<(i64, i64)> = awards::table
+        .filter(awards::org_id.eq(org.0))
+        .filter(awards::recipient_id.eq_any(recipients))
+        .select((awards::badge_id, awards::recipient_id))
+        .load(conn)?;
+    Ok(pairs.into_iter().collect())
+}
+
+/// An award that arrives signed, for bulk issuance.
+#[derive(diesel::Insertable)]
+#[diesel(table_name = awards)]
+pub struct SignedAward {
+    pub public_id: String,
+    pub city_id: i64,
+    pub org_id: i64,
+    pub badge_id: i64,
+    pub recipient_id: i64,
+    pub method: &'static str,
+    pub awarded_at: NaiveDateTime,
+    pub salt: String,
+    pub status_index: i64,
+    pub credential: String,
+}
+
+/// Inserts signed awards in one statement.
+pub fn insert_signed(conn: &mut DbConnection, rows: &[SignedAward]) -> QueryResult<usize> {
+    // Multi-row inserts are not available on the connection enum: run them on each backend.
+    match conn {
+        DbConnection::Postgresql(c) => diesel::insert_into(awards::table).values(rows).execute(c),
+        DbConnection::Sqlite(c) => diesel::insert_into(awards::table).values(rows).execute(c),
+    }
 }

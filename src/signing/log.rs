@@ -58,3 +58,46 @@ pub fn count(conn: &mut DbConnection, city: crate::ids::CityId) -> QueryResult<i
         .count()
         .get_result(conn)
 }
+
+/// A signature for the log, owned, for bulk issuance.
+#[derive(diesel::Insertable)]
+#[diesel(table_name = signature_log)]
+pub struct LogRow {
+    pub request_id: String,
+    pub city_id: i64,
+    pub issuer: String,
+    pub key_number: i32,
+    pub subject: String,
+    pub recipient: String,
+    pub digest: String,
+    pub signed_document: String,
+    pub signed_at: NaiveDateTime,
+}
+
+impl LogRow {
+    pub fn new(entry: &LoggedSignature<'_>, now: NaiveDateTime) -> LogRow {
+        LogRow {
+            request_id: entry.request_id.to_string(),
+            city_id: entry.issuer.city().0,
+            issuer: entry.issuer.tag(),
+            key_number: entry.key_number,
+            subject: entry.subject.to_string(),
+            recipient: entry.recipient.to_string(),
+            digest: hex::encode(Sha256::digest(entry.signed_document.as_bytes())),
+            signed_document: entry.signed_document.to_string(),
+            signed_at: now,
+        }
+    }
+}
+
+/// Appends many signatures in one statement.
+pub fn append_all(conn: &mut DbConnection, rows: &[LogRow]) -> QueryResult<usize> {
+    match conn {
+        DbConnection::Postgresql(c) => diesel::insert_into(signature_log::table)
+            .values(rows)
+            .execute(c),
+        DbConnection::Sqlite(c) => diesel::insert_into(signature_log::table)
+            .values(rows)
+            .execute(c),
+    }
+}

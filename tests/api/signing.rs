@@ -425,3 +425,50 @@ async fn a_web_server_without_keys_signs_through_the_signer_process() {
         .unwrap();
     assert!(page.contains("lanyard keys rotate"));
 }
+
+#[tokio::test]
+async fn bulk_issuance_signs_every_good_row_and_reports_the_rest() {
+    let (app, _) = spawn_world().await;
+    let mut conn = app.db.get().unwrap();
+    let city = lanyard::tenancy::store::find_by_slug(&mut conn, "riverton")
+        .unwrap()
+        .unwrap();
+    let org = lanyard::orgs::store::find_by_slug(&mut conn, city.id, "library")
+        .unwrap()
+        .unwrap();
+    let row = |badge: &str, recipient: &str| lanyard::awards::bulk::Row {
+        badge: badge.into(),
+        recipient: recipient.into(),
+    };
+    let rows = [
+        row("comic-creator", "MAYA"),
+        row("no-such-badge", "maya"),
+        row("comic-creator", "maya"),
+        row("reading-explorer", "parent"),
+        row("rocket-scientist", "maya"),
+        row("reading-explorer", "leo"),
+    ];
+    let keyring = lanyard::startup::keyring(&test_settings()).unwrap();
+    let report =
+        lanyard::awards::bulk::issue(&mut conn, &keyring, &app.address, &city, &org, &rows)
+            .unwrap();
+    assert_eq!(report.awarded, 1);
+    let lines: Vec<usize> = report.skipped.iter().map(|(line, _)| *line).collect();
+    assert_eq!(lines, [3, 4, 5, 6, 7], "{:?}", report.skipped);
+    let maya = lanyard::auth::store::find_user_by_login(&mut conn, "maya")
+        .unwrap()
+        .unwrap()
+        .0;
+    let awards = lanyard::awards::store::list_for_recipient(&mut conn, city.id, maya.id).unwrap();
+    let bulk = awards
+        .iter()
+        .find(|a| a.badge_slug == "comic-creator")
+        .unwrap();
+    drop(conn);
+    let url = app.url(&format!("/c/riverton/awards/{}", bulk.public_id));
+    let (_, _, credential) = fetch_json(&app, &url, "application/vc+ld+json").await;
+    let issuer_id = app.url("/c/riverton/orgs/library/issuer");
+    assert!(verify_with_issuer(&app, &credential, &issuer_id)
+        .await
+        .is_ok());
+}
