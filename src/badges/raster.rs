@@ -1,7 +1,10 @@
 //! Turns a badge's SVG into a 256×256 PNG (for baked PNG downloads), with a font compiled into
 //! the binary so the result is the same on every machine.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use sha2::{Digest, Sha256};
 
 use resvg::{tiny_skia, usvg};
 
@@ -20,8 +23,32 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
         .clone()
 }
 
+/// Rasterized badges by the SHA-256 of their SVG: the same SVG always gives the same PNG,
+/// and drawing one takes milliseconds. Emptied when it holds too many.
+fn cache() -> &'static Mutex<HashMap<[u8; 32], Vec<u8>>> {
+    static CACHE: OnceLock<Mutex<HashMap<[u8; 32], Vec<u8>>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+const CACHE_ENTRIES: usize = 512;
+
 /// A PNG of the SVG, scaled to fit 256×256; `None` when the SVG cannot be drawn.
 pub fn svg_to_png(svg: &[u8]) -> Option<Vec<u8>> {
+    let digest: [u8; 32] = Sha256::digest(svg).into();
+    if let Some(png) = cache().lock().ok().and_then(|c| c.get(&digest).cloned()) {
+        return Some(png);
+    }
+    let png = draw(svg)?;
+    if let Ok(mut cache) = cache().lock() {
+        if cache.len() >= CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(digest, png.clone());
+    }
+    Some(png)
+}
+
+fn draw(svg: &[u8]) -> Option<Vec<u8>> {
     let options = usvg::Options {
         fontdb: fonts(),
         ..usvg::Options::default()
