@@ -385,27 +385,12 @@ async fn a_badge_that_expires_gives_credentials_a_valid_until() {
         .await
         .unwrap();
     assert!(page.contains("expires 365 days after it is earned"));
-    let awarded: serde_json::Value = app
-        .client()
-        .post(app.url("/api/v1/orgs/library/awards"))
-        .bearer_auth(world.token_of("library"))
-        .json(&serde_json::json!({"badge": "lifeguard", "recipient": "maya"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let credential: serde_json::Value = app
-        .client()
-        .get(awarded["credential_url"].as_str().unwrap())
-        .header("accept", "application/vc+ld+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let awarded = app
+        .award_through_api(&world.token_of("library"), "library", "lifeguard", "maya")
+        .await;
+    let credential = app
+        .credential_at(awarded["credential_url"].as_str().unwrap())
+        .await;
     let from =
         chrono::DateTime::parse_from_rfc3339(credential["validFrom"].as_str().unwrap()).unwrap();
     let until =

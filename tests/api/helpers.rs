@@ -371,6 +371,45 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Awards `badge` of `org` to `recipient` through the partner API; the award as answered.
+    pub async fn award_through_api(
+        &self,
+        token: &str,
+        org: &str,
+        badge: &str,
+        recipient: &str,
+    ) -> serde_json::Value {
+        let response = self
+            .client()
+            .post(self.url(&format!("/api/v1/orgs/{org}/awards")))
+            .bearer_auth(token)
+            .json(&serde_json::json!({"badge": badge, "recipient": recipient}))
+            .send()
+            .await
+            .expect("POST award");
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "awarding {badge} to {recipient}"
+        );
+        response.json().await.expect("award JSON")
+    }
+
+    /// The signed credential at `url`, as a wallet fetches it.
+    pub async fn credential_at(&self, url: &str) -> serde_json::Value {
+        self.client()
+            .get(url)
+            .header("accept", "application/vc+ld+json")
+            .send()
+            .await
+            .expect("GET credential")
+            .json()
+            .await
+            .expect("credential JSON")
+    }
+}
+
 /// The value of a hidden input named `name`.
 pub fn hidden_value(html: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");

@@ -5,19 +5,10 @@ use crate::helpers::{location, spawn_world, TestApp, World};
 
 /// Awards `badge` of the library to Maya through the API; returns the award's public id.
 async fn award(app: &TestApp, world: &World, badge: &str) -> String {
-    let response = app
-        .client()
-        .post(app.url("/api/v1/orgs/library/awards"))
-        .bearer_auth(world.token_of("library"))
-        .json(&json!({"badge": badge, "recipient": "maya"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    let award = app
+        .award_through_api(&world.token_of("library"), "library", badge, "maya")
+        .await;
+    award["id"].as_str().unwrap().to_string()
 }
 
 #[tokio::test]

@@ -12,16 +12,8 @@ use serde_json::{json, Value};
 use crate::helpers::{spawn_app_sharing, spawn_world, test_settings, TestApp, World};
 
 async fn award(app: &TestApp, token: &str, badge: &str, recipient: &str) -> Value {
-    let response = app
-        .client()
-        .post(app.url("/api/v1/orgs/library/awards"))
-        .bearer_auth(token)
-        .json(&json!({"badge": badge, "recipient": recipient}))
-        .send()
+    app.award_through_api(token, "library", badge, recipient)
         .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json().await.unwrap()
 }
 
 async fn fetch_json(app: &TestApp, url: &str, accept: &str) -> (StatusCode, String, Value) {

@@ -15,29 +15,14 @@ const DIGITAL_BAZAAR: &str = include_str!("../fixtures/credentials/digitalbazaar
 
 /// Awards the library's `badge` to Maya through the API; returns the award as the API shows it.
 async fn award(app: &TestApp, world: &World, badge: &str) -> Value {
-    let response = app
-        .client()
-        .post(app.url("/api/v1/orgs/library/awards"))
-        .bearer_auth(world.token_of("library"))
-        .json(&json!({"badge": badge, "recipient": "maya"}))
-        .send()
+    app.award_through_api(&world.token_of("library"), "library", badge, "maya")
         .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json().await.unwrap()
 }
 
 /// The signed credential of an award, as a wallet fetches it.
 async fn credential_of(app: &TestApp, award: &Value) -> Value {
-    app.client()
-        .get(award["credential_url"].as_str().unwrap())
-        .header("Accept", "application/vc+ld+json")
-        .send()
+    app.credential_at(award["credential_url"].as_str().unwrap())
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 async fn bytes_at(app: &TestApp, url: &str) -> Vec<u8> {
