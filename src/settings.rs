@@ -23,10 +23,12 @@ pub struct ServerSettings {
     pub host: String,
     /// `LANYARD__SERVER__PORT`; 0 picks a free port.
     pub port: u16,
-    /// `LANYARD__SERVER__PUBLIC_BASE_URL`; empty derives it from each request.
+    /// `LANYARD__SERVER__PUBLIC_BASE_URL`; empty means `http://HOST:PORT` of the listener.
     pub public_base_url: String,
     /// `LANYARD__SERVER__WORKERS`; 0 means one per core.
     pub workers: usize,
+    /// `LANYARD__SERVER__TRUST_FORWARDED_FOR`: a proxy in front sets `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Clone, Deserialize)]

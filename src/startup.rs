@@ -76,6 +76,34 @@ pub fn keyring(settings: &Settings) -> anyhow::Result<Keyring> {
     Ok(Keyring::new(master))
 }
 
+/// The base URL credentials are issued under: the configured one, else the listener's own
+/// address. A server listening on every interface must be told its public name.
+pub fn public_base_url(settings: &Settings, port: u16) -> anyhow::Result<String> {
+    let configured = settings.server.public_base_url.trim().trim_end_matches('/');
+    if !configured.is_empty() {
+        if !(configured.starts_with("https://") || configured.starts_with("http://")) {
+            anyhow::bail!("server.public_base_url must start with https:// or http://");
+        }
+        return Ok(configured.to_string());
+    }
+    let host = settings.server.host.trim();
+    let unspecified = host
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_unspecified());
+    if unspecified {
+        anyhow::bail!(
+            "listening on {host}: set LANYARD__SERVER__PUBLIC_BASE_URL (e.g. https://badges.example.org), \
+             the address credentials are issued under"
+        );
+    }
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
+    Ok(format!("http://{host}:{port}"))
+}
+
 /// A one-time setup code such as `7KQ4-M2XD-9PHT`.
 fn new_setup_code() -> String {
     let parts: Vec<String> = (0..3)
@@ -115,6 +143,8 @@ impl Application {
 
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
         let port = listener.local_addr()?.port();
+        let mut settings = settings;
+        settings.server.public_base_url = public_base_url(&settings, port)?;
         let workers = match settings.server.workers {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
             n => n,

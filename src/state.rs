@@ -21,13 +21,26 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The public base URL, without a trailing slash: the configured one, else the request's.
-    pub fn base_url(&self, req: &actix_web::HttpRequest) -> String {
-        let configured = self.settings.server.public_base_url.trim_end_matches('/');
-        if !configured.is_empty() {
-            return configured.to_string();
-        }
+    /// The public base URL, without a trailing slash. It is fixed at start-up (see
+    /// `startup::public_base_url`), never taken from a request's Host header: credentials are
+    /// signed under it, and a forged Host must not end up in a signed document.
+    pub fn base_url(&self, _req: &actix_web::HttpRequest) -> String {
+        self.settings
+            .server
+            .public_base_url
+            .trim_end_matches('/')
+            .to_string()
+    }
+
+    /// The address sign-in attempts are counted against: the peer, or the first
+    /// `X-Forwarded-For` hop when `server.trust_forwarded_for` says a proxy sets it.
+    pub fn client_address(&self, req: &actix_web::HttpRequest) -> String {
         let info = req.connection_info();
-        format!("{}://{}", info.scheme(), info.host())
+        let address = if self.settings.server.trust_forwarded_for {
+            info.realip_remote_addr()
+        } else {
+            info.peer_addr()
+        };
+        address.unwrap_or("unknown").to_string()
     }
 }

@@ -67,11 +67,7 @@ pub async fn sign_in(
     CsrfForm(form): CsrfForm<SignInForm>,
 ) -> Result<HttpResponse, AppError> {
     let login = form.username.trim().to_ascii_lowercase();
-    let client = req
-        .connection_info()
-        .realip_remote_addr()
-        .unwrap_or("unknown")
-        .to_string();
+    let client = state.client_address(&req);
     state.throttle.sign_in_attempt(&login, &client).await?;
     let lookup = login.clone();
     let found = state

@@ -464,3 +464,36 @@ async fn bulk_issuance_signs_every_good_row_and_reports_the_rest() {
         .await
         .is_ok());
 }
+
+#[tokio::test]
+async fn a_forged_host_header_never_reaches_a_signed_credential() {
+    let (app, world) = spawn_world().await;
+    let awarded = award(&app, &world.token_of("library"), "comic-creator", "maya").await;
+    let credential = app
+        .client()
+        .get(awarded["credential_url"].as_str().unwrap())
+        .header("accept", "application/vc+ld+json")
+        .header("host", "evil.example")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!credential.contains("evil.example"));
+    assert!(credential.contains(&app.address));
+}
+
+#[tokio::test]
+async fn a_server_on_every_interface_must_be_told_its_public_address() {
+    let mut settings = test_settings();
+    settings.server.host = "0.0.0.0".into();
+    assert!(lanyard::startup::public_base_url(&settings, 8080).is_err());
+    settings.server.public_base_url = "https://badges.example.org/".into();
+    assert_eq!(
+        lanyard::startup::public_base_url(&settings, 8080).unwrap(),
+        "https://badges.example.org"
+    );
+    settings.server.public_base_url = "badges.example.org".into();
+    assert!(lanyard::startup::public_base_url(&settings, 8080).is_err());
+}
