@@ -378,7 +378,7 @@ pub async fn setup(
     };
     let mut errors = FormErrors::default();
     let typed = form.setup_code.trim().to_ascii_uppercase();
-    if crate::web::forms::check_csrf(&code, &typed).is_err() {
+    if !crate::web::forms::constant_time_eq(&code, &typed) {
         errors.add("setup_code", "field.setup_code_wrong");
     }
     let display_name =

@@ -12,7 +12,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::signing::keys::Keyring;
 use crate::signing::service::{sign_in_process, SignRequest};
-use crate::web::forms::check_csrf as constant_time_eq;
+use crate::web::forms::constant_time_eq;
 
 /// The client side, used by web servers in remote mode.
 #[derive(Clone)]
@@ -77,7 +77,7 @@ async fn sign(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or_default();
-    if constant_time_eq(&state.secret, presented).is_err() {
+    if !constant_time_eq(&state.secret, presented) {
         return Err(AppError::Unauthorized("error.signer_secret"));
     }
     let request = body.into_inner();

@@ -17,16 +17,20 @@ struct CsrfField {
     csrf_token: String,
 }
 
-/// Compares the submitted token with the cookie's, in constant time.
-pub fn check_csrf(expected: &str, submitted: &str) -> Result<(), AppError> {
-    let matches = !expected.is_empty()
+/// Whether two secrets are equal, compared in constant time; an empty secret never matches.
+pub fn constant_time_eq(expected: &str, submitted: &str) -> bool {
+    !expected.is_empty()
         && expected.len() == submitted.len()
         && expected
             .bytes()
             .zip(submitted.bytes())
             .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if matches {
+            == 0
+}
+
+/// Compares the submitted token with the cookie's.
+pub fn check_csrf(expected: &str, submitted: &str) -> Result<(), AppError> {
+    if constant_time_eq(expected, submitted) {
         Ok(())
     } else {
         Err(AppError::CsrfRejected)
