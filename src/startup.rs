@@ -190,6 +190,11 @@ impl Application {
         self.port
     }
 
+    /// A handle to stop the server (tests stop theirs when they end).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// The code the first visitor must enter at `/setup`, while the platform is not set up.
     pub fn setup_code(&self) -> Option<&str> {
         self.setup_code.as_deref()

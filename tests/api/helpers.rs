@@ -22,6 +22,7 @@ pub struct TestApp {
     pub db: Db,
     pub setup_code: Option<String>,
     postgres: Option<(String, String)>,
+    server: actix_web::dev::ServerHandle,
     /// The app whose database this one shares (kept alive, dropped after this one).
     _shares: Option<Box<TestApp>>,
 }
@@ -162,12 +163,14 @@ pub async fn spawn_app_with(mut settings: Settings) -> TestApp {
         .expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let setup_code = app.setup_code().map(str::to_string);
+    let server = app.handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         db,
         setup_code,
         postgres,
+        server,
         _shares: None,
     }
 }
@@ -178,18 +181,23 @@ pub async fn spawn_app_sharing(settings: Settings, owner: TestApp) -> TestApp {
         .await
         .expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let server = app.handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         db: owner.db.clone(),
         setup_code: None,
         postgres: None,
+        server,
         _shares: Some(Box::new(owner)),
     }
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        // The stop command is sent at once; its workers then close their connections, so no
+        // server outlives its test.
+        let _stopping = self.server.stop(false);
         if let Some((admin, name)) = self.postgres.take() {
             // Dropped on a plain thread: the test's runtime may be shutting down.
             let _ = std::thread::spawn(move || {
