@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod ids;
 pub mod orgs;
 pub mod routes;
+pub mod secrets;
 pub mod settings;
 pub mod signing;
 pub mod startup;

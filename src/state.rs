@@ -24,7 +24,7 @@ impl AppState {
     /// The public base URL, without a trailing slash. It is fixed at start-up (see
     /// `startup::public_base_url`), never taken from a request's Host header: credentials are
     /// signed under it, and a forged Host must not end up in a signed document.
-    pub fn base_url(&self, _req: &actix_web::HttpRequest) -> String {
+    pub fn base_url(&self) -> String {
         self.settings
             .server
             .public_base_url

@@ -96,6 +96,14 @@ pub fn list(
         .map(|rows| rows.into_iter().map(to_activity).collect())
 }
 
+/// How many activities a city offers.
+pub fn count(conn: &mut DbConnection, city: CityId) -> QueryResult<i64> {
+    activities::table
+        .filter(activities::city_id.eq(city.0))
+        .count()
+        .get_result(conn)
+}
+
 /// Whether an activity belongs to an organization (to link a badge to it).
 pub fn belongs_to(conn: &mut DbConnection, activity: ActivityId, org: OrgId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(

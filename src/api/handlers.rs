@@ -1,7 +1,7 @@
 //! Handlers of `/api/v1`.
 
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -60,13 +60,12 @@ fn check_org(org: &ApiOrg, slug: &str) -> Result<(), AppError> {
 }
 
 pub async fn list_badges(
-    req: HttpRequest,
     state: web::Data<AppState>,
     org: ApiOrg,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     check_org(&org, &path)?;
-    let base = state.base_url(&req);
+    let base = state.base_url();
     let (city_id, org_id) = (org.0.city_id, org.0.id);
     let (city, list) = state
         .db
@@ -124,7 +123,6 @@ fn required_string(
 }
 
 pub async fn create_award(
-    req: HttpRequest,
     state: web::Data<AppState>,
     org: ApiOrg,
     path: web::Path<String>,
@@ -143,7 +141,7 @@ pub async fn create_award(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let base = state.base_url(&req);
+    let base = state.base_url();
     let (city_id, org_id) = (org.0.city_id, org.0.id);
     let (city, award) = state
         .db
@@ -218,7 +216,6 @@ pub async fn create_award(
 }
 
 pub async fn show_award(
-    req: HttpRequest,
     state: web::Data<AppState>,
     org: ApiOrg,
     path: web::Path<String>,
@@ -236,7 +233,7 @@ pub async fn show_award(
             Ok((tenancy::store::find(conn, city_id)?, award))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(award_json(&state.base_url(&req), &city.slug, &award)))
+    Ok(HttpResponse::Ok().json(award_json(&state.base_url(), &city.slug, &award)))
 }
 
 #[derive(Deserialize)]
@@ -245,7 +242,6 @@ struct RevokeRequest {
 }
 
 pub async fn revoke_award(
-    req: HttpRequest,
     state: web::Data<AppState>,
     org: ApiOrg,
     path: web::Path<String>,
@@ -288,5 +284,5 @@ pub async fn revoke_award(
         })
         .await?;
     tracing::info!(award.public_id = %award.public_id, "award revoked through the API");
-    Ok(HttpResponse::Ok().json(award_json(&state.base_url(&req), &city.slug, &award)))
+    Ok(HttpResponse::Ok().json(award_json(&state.base_url(), &city.slug, &award)))
 }

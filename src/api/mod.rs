@@ -38,7 +38,7 @@ impl FromRequest for ApiOrg {
             let token = token
                 .filter(|t| t.starts_with(tokens::PREFIX))
                 .ok_or(AppError::Unauthorized("error.api_token"))?;
-            let hash = tokens::hash(&token);
+            let hash = crate::secrets::token_hash(&token);
             state
                 .db
                 .run(move |conn| {

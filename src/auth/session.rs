@@ -3,16 +3,14 @@
 //! signed out (logged as a warning) rather than seeing errors.
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
-use base64::Engine;
 use chrono::Utc;
-use rand::RngCore;
 use redis::aio::ConnectionManager;
-use sha2::{Digest, Sha256};
 
 use crate::auth::{store, CurrentUser};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::ids::UserId;
+use crate::secrets::{random_token, token_hash};
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "lanyard_session";
@@ -28,20 +26,10 @@ pub enum SessionStore {
     },
 }
 
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
 impl SessionStore {
     /// Starts a session for `user` and returns the token for the cookie.
     pub async fn start(&self, user: UserId, ttl_hours: i64) -> Result<String, AppError> {
-        let token = new_token();
+        let token = random_token();
         let hash = token_hash(&token);
         match self {
             SessionStore::Database(db) => {

@@ -54,12 +54,11 @@ fn json_response(status: StatusCode, media_type: &'static str, body: String) -> 
 
 /// The credential as `application/vc+ld+json`.
 pub async fn credential_json(
-    req: &HttpRequest,
     state: &AppState,
     city: &City,
     public_id: &str,
 ) -> Result<HttpResponse, AppError> {
-    let (credential, _) = credential::ensure(state, &state.base_url(req), city, public_id).await?;
+    let (credential, _) = credential::ensure(state, &state.base_url(), city, public_id).await?;
     Ok(json_response(
         StatusCode::OK,
         VC_MEDIA_TYPE,
@@ -68,13 +67,12 @@ pub async fn credential_json(
 }
 
 pub async fn download_json(
-    req: HttpRequest,
     state: web::Data<AppState>,
     CurrentCity(city): CurrentCity,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, public_id) = path.into_inner();
-    let mut response = credential_json(&req, &state, &city, &public_id).await?;
+    let mut response = credential_json(&state, &city, &public_id).await?;
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{public_id}.json\""))
     {
         response
@@ -84,38 +82,48 @@ pub async fn download_json(
     Ok(response)
 }
 
-/// The badge image as PNG bytes and as SVG text, whichever was uploaded.
-async fn badge_images(
+/// The format a baked image is made from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Png,
+    Svg,
+}
+
+/// The badge image in `format`, converted from whichever was uploaded: an SVG is rasterized
+/// for PNG (a generated image if it cannot be drawn), a PNG is wrapped in an SVG.
+async fn badge_image(
     state: &AppState,
     city: &City,
     slug: &str,
     name: &str,
-) -> Result<(Vec<u8>, String), AppError> {
+    format: Format,
+) -> Result<Vec<u8>, AppError> {
     let city_id = city.id;
     let slug = slug.to_string();
     let (mime, bytes) = state
         .db
         .run(move |conn| badges::store::image(conn, city_id, &slug)?.ok_or(AppError::NotFound))
         .await?;
-    let name = name.to_string();
-    actix_web::web::block(move || {
-        if mime == "image/png" {
-            let svg = format!(
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"256\" height=\"256\" viewBox=\"0 0 256 256\"><image width=\"256\" height=\"256\" href=\"data:image/png;base64,{}\"/></svg>",
-                base64::engine::general_purpose::STANDARD.encode(&bytes)
-            );
-            (bytes, svg)
-        } else {
-            let svg = String::from_utf8_lossy(&bytes).into_owned();
-            let png = badges::raster::svg_to_png(&bytes).unwrap_or_else(|| {
-                let fallback = badges::image::default_image(&name);
-                badges::raster::svg_to_png(&fallback.bytes).unwrap_or_default()
-            });
-            (png, svg)
+    let is_png = mime == "image/png";
+    match (format, is_png) {
+        (Format::Png, true) | (Format::Svg, false) => Ok(bytes),
+        (Format::Svg, true) => Ok(format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"256\" height=\"256\" viewBox=\"0 0 256 256\"><image width=\"256\" height=\"256\" href=\"data:image/png;base64,{}\"/></svg>",
+            base64::engine::general_purpose::STANDARD.encode(&bytes)
+        )
+        .into_bytes()),
+        (Format::Png, false) => {
+            let name = name.to_string();
+            actix_web::web::block(move || {
+                badges::raster::svg_to_png(&bytes).unwrap_or_else(|| {
+                    let fallback = badges::image::default_image(&name);
+                    badges::raster::svg_to_png(&fallback.bytes).unwrap_or_default()
+                })
+            })
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("rasterizing: {e}")))
         }
-    })
-    .await
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("rasterizing: {e}")))
+    }
 }
 
 fn image_response(mime: &'static str, filename: &str, body: Vec<u8>) -> HttpResponse {
@@ -135,15 +143,21 @@ fn image_response(mime: &'static str, filename: &str, body: Vec<u8>) -> HttpResp
 }
 
 pub async fn baked_png(
-    req: HttpRequest,
     state: web::Data<AppState>,
     CurrentCity(city): CurrentCity,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, public_id) = path.into_inner();
     let (credential, source) =
-        credential::ensure(&state, &state.base_url(&req), &city, &public_id).await?;
-    let (png, _) = badge_images(&state, &city, &source.badge_slug, &source.badge_name).await?;
+        credential::ensure(&state, &state.base_url(), &city, &public_id).await?;
+    let png = badge_image(
+        &state,
+        &city,
+        &source.badge_slug,
+        &source.badge_name,
+        Format::Png,
+    )
+    .await?;
     let baked = baking::bake_png(&png, baking::OB3_PNG_KEYWORD, &credential.to_string())
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the badge PNG could not be baked")))?;
     Ok(image_response(
@@ -154,16 +168,22 @@ pub async fn baked_png(
 }
 
 pub async fn baked_svg(
-    req: HttpRequest,
     state: web::Data<AppState>,
     CurrentCity(city): CurrentCity,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, public_id) = path.into_inner();
     let (credential, source) =
-        credential::ensure(&state, &state.base_url(&req), &city, &public_id).await?;
-    let (_, svg) = badge_images(&state, &city, &source.badge_slug, &source.badge_name).await?;
-    let baked = baking::bake_svg_ob3(&svg, &credential.to_string())
+        credential::ensure(&state, &state.base_url(), &city, &public_id).await?;
+    let svg = badge_image(
+        &state,
+        &city,
+        &source.badge_slug,
+        &source.badge_name,
+        Format::Svg,
+    )
+    .await?;
+    let baked = baking::bake_svg_ob3(&String::from_utf8_lossy(&svg), &credential.to_string())
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the badge SVG could not be baked")))?;
     Ok(image_response(
         "image/svg+xml",
@@ -180,14 +200,13 @@ pub struct AssertionQuery {
 
 /// The OB 2.0 hosted assertion (410 once revoked), or with `?bake=png|svg` a baked image.
 pub async fn assertion(
-    req: HttpRequest,
     state: web::Data<AppState>,
     CurrentCity(city): CurrentCity,
     path: web::Path<(String, String)>,
     query: web::Query<AssertionQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (_, public_id) = path.into_inner();
-    let base = state.base_url(&req);
+    let base = state.base_url();
     let city_id = city.id;
     let id = public_id.clone();
     let source = state
@@ -228,8 +247,14 @@ pub async fn assertion(
     let text = document.to_string();
     match query.bake.as_str() {
         "png" => {
-            let (png, _) =
-                badge_images(&state, &city, &source.badge_slug, &source.badge_name).await?;
+            let png = badge_image(
+                &state,
+                &city,
+                &source.badge_slug,
+                &source.badge_name,
+                Format::Png,
+            )
+            .await?;
             let baked =
                 baking::bake_png(&png, baking::OB2_PNG_KEYWORD, &text).ok_or_else(|| {
                     AppError::Internal(anyhow::anyhow!("the badge PNG could not be baked"))
@@ -241,12 +266,19 @@ pub async fn assertion(
             ))
         }
         "svg" => {
-            let (_, svg) =
-                badge_images(&state, &city, &source.badge_slug, &source.badge_name).await?;
+            let svg = badge_image(
+                &state,
+                &city,
+                &source.badge_slug,
+                &source.badge_name,
+                Format::Svg,
+            )
+            .await?;
             let url = urls.assertion(&source.public_id);
-            let baked = baking::bake_svg_ob2(&svg, &url, &text).ok_or_else(|| {
-                AppError::Internal(anyhow::anyhow!("the badge SVG could not be baked"))
-            })?;
+            let baked = baking::bake_svg_ob2(&String::from_utf8_lossy(&svg), &url, &text)
+                .ok_or_else(|| {
+                    AppError::Internal(anyhow::anyhow!("the badge SVG could not be baked"))
+                })?;
             Ok(image_response(
                 "image/svg+xml",
                 &format!("{}-ob2.svg", source.badge_slug),

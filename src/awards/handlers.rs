@@ -4,49 +4,62 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
 
-use crate::auth::access::CityMember;
-use crate::auth::store::{self as auth_store, CityRole, OrgRole};
+use crate::auth::access::{CityAccess, CityMember};
+use crate::auth::store::{self as auth_store, CityRole};
+use crate::auth::CurrentUser;
 use crate::awards::pages::{AwardPage, ChildBadges, MyPage, ShareLinks};
 use crate::awards::{store, AwardView};
 use crate::error::AppError;
 use crate::fields;
-use crate::ids::UserId;
+use crate::ids::OrgId;
 use crate::orgs;
 use crate::state::AppState;
 use crate::tenancy::{City, CurrentCity};
 use crate::web::forms::{CsrfForm, FormErrors};
 use crate::web::{page, redirect_with, render, Chrome, Flash};
 
-/// The award and whether the viewer may revoke it.
+/// The award, and when its credential expires (for badges that do).
 async fn load_award(
     state: &AppState,
     city: &City,
-    viewer: Option<UserId>,
     public_id: String,
-) -> Result<(AwardView, bool, Option<chrono::NaiveDateTime>), AppError> {
+) -> Result<(AwardView, Option<chrono::NaiveDateTime>), AppError> {
     let city_id = city.id;
     state
         .db
         .run(move |conn| {
             let award =
                 store::find_by_public_id(conn, city_id, &public_id)?.ok_or(AppError::NotFound)?;
-            let can_revoke = match viewer {
-                Some(user) => {
-                    let (city_roles, org_roles) = auth_store::roles_in_city(conn, city_id, user)?;
-                    let operator =
-                        auth_store::find_user(conn, user)?.is_some_and(|u| u.is_operator);
-                    operator
-                        || city_roles.contains(&CityRole::Coordinator)
-                        || org_roles.contains(&(award.org_id, OrgRole::Admin))
-                }
-                None => false,
-            };
             let valid_until = crate::badges::store::find_by_slug(conn, city_id, &award.badge_slug)?
                 .and_then(|b| b.valid_days)
                 .map(|days| award.awarded_at + chrono::Duration::days(i64::from(days)));
-            Ok((award, can_revoke, valid_until))
+            Ok((award, valid_until))
         })
         .await
+}
+
+/// Whether `viewer` may revoke awards of `org`: the rule `revoke` enforces.
+async fn may_revoke(
+    state: &AppState,
+    city: &City,
+    viewer: Option<CurrentUser>,
+    org: OrgId,
+) -> Result<bool, AppError> {
+    let Some(user) = viewer else {
+        return Ok(false);
+    };
+    let (city_id, user_id) = (city.id, user.id);
+    let (city_roles, org_roles) = state
+        .db
+        .run(move |conn| Ok(auth_store::roles_in_city(conn, city_id, user_id)?))
+        .await?;
+    let access = CityAccess {
+        city: city.clone(),
+        user,
+        city_roles,
+        org_roles,
+    };
+    Ok(access.require_org_admin(org).is_ok())
 }
 
 pub async fn show(
@@ -58,11 +71,11 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let (_, public_id) = path.into_inner();
     if crate::awards::documents::wants_credential(&req) {
-        return crate::awards::documents::credential_json(&req, &state, &city, &public_id).await;
+        return crate::awards::documents::credential_json(&state, &city, &public_id).await;
     }
-    let viewer = chrome.user.as_ref().map(|u| u.id);
-    let (award, can_revoke, valid_until) = load_award(&state, &city, viewer, public_id).await?;
-    let links = ShareLinks::new(&state.base_url(&req), &city.slug, &award);
+    let (award, valid_until) = load_award(&state, &city, public_id).await?;
+    let can_revoke = may_revoke(&state, &city, chrome.user.clone(), award.org_id).await?;
+    let links = ShareLinks::new(&state.base_url(), &city.slug, &award);
     page(&AwardPage {
         chrome: chrome.in_city(&city.slug, &city.name),
         city,
@@ -82,7 +95,6 @@ pub struct RevokeForm {
 }
 
 pub async fn revoke(
-    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     chrome: Chrome,
     CityMember(access): CityMember,
@@ -91,15 +103,14 @@ pub async fn revoke(
 ) -> Result<HttpResponse, AppError> {
     let (_, public_id) = path.into_inner();
     let city = access.city.clone();
-    let (award, _, valid_until) =
-        load_award(&state, &city, Some(access.user.id), public_id.clone()).await?;
+    let (award, valid_until) = load_award(&state, &city, public_id.clone()).await?;
     access.require_org_admin(award.org_id)?;
     let reason = match fields::text(&form.reason, 500, true) {
         Ok(reason) => reason,
         Err(message) => {
             let mut errors = FormErrors::default();
             errors.add("reason", message);
-            let links = ShareLinks::new(&state.base_url(&req), &city.slug, &award);
+            let links = ShareLinks::new(&state.base_url(), &city.slug, &award);
             return render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &AwardPage {

@@ -199,6 +199,20 @@ pub fn find_any_by_public_id(
     }
 }
 
+/// A youth's award of one badge, if they hold it.
+pub fn find_for_recipient(
+    conn: &mut DbConnection,
+    badge: BadgeId,
+    user: UserId,
+) -> QueryResult<Option<AwardView>> {
+    award_views!()
+        .filter(awards::badge_id.eq(badge.0))
+        .filter(awards::recipient_id.eq(user.0))
+        .first::<AwardRow>(conn)
+        .optional()
+        .map(|r| r.map(to_view))
+}
+
 /// A youth's badges in a city, newest first.
 pub fn list_for_recipient(
     conn: &mut DbConnection,

@@ -240,9 +240,7 @@ pub async fn show(
             let badge = store::find_by_slug(conn, city_id, &slug)?.ok_or(AppError::NotFound)?;
             let earners = store::earner_count(conn, badge.id)?;
             let mine = match viewer {
-                Some(user) => awards::store::list_for_recipient(conn, city_id, user)?
-                    .into_iter()
-                    .find(|a| a.badge_id == badge.id),
+                Some(user) => awards::store::find_for_recipient(conn, badge.id, user)?,
                 None => None,
             };
             Ok((badge, earners, mine))
@@ -281,7 +279,6 @@ pub async fn image(
 
 /// The OB 2.0 BadgeClass of a badge.
 pub async fn badge_class(
-    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     CurrentCity(city): CurrentCity,
     path: web::Path<(String, String)>,
@@ -292,7 +289,7 @@ pub async fn badge_class(
         .db
         .run(move |conn| store::find_by_slug(conn, city_id, &slug)?.ok_or(AppError::NotFound))
         .await?;
-    let base = state.base_url(&req);
+    let base = state.base_url();
     let document = crate::signing::ob2::badge_class(&crate::signing::ob2::BadgeClassInput {
         urls: crate::signing::ob3::Urls {
             base: &base,

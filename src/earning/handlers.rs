@@ -157,7 +157,6 @@ pub struct ClaimForm {
 }
 
 pub async fn claim(
-    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     chrome: Chrome,
     member: CityMember,
@@ -207,7 +206,7 @@ pub async fn claim(
                     errors.add("code", "field.code_used");
                     None
                 }
-                Err(RedeemError::AlreadyEarned { .. }) => {
+                Err(RedeemError::AlreadyEarned) => {
                     errors.add("code", "field.code_already_earned");
                     None
                 }
@@ -219,7 +218,7 @@ pub async fn claim(
         Some(redeemed) => {
             tracing::info!(city.slug = %city.slug, award.public_id = %redeemed.award_public_id, "claim code redeemed");
             // The award stands; if signing fails now it is signed on first request instead.
-            let base = state.base_url(&req);
+            let base = state.base_url();
             if let Err(e) =
                 crate::awards::credential::ensure(&state, &base, &city, &redeemed.award_public_id)
                     .await

@@ -59,7 +59,7 @@ pub fn list_for_badge(conn: &mut DbConnection, badge: BadgeId) -> QueryResult<Ve
 pub enum RedeemError {
     Unknown,
     AlreadyUsed,
-    AlreadyEarned { badge_name: String },
+    AlreadyEarned,
     Database(diesel::result::Error),
 }
 
@@ -124,7 +124,7 @@ pub fn redeem(
                 ))
                 .first(conn)?;
         if awards::has_badge(conn, BadgeId(badge_id), youth)? {
-            return Err(RedeemError::AlreadyEarned { badge_name });
+            return Err(RedeemError::AlreadyEarned);
         }
         let award_public_id = awards::insert(
             conn,

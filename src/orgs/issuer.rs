@@ -4,7 +4,7 @@
 //! `BitstringStatusListCredential`s).
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::Utc;
 use ed25519_dalek::VerifyingKey;
 use serde_json::{json, Value};
@@ -100,18 +100,16 @@ pub async fn profile_document(
 }
 
 pub async fn profile(
-    req: HttpRequest,
     state: web::Data<AppState>,
     CurrentCity(city): CurrentCity,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, slug) = path.into_inner();
-    let document = profile_document(&state, &state.base_url(&req), &city, &slug).await?;
+    let document = profile_document(&state, &state.base_url(), &city, &slug).await?;
     Ok(json(StatusCode::OK, "application/ld+json", &document))
 }
 
 pub async fn profile_ob2(
-    req: HttpRequest,
     state: web::Data<AppState>,
     CurrentCity(city): CurrentCity,
     path: web::Path<(String, String)>,
@@ -123,7 +121,7 @@ pub async fn profile_ob2(
         .db
         .run(move |conn| Ok(store::contact_email(conn, org_id)?))
         .await?;
-    let base = state.base_url(&req);
+    let base = state.base_url();
     let urls = Urls {
         base: &base,
         city: &city.slug,
@@ -179,13 +177,12 @@ pub async fn revocation_list_document(
 }
 
 pub async fn revocation_list(
-    req: HttpRequest,
     state: web::Data<AppState>,
     CurrentCity(city): CurrentCity,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, slug) = path.into_inner();
-    let document = revocation_list_document(&state, &state.base_url(&req), &city, &slug).await?;
+    let document = revocation_list_document(&state, &state.base_url(), &city, &slug).await?;
     Ok(json(StatusCode::OK, "application/json", &document))
 }
 
@@ -222,13 +219,12 @@ pub async fn unsigned_status_list(
 
 /// A signed status list of the organization; re-signed when revocations change, and daily.
 pub async fn status_list(
-    req: HttpRequest,
     state: web::Data<AppState>,
     CurrentCity(city): CurrentCity,
     path: web::Path<(String, String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, slug, list) = path.into_inner();
-    let base = state.base_url(&req);
+    let base = state.base_url();
     let (org, document) = unsigned_status_list(&state, &base, &city, &slug, list).await?;
     let issuer_id = Urls {
         base: &base,

@@ -24,22 +24,7 @@ pub fn append(
     entry: &LoggedSignature<'_>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::insert_into(signature_log::table)
-        .values((
-            signature_log::request_id.eq(entry.request_id),
-            signature_log::city_id.eq(entry.issuer.city().0),
-            signature_log::issuer.eq(entry.issuer.tag()),
-            signature_log::key_number.eq(entry.key_number),
-            signature_log::subject.eq(entry.subject),
-            signature_log::recipient.eq(entry.recipient),
-            signature_log::digest.eq(hex::encode(Sha256::digest(
-                entry.signed_document.as_bytes(),
-            ))),
-            signature_log::signed_document.eq(entry.signed_document),
-            signature_log::signed_at.eq(now),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    append_all(conn, &[LogRow::new(entry, now)]).map(|_| ())
 }
 
 /// The document signed earlier for `request_id`, if any (requests are idempotent).

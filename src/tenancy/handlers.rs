@@ -32,7 +32,7 @@ pub async fn city_home(
             Ok((
                 orgs::store::list_in_city(conn, city_id)?,
                 badges::store::list(conn, city_id, None)?,
-                activities::store::list(conn, city_id, None)?.len(),
+                activities::store::count(conn, city_id)?,
             ))
         })
         .await?;

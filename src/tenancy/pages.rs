@@ -21,5 +21,5 @@ pub struct CityPage {
     pub city: City,
     pub orgs: Vec<Org>,
     pub badges: Vec<Badge>,
-    pub activity_count: usize,
+    pub activity_count: i64,
 }

@@ -49,11 +49,10 @@ pub async fn show(
         url: url.to_string(),
         ..VerifyForm::default()
     };
-    answer(&req, &state, chrome, form, parse_url(url)).await
+    answer(&state, chrome, form, parse_url(url)).await
 }
 
 pub async fn submit(
-    req: HttpRequest,
     state: web::Data<AppState>,
     chrome: Chrome,
     payload: Multipart,
@@ -65,19 +64,18 @@ pub async fn submit(
         url: submission.text("url"),
     };
     let input = submission.input();
-    answer(&req, &state, chrome, form, input).await
+    answer(&state, chrome, form, input).await
 }
 
 /// The page with the report, or with the field to fix (422).
 async fn answer(
-    req: &HttpRequest,
     state: &AppState,
     chrome: Chrome,
     form: VerifyForm,
     input: Result<Input, Rejection>,
 ) -> Result<HttpResponse, AppError> {
     let outcome = match input {
-        Ok(input) => service::verify(state, &state.base_url(req), input).await?,
+        Ok(input) => service::verify(state, &state.base_url(), input).await?,
         Err(rejection) => Err(rejection),
     };
     match outcome {
@@ -199,11 +197,7 @@ async fn read_submission(mut payload: Multipart) -> Result<Submission, AppError>
 
 /// `POST /api/v1/verify`: `{"credential": {…}}` or `{"url": "…"}`, answered with the verdict
 /// and every check, in English.
-pub async fn api(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    body: web::Bytes,
-) -> Result<HttpResponse, AppError> {
+pub async fn api(state: web::Data<AppState>, body: web::Bytes) -> Result<HttpResponse, AppError> {
     let malformed = || AppError::BadRequest("error.json_malformed");
     let Value::Object(mut request) = serde_json::from_slice(&body).map_err(|_| malformed())? else {
         return Err(malformed());
@@ -229,7 +223,7 @@ pub async fn api(
         }])
     };
     let input = input.map_err(invalid)?;
-    let report = service::verify(&state, &state.base_url(&req), input)
+    let report = service::verify(&state, &state.base_url(), input)
         .await?
         .map_err(invalid)?;
     log(&report);

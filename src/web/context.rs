@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{session, CurrentUser};
 use crate::error::AppError;
 use crate::i18n;
+use crate::secrets::random_token;
 use crate::state::AppState;
 
 pub const CSRF_COOKIE: &str = "lanyard_csrf";
@@ -68,13 +69,6 @@ impl Flash {
         (flash.key.starts_with("flash.") && (flash.kind == "success" || flash.kind == "error"))
             .then_some(flash)
     }
-}
-
-fn random_token() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Loads the context of every page request (not static files or the bearer-token API).
