@@ -12,5 +12,6 @@ mod public_pages;
 mod revocation;
 mod setup;
 mod signing;
+mod sweep;
 mod thin_path;
 mod verify;

@@ -1,0 +1,671 @@
+//! The authorization sweep: every route of `src/routes.rs` × every kind of person × objects of
+//! this city, of another city and of another organization. Each route names who may use it;
+//! everyone else is sent to sign in, gets 403, or gets 404 without a trace of the object they
+//! asked for. A route added to the table without a line here fails
+//! `every_route_of_the_table_is_in_the_sweep`.
+
+use std::collections::BTreeSet;
+
+use reqwest::{Client, Method, Response, StatusCode};
+
+use crate::helpers::{location, spawn_world, Person, TestApp, World};
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Anyone signed in, of any city.
+    SignedIn,
+    /// Members of the city of the path.
+    CityMember,
+    /// Youth of the city of the path.
+    Youth,
+    /// Staff (mentors and admins) of the organization of the path, and coordinators.
+    OrgStaff,
+    /// Admins of the organization of the path, and coordinators.
+    OrgAdmin,
+    /// Admins of the organization that issued the award of the path, and coordinators.
+    AwardAdmin,
+    /// Coordinators of the city of the path (and the operator).
+    Coordinator,
+    /// The platform operator.
+    Operator,
+    /// The partner API: the bearer token of the organization of the path or of the award.
+    Api,
+}
+
+/// The people of the sweep.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    Anonymous,
+    Youth,
+    Parent,
+    Mentor,
+    OrgAdmin,
+    OtherOrgAdmin,
+    Coordinator,
+    OtherCityStaff,
+    OtherCityCoordinator,
+    OtherCityYouth,
+    Operator,
+}
+
+/// What a person may get.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Outcome {
+    /// The route does its work (any answer but 5xx, 401, 403, 404 or a sign-in redirect).
+    Allowed,
+    SignIn,
+    Forbidden,
+    NotFound,
+}
+
+impl Who {
+    fn of_other_city(self) -> bool {
+        matches!(
+            self,
+            Who::OtherCityStaff | Who::OtherCityCoordinator | Who::OtherCityYouth
+        )
+    }
+
+    /// Expected outcome on an object of Riverton's library.
+    fn expected(self, access: Access) -> Outcome {
+        use Outcome::*;
+        if access == Access::Public {
+            return Allowed;
+        }
+        if self == Who::Anonymous {
+            return SignIn;
+        }
+        if access == Access::SignedIn || (self == Who::Operator && access != Access::Youth) {
+            return Allowed;
+        }
+        if access == Access::Operator {
+            return Forbidden;
+        }
+        if self.of_other_city() {
+            return NotFound;
+        }
+        match access {
+            Access::CityMember => Allowed,
+            Access::Youth if self == Who::Operator => Forbidden,
+            Access::Youth => match self {
+                Who::Youth => Allowed,
+                _ => Forbidden,
+            },
+            Access::Coordinator => match self {
+                Who::Coordinator => Allowed,
+                _ => Forbidden,
+            },
+            Access::OrgStaff => match self {
+                Who::Mentor | Who::OrgAdmin | Who::Coordinator => Allowed,
+                _ => NotFound,
+            },
+            Access::OrgAdmin | Access::AwardAdmin => match self {
+                Who::OrgAdmin | Who::Coordinator => Allowed,
+                Who::Mentor => Forbidden,
+                _ => NotFound,
+            },
+            Access::Public | Access::SignedIn | Access::Operator | Access::Api => Forbidden,
+        }
+    }
+}
+
+/// Every route of the table: method, pattern, who may use it.
+const SWEEP: &[(&str, &str, Access)] = &[
+    ("GET", "/api/v1/openapi.json", Access::Public),
+    ("GET", "/api/v1/orgs/{org}/badges", Access::Api),
+    ("POST", "/api/v1/orgs/{org}/awards", Access::Api),
+    ("GET", "/api/v1/awards/{id}", Access::Api),
+    ("POST", "/api/v1/awards/{id}/revoke", Access::Api),
+    ("POST", "/api/v1/verify", Access::Public),
+    ("GET", "/static/{file}", Access::Public),
+    ("GET", "/", Access::Public),
+    ("GET", "/setup", Access::Public),
+    ("POST", "/setup", Access::Public),
+    ("GET", "/signin", Access::Public),
+    ("POST", "/signin", Access::Public),
+    ("POST", "/signout", Access::Public),
+    ("POST", "/locale", Access::Public),
+    ("GET", "/verify", Access::Public),
+    ("POST", "/verify", Access::Public),
+    ("GET", "/me", Access::SignedIn),
+    ("GET", "/admin/keys", Access::Operator),
+    ("POST", "/admin/keys/rotate", Access::Operator),
+    ("GET", "/c/{city}", Access::Public),
+    ("GET", "/c/{city}/activities", Access::Public),
+    ("GET", "/c/{city}/badges/{badge}", Access::Public),
+    ("GET", "/c/{city}/badges/{badge}/image", Access::Public),
+    ("GET", "/c/{city}/awards/{award}", Access::Public),
+    (
+        "POST",
+        "/c/{city}/awards/{award}/revoke",
+        Access::AwardAdmin,
+    ),
+    (
+        "GET",
+        "/c/{city}/awards/{award}/credential.json",
+        Access::Public,
+    ),
+    ("GET", "/c/{city}/awards/{award}/badge.png", Access::Public),
+    ("GET", "/c/{city}/awards/{award}/badge.svg", Access::Public),
+    ("GET", "/c/{city}/awards/{award}/assertion", Access::Public),
+    ("GET", "/c/{city}/badges/{badge}/badgeclass", Access::Public),
+    ("GET", "/c/{city}/orgs/{org}/issuer", Access::Public),
+    ("GET", "/c/{city}/orgs/{org}/issuer/ob2", Access::Public),
+    ("GET", "/c/{city}/orgs/{org}/revocations", Access::Public),
+    ("GET", "/c/{city}/orgs/{org}/status/{list}", Access::Public),
+    ("GET", "/c/{city}/signup", Access::Public),
+    ("POST", "/c/{city}/signup", Access::Public),
+    ("GET", "/c/{city}/me", Access::CityMember),
+    ("GET", "/c/{city}/claim", Access::Youth),
+    ("POST", "/c/{city}/claim", Access::Youth),
+    ("GET", "/c/{city}/dashboard", Access::Coordinator),
+    ("GET", "/c/{city}/orgs", Access::Coordinator),
+    ("POST", "/c/{city}/orgs", Access::Coordinator),
+    ("GET", "/c/{city}/orgs/{org}", Access::OrgStaff),
+    ("POST", "/c/{city}/orgs/{org}/members", Access::OrgAdmin),
+    ("POST", "/c/{city}/orgs/{org}/tokens", Access::OrgAdmin),
+    (
+        "GET",
+        "/c/{city}/orgs/{org}/activities/new",
+        Access::OrgAdmin,
+    ),
+    ("POST", "/c/{city}/orgs/{org}/activities", Access::OrgAdmin),
+    ("GET", "/c/{city}/orgs/{org}/badges/new", Access::OrgAdmin),
+    ("POST", "/c/{city}/orgs/{org}/badges", Access::OrgAdmin),
+    (
+        "GET",
+        "/c/{city}/orgs/{org}/badges/{badge}/codes",
+        Access::OrgStaff,
+    ),
+    // Mentors print codes for the events they run.
+    (
+        "POST",
+        "/c/{city}/orgs/{org}/badges/{badge}/codes",
+        Access::OrgStaff,
+    ),
+];
+
+/// Routes whose POST changes who the client is; they are swept last for each person.
+const ENDS_THE_SESSION: [&str; 1] = ["/signout"];
+
+/// `(method, full pattern)` of every `.route(…)` in `src/routes.rs`, scopes included.
+fn routes_of_the_table() -> BTreeSet<(String, String)> {
+    let source = include_str!("../../src/routes.rs");
+    let bytes = source.as_bytes();
+    let mut found = BTreeSet::new();
+    let mut scopes: Vec<(String, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let string_at = |from: usize| -> Option<(String, usize)> {
+        let rest = &source[from..];
+        let start = rest.find('"')?;
+        let end = rest[start + 1..].find('"')? + start + 1;
+        Some((rest[start + 1..end].to_string(), from + end + 1))
+    };
+    while i < bytes.len() {
+        let rest = &source[i..];
+        if rest.starts_with("//") {
+            i += rest.find('\n').unwrap_or(rest.len());
+            continue;
+        }
+        if rest.starts_with("web::scope(") {
+            // A scope lasts until the parenthesis around it (its `.service(…)`) closes.
+            let (prefix, next) = string_at(i + "web::scope(".len()).expect("scope prefix");
+            scopes.push((prefix, depth));
+            depth += 1;
+            i = next;
+            continue;
+        }
+        if rest.starts_with(".route(") {
+            depth += 1;
+            let (path, next) = string_at(i + ".route(".len()).expect("route path");
+            let after = source[next..].trim_start_matches([',', ' ', '\n']);
+            let method = after
+                .split('(')
+                .next()
+                .expect("route method")
+                .trim()
+                .to_uppercase();
+            let prefix: String = scopes.iter().map(|(p, _)| p.as_str()).collect();
+            found.insert((method, format!("{prefix}{path}")));
+            i = next;
+            continue;
+        }
+        match bytes[i] {
+            b'(' => depth += 1,
+            b')' => {
+                depth = depth.saturating_sub(1);
+                scopes.retain(|(_, d)| *d <= depth);
+            }
+            b'"' => {
+                i += rest[1..].find('"').map(|e| e + 1).unwrap_or(0);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    found
+}
+
+#[test]
+fn every_route_of_the_table_is_in_the_sweep() {
+    let table = routes_of_the_table();
+    assert!(
+        table.len() >= 40,
+        "the parser found only {} routes",
+        table.len()
+    );
+    let swept: BTreeSet<(String, String)> = SWEEP
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
+    let missing: Vec<_> = table.difference(&swept).collect();
+    let stale: Vec<_> = swept.difference(&table).collect();
+    assert!(
+        missing.is_empty(),
+        "routes with no line in the sweep: {missing:?}"
+    );
+    assert!(stale.is_empty(), "sweep lines with no route: {stale:?}");
+}
+
+/// The objects a path is filled with.
+struct Objects {
+    city: &'static str,
+    org: &'static str,
+    badge: &'static str,
+    award: String,
+    list: &'static str,
+}
+
+fn fill(pattern: &str, objects: &Objects) -> String {
+    pattern
+        .replace("{city}", objects.city)
+        .replace("{org}", objects.org)
+        .replace("{badge}", objects.badge)
+        .replace("{award}", &objects.award)
+        .replace("{id}", &objects.award)
+        .replace("{list}", objects.list)
+        .replace("{file}", "style.css")
+}
+
+/// The variants of a route: Riverton's library objects, then the objects of Elmstead's parks
+/// under Riverton's path, then the library's objects under the science museum.
+fn variants(
+    pattern: &str,
+    home: &Objects,
+    other_city: &Objects,
+    other_org: &Objects,
+) -> Vec<(&'static str, String)> {
+    let mut out = vec![("home", fill(pattern, home))];
+    let has_objects = ["{org}", "{badge}", "{award}", "{id}", "{list}"]
+        .iter()
+        .any(|p| pattern.contains(p));
+    if has_objects {
+        out.push(("another city's object", fill(pattern, other_city)));
+    }
+    // Another organization's path to this organization's badge or award (an organization's own
+    // pages under another's slug are covered by the admin of another organization).
+    if pattern.contains("{org}") && (pattern.contains("{badge}") || pattern.contains("{award}")) {
+        out.push(("another organization's object", fill(pattern, other_org)));
+    }
+    out
+}
+
+struct Sweep {
+    app: TestApp,
+    world: World,
+    home: Objects,
+    other_city: Objects,
+    other_org: Objects,
+}
+
+async fn prepare() -> Sweep {
+    let (app, world) = spawn_world().await;
+    let maya = world.person("youth");
+    let home_award = app
+        .award_through_api(
+            &world.token_of("library"),
+            "library",
+            "comic-creator",
+            &maya.username,
+        )
+        .await;
+    let other_award = app
+        .award_through_api(
+            &world.other_token,
+            "parks",
+            "trail-blazer",
+            &world.other_youth.username,
+        )
+        .await;
+    let id = |award: &serde_json::Value| {
+        award["id"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| award["id"].to_string())
+    };
+    Sweep {
+        home: Objects {
+            city: "riverton",
+            org: "library",
+            badge: "reading-explorer",
+            award: id(&home_award),
+            list: "1",
+        },
+        other_city: Objects {
+            city: "riverton",
+            org: "parks",
+            badge: "trail-blazer",
+            award: id(&other_award),
+            list: "1",
+        },
+        other_org: Objects {
+            city: "riverton",
+            org: "science-museum",
+            badge: "reading-explorer",
+            award: id(&home_award),
+            list: "1",
+        },
+        app,
+        world,
+    }
+}
+
+impl Sweep {
+    fn person(&self, who: Who) -> Option<Person> {
+        let w = &self.world;
+        Some(match who {
+            Who::Anonymous => return None,
+            Who::Youth => w.person("youth"),
+            Who::Parent => w.person("parent"),
+            Who::Mentor => w.person("mentor"),
+            Who::OrgAdmin => Person {
+                username: "librarian".into(),
+                password: w
+                    .demo
+                    .accounts
+                    .iter()
+                    .find(|a| a.username == "librarian")
+                    .expect("the librarian")
+                    .password
+                    .clone(),
+            },
+            Who::OtherOrgAdmin => w.curator(),
+            Who::Coordinator => w.person("coordinator"),
+            Who::OtherCityStaff => w.other_admin.clone(),
+            Who::OtherCityCoordinator => w.other_coordinator.clone(),
+            Who::OtherCityYouth => w.other_youth.clone(),
+            Who::Operator => w.person("operator"),
+        })
+    }
+
+    async fn client_of(&self, who: Who) -> Client {
+        match self.person(who) {
+            Some(person) => self.app.signed_in(&person).await,
+            None => self.app.client(),
+        }
+    }
+
+    async fn send(&self, client: &Client, method: &str, path: &str) -> Response {
+        if method == "GET" {
+            return self.app.get(client, path).await;
+        }
+        // A form (with a valid CSRF token) that names an object the guard must judge; most are
+        // empty, too little to change anything for those who pass.
+        self.app.post_form(client, path, &form_for(path)).await
+    }
+}
+
+/// The fields a POST needs before its guard can judge it.
+fn form_for(path: &str) -> Vec<(&'static str, &'static str)> {
+    match path {
+        "/admin/keys/rotate" => vec![("city", "riverton"), ("org", "library")],
+        _ => Vec::new(),
+    }
+}
+
+/// The JSON a partner API call needs so that only its token decides the answer.
+fn api_body(pattern: &str) -> serde_json::Value {
+    match pattern {
+        "/api/v1/orgs/{org}/awards" => {
+            serde_json::json!({"badge": "reading-explorer", "recipient": "maya"})
+        }
+        "/api/v1/awards/{id}/revoke" => serde_json::json!({"reason": "The sweep revokes it."}),
+        _ => serde_json::json!({}),
+    }
+}
+
+fn outcome_of(response: &Response) -> Result<Outcome, String> {
+    let status = response.status();
+    if status.is_server_error() {
+        return Err(format!("server error {status}"));
+    }
+    Ok(match status {
+        StatusCode::FORBIDDEN => Outcome::Forbidden,
+        StatusCode::NOT_FOUND => Outcome::NotFound,
+        StatusCode::UNAUTHORIZED => Outcome::SignIn,
+        StatusCode::SEE_OTHER | StatusCode::FOUND
+            if location(response).starts_with("/signin?next=") =>
+        {
+            Outcome::SignIn
+        }
+        _ => Outcome::Allowed,
+    })
+}
+
+/// Words of the objects that a refused person must not see.
+fn traces(variant: &str) -> &'static [&'static str] {
+    match variant {
+        "home" => &["Riverton Public Library", "Comic Creator"],
+        "another city's object" => &["Elmstead Parks", "Trail Blazer"],
+        _ => &["Riverton Public Library", "Reading Explorer"],
+    }
+}
+
+/// Whether `who` is related to the library, so may see its name on a page of theirs.
+fn knows_the_library(who: Who) -> bool {
+    matches!(
+        who,
+        Who::Mentor | Who::OrgAdmin | Who::Coordinator | Who::Operator | Who::Youth
+    )
+}
+
+async fn sweep_pages_for(who: Who) {
+    let sweep = prepare().await;
+    let mut client = sweep.client_of(who).await;
+    let mut failures = Vec::new();
+    let mut routes: Vec<_> = SWEEP
+        .iter()
+        .filter(|(_, _, access)| *access != Access::Api)
+        .collect();
+    routes.sort_by_key(|(_, pattern, _)| ENDS_THE_SESSION.contains(pattern));
+    for (method, pattern, access) in routes {
+        for (variant, path) in variants(pattern, &sweep.home, &sweep.other_city, &sweep.other_org) {
+            let response = sweep.send(&client, method, &path).await;
+            let got = match outcome_of(&response) {
+                Ok(got) => got,
+                Err(e) => {
+                    failures.push(format!("{method} {path} ({variant}): {e}"));
+                    continue;
+                }
+            };
+            let expected = if variant == "home" && *access == Access::Public && *method == "POST" {
+                // A public form with nothing filled in: refused as bad input, never a 5xx.
+                vec![
+                    Outcome::Allowed,
+                    Outcome::SignIn,
+                    Outcome::Forbidden,
+                    Outcome::NotFound,
+                ]
+            } else if variant == "home" {
+                vec![who.expected(*access)]
+            } else if *access == Access::Public {
+                vec![Outcome::NotFound]
+            } else if who == Who::Anonymous {
+                vec![Outcome::SignIn]
+            } else if who.expected(*access) == Outcome::Allowed
+                && !matches!(access, Access::SignedIn | Access::Operator)
+            {
+                vec![Outcome::NotFound]
+            } else {
+                vec![Outcome::NotFound, Outcome::Forbidden]
+            };
+            let expected =
+                if matches!(access, Access::SignedIn | Access::Operator) && variant != "home" {
+                    // These routes take no object of the path: the variant is the same request.
+                    vec![who.expected(*access)]
+                } else {
+                    expected
+                };
+            if !expected.contains(&got) {
+                failures.push(format!(
+                    "{method} {path} ({variant}): expected {expected:?}, got {got:?} ({})",
+                    response.status()
+                ));
+                continue;
+            }
+            if got != Outcome::Allowed {
+                let body = response.text().await.unwrap_or_default();
+                let related = variant == "home" && knows_the_library(who);
+                for trace in traces(variant) {
+                    if !related && body.contains(trace) {
+                        failures.push(format!(
+                            "{method} {path} ({variant}): refused, yet the page shows {trace:?}"
+                        ));
+                    }
+                }
+            }
+        }
+        if ENDS_THE_SESSION.contains(pattern) {
+            client = sweep.client_of(who).await;
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{who:?}: {} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn sweep_anonymous() {
+    sweep_pages_for(Who::Anonymous).await;
+}
+
+#[tokio::test]
+async fn sweep_youth() {
+    sweep_pages_for(Who::Youth).await;
+}
+
+#[tokio::test]
+async fn sweep_parent() {
+    sweep_pages_for(Who::Parent).await;
+}
+
+#[tokio::test]
+async fn sweep_mentor() {
+    sweep_pages_for(Who::Mentor).await;
+}
+
+#[tokio::test]
+async fn sweep_org_admin() {
+    sweep_pages_for(Who::OrgAdmin).await;
+}
+
+#[tokio::test]
+async fn sweep_admin_of_another_org() {
+    sweep_pages_for(Who::OtherOrgAdmin).await;
+}
+
+#[tokio::test]
+async fn sweep_coordinator() {
+    sweep_pages_for(Who::Coordinator).await;
+}
+
+#[tokio::test]
+async fn sweep_staff_of_another_city() {
+    sweep_pages_for(Who::OtherCityStaff).await;
+}
+
+#[tokio::test]
+async fn sweep_coordinator_of_another_city() {
+    sweep_pages_for(Who::OtherCityCoordinator).await;
+}
+
+#[tokio::test]
+async fn sweep_youth_of_another_city() {
+    sweep_pages_for(Who::OtherCityYouth).await;
+}
+
+#[tokio::test]
+async fn sweep_operator() {
+    sweep_pages_for(Who::Operator).await;
+}
+
+/// The partner API: no token → 401; the token of another organization or city → 404.
+#[tokio::test]
+async fn sweep_the_partner_api() {
+    let sweep = prepare().await;
+    let tokens = [
+        ("no token", None, None),
+        (
+            "own token",
+            Some(sweep.world.token_of("library")),
+            Some(Outcome::Allowed),
+        ),
+        (
+            "another organization's token",
+            Some(sweep.world.token_of("science-museum")),
+            Some(Outcome::NotFound),
+        ),
+        (
+            "another city's token",
+            Some(sweep.world.other_token.clone()),
+            Some(Outcome::NotFound),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (method, pattern, access) in SWEEP.iter().filter(|(_, p, _)| p.starts_with("/api/")) {
+        let path = fill(pattern, &sweep.home);
+        for (label, token, expected) in &tokens {
+            let mut request = sweep
+                .app
+                .client()
+                .request(
+                    Method::from_bytes(method.as_bytes()).expect("method"),
+                    sweep.app.url(&path),
+                )
+                .json(&api_body(pattern));
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().await.expect("API request");
+            let status = response.status();
+            let expected = match (access, expected) {
+                (Access::Public, _) => Outcome::Allowed,
+                (_, None) => Outcome::SignIn,
+                (_, Some(e)) => *e,
+            };
+            let got = outcome_of(&response);
+            if got.as_ref() != Ok(&expected) {
+                failures.push(format!(
+                    "{method} {path} with {label}: expected {expected:?}, got {got:?} ({status})"
+                ));
+                continue;
+            }
+            if expected != Outcome::Allowed {
+                let problem = response.text().await.unwrap_or_default();
+                if problem.contains("Riverton Public Library") || problem.contains("maya") {
+                    failures.push(format!(
+                        "{method} {path} with {label}: the problem tells {problem}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
