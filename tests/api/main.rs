@@ -13,4 +13,5 @@ mod revocation;
 mod setup;
 mod signing;
 mod thin_path;
+mod uploads;
 mod verify;
