@@ -15,3 +15,4 @@ mod signing;
 mod thin_path;
 mod uploads;
 mod verify;
+mod verify_issuer;
