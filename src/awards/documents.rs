@@ -8,7 +8,7 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::awards::credential::{self, recipient_identifier};
+use crate::awards::credential;
 use crate::badges;
 use crate::error::AppError;
 use crate::signing::baking;
@@ -225,7 +225,7 @@ pub async fn assertion(
         base: &base,
         city: &city.slug,
     };
-    let recipient = recipient_identifier(&city.slug, &source.recipient_username);
+    let recipient = source.recipient.identifier(&city.slug);
     let document = ob2::assertion(&AssertionInput {
         urls,
         award_id: &source.public_id,

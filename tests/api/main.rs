@@ -9,6 +9,7 @@ mod claim;
 mod helpers;
 mod locale;
 mod public_pages;
+mod recipients;
 mod revocation;
 mod setup;
 mod signing;
