@@ -11,6 +11,7 @@ use chrono::Utc;
 use diesel::Connection;
 
 use crate::auth::store as auth_store;
+use crate::awards::recipient::RecipientIdentity;
 use crate::awards::store::{self, CredentialSource, SignedAward};
 use crate::awards::AwardMethod;
 use crate::badges::{self, Badge};
@@ -117,7 +118,7 @@ fn issue_chunk(
                 .push((line, format!("no badge {:?} in {}", row.badge, org.slug)));
             continue;
         };
-        let Some((user, username)) = youth.get(login) else {
+        let Some((user, _)) = youth.get(login) else {
             report.skipped.push((
                 line,
                 format!(
@@ -133,7 +134,8 @@ fn issue_chunk(
                 .push((line, format!("{} already has {}", row.recipient, row.badge)));
             continue;
         }
-        accepted.push((badge, *user, username.clone()));
+        let identifier = store::recipient_identifier_of(conn, *user)?;
+        accepted.push((badge, *user, identifier));
     }
     if accepted.is_empty() {
         return Ok(());
@@ -152,7 +154,7 @@ fn issue_chunk(
     let method = format!("{}#key-{key_number}", urls.issuer(Some(&org.slug)));
     let mut awards = Vec::with_capacity(accepted.len());
     let mut signatures = Vec::with_capacity(accepted.len());
-    for (i, (badge, user, username)) in accepted.into_iter().enumerate() {
+    for (i, (badge, user, identifier)) in accepted.into_iter().enumerate() {
         let public_id = uuid::Uuid::new_v4().to_string();
         let source = CredentialSource {
             id: AwardId(0),
@@ -166,7 +168,7 @@ fn issue_chunk(
             badge_description: badge.description.clone(),
             criteria: badge.criteria.clone(),
             valid_days: badge.valid_days,
-            recipient_username: username,
+            recipient: RecipientIdentity::Opaque(identifier.clone()),
             awarded_at: now,
             salt: store::new_salt(),
             status_index: first_index + i as i64,
@@ -200,6 +202,7 @@ fn issue_chunk(
             salt: source.salt,
             status_index: source.status_index,
             credential: signed,
+            recipient_identifier: Some(identifier),
         });
     }
     store::insert_signed(conn, &awards)?;

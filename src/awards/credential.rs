@@ -12,11 +12,6 @@ use crate::signing::service::SignRequest;
 use crate::state::AppState;
 use crate::tenancy::City;
 
-/// The youth's stable identifier inside the salted hash; never signed in the clear.
-pub fn recipient_identifier(city: &str, username: &str) -> String {
-    format!("urn:lanyard:{city}:user:{username}")
-}
-
 /// The unsigned credential of an award.
 pub fn unsigned(base: &str, city: &City, source: &CredentialSource) -> Value {
     let urls = Urls {
@@ -28,7 +23,7 @@ pub fn unsigned(base: &str, city: &City, source: &CredentialSource) -> Value {
     } else {
         source.org_website.clone()
     };
-    let recipient = recipient_identifier(&city.slug, &source.recipient_username);
+    let recipient = source.recipient.identifier(&city.slug);
     ob3::credential(&CredentialInput {
         urls,
         award_id: &source.public_id,

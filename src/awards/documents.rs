@@ -8,7 +8,7 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::awards::credential::{self, recipient_identifier};
+use crate::awards::credential;
 use crate::badges;
 use crate::error::AppError;
 use crate::signing::baking;
@@ -100,11 +100,17 @@ async fn badge_image(
 ) -> Result<Vec<u8>, AppError> {
     let city_id = city.id;
     let slug = slug.to_string();
-    let (mime, bytes) = state
+    let stored = state
         .db
         .run(move |conn| badges::store::image(conn, city_id, &slug)?.ok_or(AppError::NotFound))
         .await?;
-    let is_png = mime == "image/png";
+    // Baked images are made from the checked image, never from the stored bytes as such.
+    let shown = actix_web::web::block(move || {
+        badges::image::for_display(&stored.mime, &stored.bytes, &stored.badge_name)
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("checking a badge image: {e}")))?;
+    let (is_png, bytes) = (shown.mime == "image/png", shown.bytes);
     match (format, is_png) {
         (Format::Png, true) | (Format::Svg, false) => Ok(bytes),
         (Format::Svg, true) => Ok(format!(
@@ -219,7 +225,7 @@ pub async fn assertion(
         base: &base,
         city: &city.slug,
     };
-    let recipient = recipient_identifier(&city.slug, &source.recipient_username);
+    let recipient = source.recipient.identifier(&city.slug);
     let document = ob2::assertion(&AssertionInput {
         urls,
         award_id: &source.public_id,

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::awards::recipient::{self, RecipientIdentity};
 use crate::awards::{AwardMethod, AwardView};
 use crate::db::schema::{awards, badges, organizations, users};
 use crate::db::DbConnection;
@@ -263,7 +264,7 @@ pub struct CredentialSource {
     pub badge_description: String,
     pub criteria: String,
     pub valid_days: Option<i32>,
-    pub recipient_username: String,
+    pub recipient: RecipientIdentity,
     pub awarded_at: NaiveDateTime,
     pub salt: String,
     pub status_index: i64,
@@ -282,7 +283,7 @@ type SourceRow = (
         Option<i64>,
         Option<String>,
     ),
-    (Option<NaiveDateTime>, Option<String>),
+    (Option<NaiveDateTime>, Option<String>, Option<String>, i64),
 );
 
 pub fn credential_source(
@@ -319,7 +320,12 @@ pub fn credential_source(
                 awards::status_index,
                 awards::credential,
             ),
-            (awards::revoked_at, awards::revocation_reason),
+            (
+                awards::revoked_at,
+                awards::revocation_reason,
+                awards::recipient_identifier,
+                awards::recipient_id,
+            ),
         ))
         .first(conn)
         .optional()?;
@@ -345,6 +351,26 @@ pub fn credential_source(
             return credential_source(conn, city, &public_id);
         }
     };
+    let (revoked_at, revocation_reason, identifier, recipient_id) = revocation;
+    let recipient = match (identifier, &credential) {
+        (Some(identifier), _) => RecipientIdentity::Opaque(identifier),
+        // Signed before opaque identifiers: it keeps the identifier it was signed with.
+        (None, Some(_)) => RecipientIdentity::Legacy {
+            username: recipient_username,
+        },
+        (None, None) => {
+            let identifier = recipient_identifier_of(conn, UserId(recipient_id))?;
+            diesel::update(
+                awards::table
+                    .filter(awards::id.eq(id))
+                    .filter(awards::recipient_identifier.is_null())
+                    .filter(awards::credential.is_null()),
+            )
+            .set(awards::recipient_identifier.eq(&identifier))
+            .execute(conn)?;
+            return credential_source(conn, city, &public_id);
+        }
+    };
     Ok(Some(CredentialSource {
         id: AwardId(id),
         public_id,
@@ -357,14 +383,31 @@ pub fn credential_source(
         badge_description,
         criteria,
         valid_days,
-        recipient_username,
+        recipient,
         awarded_at,
         salt,
         status_index,
         credential,
-        revoked: revocation.0.is_some(),
-        revocation_reason: revocation.1,
+        revoked: revoked_at.is_some(),
+        revocation_reason,
     }))
+}
+
+/// The youth's opaque recipient identifier, made (from the system's random source) the first
+/// time it is needed; two requests racing for it agree on the one stored first.
+pub fn recipient_identifier_of(conn: &mut DbConnection, user: UserId) -> QueryResult<String> {
+    diesel::update(
+        users::table
+            .filter(users::id.eq(user.0))
+            .filter(users::recipient_identifier.is_null()),
+    )
+    .set(users::recipient_identifier.eq(recipient::new_identifier()))
+    .execute(conn)?;
+    users::table
+        .filter(users::id.eq(user.0))
+        .select(users::recipient_identifier)
+        .first::<Option<String>>(conn)?
+        .ok_or(diesel::result::Error::NotFound)
 }
 
 /// Stores a signed credential unless the award already has one; true when stored.
@@ -441,6 +484,7 @@ pub struct SignedAward {
     pub salt: String,
     pub status_index: i64,
     pub credential: String,
+    pub recipient_identifier: Option<String>,
 }
 
 /// Inserts signed awards in one statement.

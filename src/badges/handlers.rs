@@ -262,19 +262,23 @@ pub async fn image(
 ) -> Result<HttpResponse, AppError> {
     let (_, slug) = path.into_inner();
     let city_id = city.id;
-    let (mime, bytes) = state
+    let stored = state
         .db
         .run(move |conn| store::image(conn, city_id, &slug)?.ok_or(AppError::NotFound))
         .await?;
+    let shown =
+        web::block(move || image::for_display(&stored.mime, &stored.bytes, &stored.badge_name))
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("checking a badge image: {e}")))?;
     Ok(HttpResponse::Ok()
-        .content_type(mime)
+        .content_type(shown.mime)
         .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
         // An uploaded SVG opened on its own must not run anything.
         .insert_header((
             "Content-Security-Policy",
             "default-src 'none'; style-src 'unsafe-inline'; sandbox",
         ))
-        .body(bytes))
+        .body(shown.bytes))
 }
 
 /// The OB 2.0 BadgeClass of a badge.

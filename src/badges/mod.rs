@@ -1,10 +1,12 @@
 //! Badge definitions (the Open Badges "Achievement"): name, description, criteria and image.
 
+pub mod bitmap;
 pub mod handlers;
 pub mod image;
 pub mod pages;
 pub mod raster;
 pub mod store;
+pub mod svg;
 
 use crate::ids::{ActivityId, BadgeId, OrgId};
 

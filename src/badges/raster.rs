@@ -11,7 +11,8 @@ use resvg::{tiny_skia, usvg};
 const FONT: &[u8] = include_bytes!("../../static/fonts/DejaVuSans-Bold.ttf");
 const SIZE: u32 = 256;
 
-fn fonts() -> Arc<usvg::fontdb::Database> {
+/// The font every badge is drawn with.
+pub fn fonts() -> Arc<usvg::fontdb::Database> {
     static FONTS: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
     FONTS
         .get_or_init(|| {
@@ -49,11 +50,8 @@ pub fn svg_to_png(svg: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn draw(svg: &[u8]) -> Option<Vec<u8>> {
-    let options = usvg::Options {
-        fontdb: fonts(),
-        ..usvg::Options::default()
-    };
-    let tree = usvg::Tree::from_data(svg, &options).ok()?;
+    // Never open a file or URL an SVG names.
+    let tree = usvg::Tree::from_data(svg, &crate::badges::svg::parse_options()).ok()?;
     let size = tree.size();
     let scale = (SIZE as f32 / size.width()).min(SIZE as f32 / size.height());
     let mut pixmap = tiny_skia::Pixmap::new(SIZE, SIZE)?;

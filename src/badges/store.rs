@@ -142,18 +142,31 @@ pub fn list(conn: &mut DbConnection, city: CityId, org: Option<OrgId>) -> QueryR
         .map(|rows| rows.into_iter().map(to_badge).collect())
 }
 
-/// A badge's image: (MIME type, bytes).
+/// A badge's image as stored, with the badge's name (for a generated stand-in).
+pub struct StoredImage {
+    pub mime: String,
+    pub bytes: Vec<u8>,
+    pub badge_name: String,
+}
+
 pub fn image(
     conn: &mut DbConnection,
     city: CityId,
     slug: &str,
-) -> QueryResult<Option<(String, Vec<u8>)>> {
+) -> QueryResult<Option<StoredImage>> {
     badges::table
         .filter(badges::city_id.eq(city.0))
         .filter(badges::slug.eq(slug))
-        .select((badges::image_mime, badges::image_data))
-        .first(conn)
+        .select((badges::image_mime, badges::image_data, badges::name))
+        .first::<(String, Vec<u8>, String)>(conn)
         .optional()
+        .map(|row| {
+            row.map(|(mime, bytes, badge_name)| StoredImage {
+                mime,
+                bytes,
+                badge_name,
+            })
+        })
 }
 
 pub fn earner_count(conn: &mut DbConnection, badge: BadgeId) -> QueryResult<i64> {

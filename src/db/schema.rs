@@ -30,6 +30,7 @@ diesel::table! {
         is_operator -> Bool,
         locale -> Nullable<Text>,
         created_at -> Timestamp,
+        recipient_identifier -> Nullable<Text>,
     }
 }
 
@@ -135,6 +136,7 @@ diesel::table! {
         status_index -> Nullable<BigInt>,
         revoked_at -> Nullable<Timestamp>,
         revocation_reason -> Nullable<Text>,
+        recipient_identifier -> Nullable<Text>,
     }
 }
 

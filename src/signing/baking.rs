@@ -73,7 +73,8 @@ pub fn unbake_png(png: &[u8], keyword: &str) -> Option<String> {
         if &kind != b"iTXt" || itxt_keyword(data) != keyword.as_bytes() {
             return None;
         }
-        let rest = &data[keyword.len() + 1..];
+        // The keyword must end with its NUL: a chunk that is the bare keyword holds no text.
+        let rest = data.get(keyword.len() + 1..)?;
         let (&compressed, rest) = rest.split_first()?;
         if compressed != 0 {
             return None;
@@ -191,6 +192,55 @@ mod tests {
         png[last] ^= 1;
         assert!(bake_png(&png, OB3_PNG_KEYWORD, "x").is_none());
         assert!(bake_png(b"GIF89a", OB3_PNG_KEYWORD, "x").is_none());
+    }
+
+    #[test]
+    fn an_itxt_chunk_that_is_only_the_keyword_holds_nothing() {
+        let mut png = PNG_SIGNATURE.to_vec();
+        write_chunk(&mut png, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]);
+        write_chunk(&mut png, b"iTXt", OB3_PNG_KEYWORD.as_bytes());
+        write_chunk(&mut png, b"IEND", &[]);
+        assert_eq!(unbake_png(&png, OB3_PNG_KEYWORD), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic_the_unbakers(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+            let _ = unbake_png(&bytes, OB3_PNG_KEYWORD);
+            let mut png = PNG_SIGNATURE.to_vec();
+            png.extend_from_slice(&bytes);
+            let _ = unbake_png(&png, OB3_PNG_KEYWORD);
+            let _ = bake_png(&png, OB3_PNG_KEYWORD, "{}");
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = unbake_svg_ob3(&text);
+            let _ = bake_svg_ob3(&text, "{}");
+            let _ = bake_svg_ob2(&text, "https://x.example/a", "{}");
+        }
+
+        #[test]
+        fn arbitrary_itxt_chunks_never_panic_the_png_unbaker(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..6), keyword_prefix in proptest::prelude::any::<bool>()) {
+            let mut itxt = if keyword_prefix { OB3_PNG_KEYWORD.as_bytes().to_vec() } else { Vec::new() };
+            itxt.extend_from_slice(&data);
+            let mut png = PNG_SIGNATURE.to_vec();
+            write_chunk(&mut png, b"iTXt", &itxt);
+            write_chunk(&mut png, b"IEND", &[]);
+            let _ = unbake_png(&png, OB3_PNG_KEYWORD);
+        }
+
+        #[test]
+        fn any_text_baked_into_a_png_unbakes_unchanged(text in "\\PC{0,200}") {
+            let baked = bake_png(&tiny_png(), OB3_PNG_KEYWORD, &text);
+            proptest::prop_assert_eq!(baked.and_then(|b| unbake_png(&b, OB3_PNG_KEYWORD)), Some(text));
+        }
+
+        #[test]
+        fn any_text_baked_into_an_svg_unbakes_unchanged(text in "\\PC{0,200}") {
+            let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"1\"/></svg>";
+            let baked = bake_svg_ob3(svg, &text);
+            proptest::prop_assert_eq!(baked.and_then(|b| unbake_svg_ob3(&b)), Some(text));
+        }
     }
 
     #[test]

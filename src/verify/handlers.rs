@@ -106,6 +106,7 @@ fn log(report: &Report) {
     tracing::info!(
         verify.verdict = report.verdict.as_str(),
         verify.issuer = %report.issuer_id,
+        verify.issuer_standing = report.issuer_standing(),
         "credential verified"
     );
 }
@@ -234,6 +235,16 @@ pub async fn api(state: web::Data<AppState>, body: web::Bytes) -> Result<HttpRes
         .collect();
     Ok(HttpResponse::Ok().json(json!({
         "verdict": report.verdict.as_str(),
+        "summary": crate::i18n::t("en", report.explanation_key()),
+        "issuer": {
+            "id": report.issuer_id,
+            "standing": report.issuer_standing(),
+            "of_this_site": report.issuer.is_of_this_site(),
+            "name": report.shown_issuer_name(),
+            "name_confirmed": report.issuer.is_of_this_site(),
+            "stated_name": report.issuer_name,
+            "url": report.confirmed_issuer_url(),
+        },
         "checks": checks,
     })))
 }

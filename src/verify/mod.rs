@@ -153,6 +153,36 @@ impl Verdict {
     }
 }
 
+/// Who issued a credential, as far as this site can vouch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IssuerStanding {
+    /// An organization of this deployment, whose key published here made the proof: its name
+    /// and address come from this site's records, not from the credential.
+    OfThisSite { name: String, url: String },
+    /// Anyone else (a `did:key`, another site) or an unproven signature: whatever name the
+    /// credential gives itself is unconfirmed.
+    Unconfirmed,
+}
+
+impl IssuerStanding {
+    /// The issuer a proof and an issuer-key check establish: an organization of this site only
+    /// when both passed with a key this site publishes for it.
+    pub fn of(proof: &Check, issuer_key: &Check, listed_here: Option<(String, String)>) -> Self {
+        match listed_here {
+            Some((name, url))
+                if proof.outcome == Outcome::Passed && issuer_key.outcome == Outcome::Passed =>
+            {
+                IssuerStanding::OfThisSite { name, url }
+            }
+            _ => IssuerStanding::Unconfirmed,
+        }
+    }
+
+    pub fn is_of_this_site(&self) -> bool {
+        matches!(self, IssuerStanding::OfThisSite { .. })
+    }
+}
+
 /// The outcome of verifying one credential.
 #[derive(Clone, Debug)]
 pub struct Report {
@@ -160,13 +190,21 @@ pub struct Report {
     pub checks: Vec<Check>,
     /// What the credential says about itself (unverified unless the verdict is valid).
     pub name: String,
+    /// The issuer's name as the credential states it (confirmed only by `issuer`).
     pub issuer_name: String,
     pub issuer_id: String,
+    pub issuer: IssuerStanding,
 }
 
 impl Report {
+    /// Whether the signature holds but nobody this site knows stands behind it.
+    fn signed_by_a_stranger(&self) -> bool {
+        !self.issuer.is_of_this_site()
+    }
+
     pub fn verdict_key(&self) -> &'static str {
         match self.verdict {
+            Verdict::Valid if self.signed_by_a_stranger() => "verify.verdict_valid_unconfirmed",
             Verdict::Valid => "verify.verdict_valid",
             Verdict::Invalid => "verify.verdict_invalid",
             Verdict::Revoked => "verify.verdict_revoked",
@@ -176,10 +214,44 @@ impl Report {
 
     pub fn explanation_key(&self) -> &'static str {
         match self.verdict {
+            Verdict::Valid if self.signed_by_a_stranger() => {
+                "verify.verdict_valid_unconfirmed_text"
+            }
             Verdict::Valid => "verify.verdict_valid_text",
             Verdict::Invalid => "verify.verdict_invalid_text",
+            Verdict::Revoked if self.signed_by_a_stranger() => {
+                "verify.verdict_revoked_unconfirmed_text"
+            }
             Verdict::Revoked => "verify.verdict_revoked_text",
+            Verdict::Expired if self.signed_by_a_stranger() => {
+                "verify.verdict_expired_unconfirmed_text"
+            }
             Verdict::Expired => "verify.verdict_expired_text",
+        }
+    }
+
+    /// The issuer's name to show: this site's record, or the stated one.
+    pub fn shown_issuer_name(&self) -> &str {
+        match &self.issuer {
+            IssuerStanding::OfThisSite { name, .. } => name,
+            IssuerStanding::Unconfirmed => &self.issuer_name,
+        }
+    }
+
+    /// The address of the issuer in this site's records, when it is one of this site's.
+    pub fn confirmed_issuer_url(&self) -> Option<&str> {
+        match &self.issuer {
+            IssuerStanding::OfThisSite { url, .. } => Some(url),
+            IssuerStanding::Unconfirmed => None,
+        }
+    }
+
+    /// `this-site` or `unconfirmed`, as the page and the API name the issuer's standing.
+    pub fn issuer_standing(&self) -> &'static str {
+        if self.issuer.is_of_this_site() {
+            "this-site"
+        } else {
+            "unconfirmed"
         }
     }
 
@@ -212,6 +284,28 @@ mod tests {
         assert_eq!(Verdict::of(&checks), Verdict::Revoked);
         checks[1].outcome = Outcome::NotChecked;
         assert_eq!(Verdict::of(&checks), Verdict::Invalid);
+    }
+
+    #[test]
+    fn only_a_proven_key_of_this_site_confirms_the_issuer() {
+        let listed = || {
+            Some((
+                "Riverton Library".to_string(),
+                "https://x.example".to_string(),
+            ))
+        };
+        let passed = check("proof", Outcome::Passed);
+        let failed = check("proof", Outcome::Failed);
+        let key = check("issuer_key", Outcome::Passed);
+        assert!(IssuerStanding::of(&passed, &key, listed()).is_of_this_site());
+        assert_eq!(
+            IssuerStanding::of(&failed, &key, listed()),
+            IssuerStanding::Unconfirmed
+        );
+        assert_eq!(
+            IssuerStanding::of(&passed, &key, None),
+            IssuerStanding::Unconfirmed
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::verify::checks::{self, issuer_id, strings};
 use crate::verify::resolve::{self, host_of, SiteDocument};
-use crate::verify::{Check, Input, Message, Outcome, Rejection, Report, Verdict};
+use crate::verify::{Check, Input, IssuerStanding, Message, Outcome, Rejection, Report, Verdict};
 
 /// Verifies `input` for a site whose public base URL is `base`. The inner error is an input
 /// that cannot be verified at all (an address of another host, or of no credential).
@@ -39,7 +39,7 @@ pub async fn verify(
 /// Runs every check on `credential`.
 pub async fn check(state: &AppState, base: &str, credential: Value) -> Result<Report, AppError> {
     let well_formed = checks::well_formed(&credential);
-    let (key, issuer_key) = issuer_key(state, base, &credential).await?;
+    let (key, issuer_key, listed_here) = issuer_key(state, base, &credential).await?;
     let document = credential.clone();
     // Canonicalization is CPU work: keep it off the async workers.
     let proven = actix_web::web::block(move || {
@@ -50,6 +50,7 @@ pub async fn check(state: &AppState, base: &str, credential: Value) -> Result<Re
     let proof = checks::proof(proven);
     let dates = checks::dates(&credential, Utc::now());
     let revocation = revocation(state, base, &credential).await?;
+    let issuer = IssuerStanding::of(&proof, &issuer_key, listed_here);
     let checks = vec![well_formed, proof, issuer_key, dates, revocation];
     let text = |value: Option<&Value>| {
         value
@@ -63,20 +64,38 @@ pub async fn check(state: &AppState, base: &str, credential: Value) -> Result<Re
         name: text(credential.get("name")),
         issuer_name: text(credential.get("issuer").and_then(|i| i.get("name"))),
         issuer_id: issuer_id(&credential).unwrap_or_default().to_string(),
+        issuer,
     })
 }
 
+/// The name and address an issuer document of this site gives its organization.
+type ListedIssuer = Option<(String, String)>;
+
 /// The key the proof names, and whether it is the issuer's: a `did:key` must be the issuer's
-/// own DID; any other key must be listed for assertions in the issuer's document on this site.
+/// own DID; any other key must be listed for assertions in the issuer's document on this site,
+/// whose organization's name and address come back too.
 async fn issuer_key(
     state: &AppState,
     base: &str,
     credential: &Value,
-) -> Result<(Option<VerifyingKey>, Check), AppError> {
+) -> Result<(Option<VerifyingKey>, Check, ListedIssuer), AppError> {
+    let (key, check, listed) = issuer_key_and_document(state, base, credential).await?;
+    let listed = listed.and_then(|document| {
+        let text = |name| document.get(name).and_then(Value::as_str).map(String::from);
+        Some((text("name")?, text("url").unwrap_or_default()))
+    });
+    Ok((key, check, listed))
+}
+
+async fn issuer_key_and_document(
+    state: &AppState,
+    base: &str,
+    credential: &Value,
+) -> Result<(Option<VerifyingKey>, Check, Option<Value>), AppError> {
     let check = |outcome, message| Check::new("issuer_key", outcome, message);
     let Ok(method) = proof::verification_method_of(credential) else {
         let message = Message::new("verify.issuer_key_no_proof");
-        return Ok((None, check(Outcome::NotChecked, message)));
+        return Ok((None, check(Outcome::NotChecked, message), None));
     };
     let issuer = issuer_id(credential);
     let named = |key| Message::new(key).with("method", method);
@@ -85,6 +104,7 @@ async fn issuer_key(
             return Ok((
                 None,
                 check(Outcome::Failed, named("verify.issuer_key_unreadable")),
+                None,
             ));
         };
         let did = method.split('#').next().unwrap_or_default();
@@ -92,28 +112,34 @@ async fn issuer_key(
             (
                 Some(key),
                 check(Outcome::Passed, named("verify.issuer_key_did_key")),
+                None,
             )
         } else {
             (
                 Some(key),
                 check(Outcome::Failed, named("verify.issuer_key_not_issuers")),
+                None,
             )
         });
     }
     if method.starts_with("did:") {
         let message = named("verify.issuer_key_unsupported_did");
-        return Ok((None, check(Outcome::Failed, message)));
+        return Ok((None, check(Outcome::Failed, message), None));
     }
     if resolve::path_on_site(base, method).is_none() {
         let message = Message::new("verify.issuer_key_other_host").with("host", host_of(method));
-        return Ok((None, check(Outcome::Failed, message)));
+        return Ok((None, check(Outcome::Failed, message), None));
     }
     let is_issuer = |d: &SiteDocument| matches!(d, SiteDocument::Issuer { .. });
     match resolve::document_at(state, base, method, is_issuer).await? {
-        Some(document) => Ok(checks::key_in_issuer_document(&document, method, issuer)),
+        Some(document) => {
+            let (key, check) = checks::key_in_issuer_document(&document, method, issuer);
+            Ok((key, check, Some(document)))
+        }
         None => Ok((
             None,
             check(Outcome::Failed, named("verify.issuer_key_unknown")),
+            None,
         )),
     }
 }

@@ -95,12 +95,24 @@ async fn an_award_is_a_signed_credential_that_says_nothing_about_the_youth_in_th
     );
     let identity = &credential["credentialSubject"]["identifier"][0];
     let salt = identity["salt"].as_str().unwrap();
+    // The hash is of Maya's opaque identifier, never of her account name.
+    let opaque: Vec<String> = {
+        use diesel::prelude::*;
+        use lanyard::db::schema::users;
+        let mut conn = app.db.get().unwrap();
+        users::table
+            .filter(users::username.eq("maya"))
+            .select(users::recipient_identifier.assume_not_null())
+            .load(&mut conn)
+            .unwrap()
+    };
     assert_eq!(
         identity["identityHash"].as_str().unwrap(),
-        lanyard::signing::ob3::identity_hash(
-            &lanyard::awards::credential::recipient_identifier("riverton", "maya"),
-            salt
-        )
+        lanyard::signing::ob3::identity_hash(&opaque[0], salt)
+    );
+    assert_ne!(
+        identity["identityHash"].as_str().unwrap(),
+        lanyard::signing::ob3::identity_hash("urn:lanyard:riverton:user:maya", salt)
     );
     // The same URL in a browser is the award page.
     let page = app
