@@ -4,8 +4,8 @@
 use actix_web::web::{self, get, post};
 
 use crate::{
-    activities, api, auth, awards, badges, dashboard, earning, orgs, signing, tenancy, verify,
-    web as pages,
+    activities, api, auth, awards, badges, dashboard, earning, health, orgs, signing, tenancy,
+    verify, web as pages,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -22,6 +22,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/verify", post().to(verify::handlers::api)),
     )
     .route("/static/{file}", get().to(pages::assets::serve))
+    // Probes for load balancers and operators: public, no secrets.
+    .route("/healthz", get().to(health::handlers::healthz))
+    .route("/readyz", get().to(health::handlers::readyz))
     .route("/", get().to(tenancy::handlers::home))
     .route("/setup", get().to(auth::handlers::setup_form))
     .route("/setup", post().to(auth::handlers::setup))

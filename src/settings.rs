@@ -37,6 +37,9 @@ pub struct DatabaseSettings {
     pub url: String,
     /// `LANYARD__DATABASE__POOL_SIZE`
     pub pool_size: u32,
+    /// `LANYARD__DATABASE__CHECKOUT_TIMEOUT_MS`: how long a request waits for a pooled
+    /// connection (or a new one) before it answers 503; a lost database fails fast.
+    pub checkout_timeout_ms: u64,
 }
 
 impl std::fmt::Debug for DatabaseSettings {
@@ -45,6 +48,7 @@ impl std::fmt::Debug for DatabaseSettings {
         f.debug_struct("DatabaseSettings")
             .field("backend", &self.url.split(':').next().unwrap_or(""))
             .field("pool_size", &self.pool_size)
+            .field("checkout_timeout_ms", &self.checkout_timeout_ms)
             .finish()
     }
 }
@@ -55,12 +59,16 @@ pub struct RedisSettings {
     pub url: String,
     /// `LANYARD__REDIS__PREFIX`: the prefix of every key, so instances can share a Redis.
     pub prefix: String,
+    /// `LANYARD__REDIS__TIMEOUT_MS`: the longest any Redis call (or connection attempt) may
+    /// take before the app carries on without Redis.
+    pub timeout_ms: u64,
 }
 
 impl std::fmt::Debug for RedisSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RedisSettings")
             .field("configured", &!self.url.is_empty())
+            .field("timeout_ms", &self.timeout_ms)
             .finish()
     }
 }
@@ -156,6 +164,7 @@ mod tests {
         let db = DatabaseSettings {
             url: "postgres://user:secret@host/db".into(),
             pool_size: 1,
+            checkout_timeout_ms: 1500,
         };
         assert!(!format!("{db:?}").contains("secret"));
     }

@@ -7,11 +7,11 @@ use std::sync::{Arc, Mutex};
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, DefaultHeaders, ErrorHandlers};
 use actix_web::{web, App, HttpServer};
-use redis::aio::ConnectionManager;
 
 use crate::auth::session::SessionStore;
 use crate::auth::{store as auth_store, throttle::Throttle};
 use crate::db::Db;
+use crate::kv::Kv;
 use crate::settings::Settings;
 use crate::signing::keys::Keyring;
 use crate::signing::master::{MasterKey, MasterKeySource};
@@ -28,27 +28,6 @@ pub struct Application {
     port: u16,
     server: Server,
     setup_code: Option<String>,
-}
-
-/// Connects to Redis when configured; a Redis that cannot be reached is logged and left out.
-async fn connect_redis(url: &str) -> Option<ConnectionManager> {
-    if url.is_empty() {
-        return None;
-    }
-    let client = match redis::Client::open(url) {
-        Ok(client) => client,
-        Err(e) => {
-            tracing::warn!(error = %e, "invalid Redis URL; continuing without Redis");
-            return None;
-        }
-    };
-    match ConnectionManager::new(client).await {
-        Ok(conn) => Some(conn),
-        Err(e) => {
-            tracing::warn!(error = %e, "Redis unreachable; continuing without Redis");
-            None
-        }
-    }
 }
 
 /// The signing service the settings ask for: in-process with the master key, or the remote
@@ -114,18 +93,26 @@ fn new_setup_code() -> String {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        let db = Db::connect(&settings.database.url, settings.database.pool_size)?;
+        let db = Db::connect_with(
+            &settings.database.url,
+            settings.database.pool_size,
+            std::time::Duration::from_millis(settings.database.checkout_timeout_ms),
+        )?;
         Self::build_with_db(settings, db).await
     }
 
     pub async fn build_with_db(settings: Settings, db: Db) -> anyhow::Result<Application> {
         let signer = signing_service(&settings)?;
-        let redis = connect_redis(&settings.redis.url).await;
-        let prefix = settings.redis.prefix.clone();
-        let sessions = match &redis {
-            Some(conn) => SessionStore::Redis {
-                conn: conn.clone(),
-                prefix: prefix.clone(),
+        // Bounded: an unreachable Redis is logged and retried in the background, never waited on.
+        let kv = Kv::start(
+            &settings.redis.url,
+            &settings.redis.prefix,
+            std::time::Duration::from_millis(settings.redis.timeout_ms),
+        )
+        .await;
+        let sessions = match &kv {
+            Some(kv) => SessionStore::Redis {
+                kv: kv.clone(),
                 db: db.clone(),
             },
             None => SessionStore::Database(db.clone()),
@@ -133,7 +120,7 @@ impl Application {
         let throttle = Throttle::new(
             settings.auth.signin_attempts,
             settings.auth.signin_window_seconds,
-            redis.map(|conn| (conn, prefix)),
+            kv.clone(),
         );
         let set_up = {
             let mut conn = db.get()?;
@@ -153,6 +140,7 @@ impl Application {
             db,
             sessions,
             throttle,
+            kv,
             settings,
             setup_code: Mutex::new(setup_code.clone()),
             assets: Assets::new(),

@@ -5,6 +5,7 @@ use std::sync::Mutex;
 use crate::auth::session::SessionStore;
 use crate::auth::throttle::Throttle;
 use crate::db::Db;
+use crate::kv::Kv;
 use crate::settings::Settings;
 use crate::signing::service::SigningService;
 use crate::web::assets::Assets;
@@ -13,6 +14,8 @@ pub struct AppState {
     pub db: Db,
     pub sessions: SessionStore,
     pub throttle: Throttle,
+    /// Redis, when configured (sessions and counters use it; `/readyz` reports on it).
+    pub kv: Option<Kv>,
     pub settings: Settings,
     /// The one-time code that unlocks first-run setup; `None` once the platform is set up.
     pub setup_code: Mutex<Option<String>>,

@@ -1,15 +1,16 @@
 //! Server-side sessions. The cookie holds a random token; the server keeps only its SHA-256,
 //! in the database by default or in Redis when configured. If Redis is lost, visitors appear
-//! signed out (logged as a warning) rather than seeing errors.
+//! signed out (logged as a warning) rather than seeing errors, and starting a session answers
+//! 503 at once (every Redis call is bounded, see `kv`).
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use chrono::Utc;
-use redis::aio::ConnectionManager;
 
 use crate::auth::{store, CurrentUser};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::ids::UserId;
+use crate::kv::Kv;
 use crate::secrets::{random_token, token_hash};
 use crate::state::AppState;
 
@@ -19,11 +20,7 @@ pub const SESSION_COOKIE: &str = "lanyard_session";
 #[derive(Clone)]
 pub enum SessionStore {
     Database(Db),
-    Redis {
-        conn: ConnectionManager,
-        prefix: String,
-        db: Db,
-    },
+    Redis { kv: Kv, db: Db },
 }
 
 impl SessionStore {
@@ -40,15 +37,13 @@ impl SessionStore {
                 })
                 .await?
             }
-            SessionStore::Redis { conn, prefix, .. } => {
-                let mut conn = conn.clone();
-                redis::cmd("SET")
-                    .arg(format!("{prefix}:session:{hash}"))
+            SessionStore::Redis { kv, .. } => {
+                let mut cmd = redis::cmd("SET");
+                cmd.arg(kv.key(&format!("session:{hash}")))
                     .arg(user.0)
                     .arg("EX")
-                    .arg(ttl_hours.max(1) * 3600)
-                    .query_async::<()>(&mut conn)
-                    .await?;
+                    .arg(ttl_hours.max(1) * 3600);
+                kv.query::<()>(cmd).await?;
             }
         }
         Ok(token)
@@ -62,13 +57,10 @@ impl SessionStore {
                 db.run(move |conn| Ok(store::user_by_session(conn, &hash, Utc::now().naive_utc())?))
                     .await
             }
-            SessionStore::Redis { conn, prefix, db } => {
-                let mut conn = conn.clone();
-                let found: Result<Option<i64>, _> = redis::cmd("GET")
-                    .arg(format!("{prefix}:session:{hash}"))
-                    .query_async(&mut conn)
-                    .await;
-                let id = match found {
+            SessionStore::Redis { kv, db } => {
+                let mut cmd = redis::cmd("GET");
+                cmd.arg(kv.key(&format!("session:{hash}")));
+                let id = match kv.query::<Option<i64>>(cmd).await {
                     Ok(id) => id,
                     Err(e) => {
                         tracing::warn!(error = %e, "session store unreachable; treating visitor as signed out");
@@ -94,12 +86,10 @@ impl SessionStore {
                 db.run(move |conn| Ok(store::delete_session(conn, &hash)?))
                     .await
             }
-            SessionStore::Redis { conn, prefix, .. } => {
-                let mut conn = conn.clone();
-                redis::cmd("DEL")
-                    .arg(format!("{prefix}:session:{hash}"))
-                    .query_async::<()>(&mut conn)
-                    .await?;
+            SessionStore::Redis { kv, .. } => {
+                let mut cmd = redis::cmd("DEL");
+                cmd.arg(kv.key(&format!("session:{hash}")));
+                kv.query::<()>(cmd).await?;
                 Ok(())
             }
         }

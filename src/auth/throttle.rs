@@ -6,25 +6,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use redis::aio::ConnectionManager;
 
 use crate::error::AppError;
+use crate::kv::Kv;
 
 #[derive(Clone)]
 pub struct Throttle {
     accounts: Arc<DefaultKeyedRateLimiter<String>>,
     clients: Arc<DefaultKeyedRateLimiter<String>>,
-    redis: Option<(ConnectionManager, String)>,
+    redis: Option<Kv>,
     attempts: u32,
     window: Duration,
 }
 
 impl Throttle {
-    pub fn new(
-        attempts: u32,
-        window_seconds: u64,
-        redis: Option<(ConnectionManager, String)>,
-    ) -> Throttle {
+    pub fn new(attempts: u32, window_seconds: u64, redis: Option<Kv>) -> Throttle {
         let attempts = attempts.max(1);
         let window = Duration::from_secs(window_seconds.max(1));
         let quota = |n: u32| {
@@ -60,11 +56,10 @@ impl Throttle {
         limit: u32,
     ) -> Result<(), AppError> {
         let retry_after_secs = (self.window.as_secs() / u64::from(self.attempts)).max(1);
-        if let Some((conn, prefix)) = &self.redis {
-            let mut conn = conn.clone();
-            let redis_key = format!("{prefix}:throttle:{key}");
-            let counted: Result<(u32, i64), redis::RedisError> = redis::pipe()
-                .atomic()
+        if let Some(kv) = &self.redis {
+            let redis_key = kv.key(&format!("throttle:{key}"));
+            let mut pipe = redis::pipe();
+            pipe.atomic()
                 .cmd("INCR")
                 .arg(&redis_key)
                 .cmd("EXPIRE")
@@ -73,9 +68,8 @@ impl Throttle {
                 .arg("NX")
                 .ignore()
                 .cmd("TTL")
-                .arg(&redis_key)
-                .query_async(&mut conn)
-                .await;
+                .arg(&redis_key);
+            let counted = kv.query_pipeline::<(u32, i64)>(pipe).await;
             match counted {
                 Ok((count, ttl)) if count > limit => {
                     return Err(AppError::TooManyRequests {

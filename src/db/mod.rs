@@ -1,5 +1,10 @@
 //! Storage: one connection enum over SQLite and PostgreSQL, chosen by the URL's scheme, an r2d2
 //! pool over it, and the embedded migrations of both backends.
+//!
+//! A lost database must fail fast: a request waits at most the checkout timeout for a
+//! connection, and a new PostgreSQL connection gives up after libpq's `connect_timeout`, so a
+//! database that stops answering yields a prompt 503 rather than a queue of hanging requests.
+//! The pool reconnects by itself once the database is back.
 
 pub mod schema;
 
@@ -82,6 +87,20 @@ impl r2d2::ManageConnection for ConnectionManager {
 
 pub type Pool = r2d2::Pool<ConnectionManager>;
 
+/// The checkout timeout of `Db::connect` (the `database.checkout_timeout_ms` default).
+pub const DEFAULT_CHECKOUT_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// A PostgreSQL URL with libpq's `connect_timeout` (whole seconds, at least 2) unless it names
+/// one already, so a connection attempt to a silent host ends.
+fn with_connect_timeout(url: &str, checkout: std::time::Duration) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_string();
+    }
+    let seconds = checkout.as_secs_f64().ceil().max(2.0);
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}connect_timeout={seconds}")
+}
+
 /// The database handle shared by every request: runs blocking diesel work off the async workers.
 #[derive(Clone)]
 pub struct Db {
@@ -91,7 +110,22 @@ pub struct Db {
 impl Db {
     /// Opens the pool (creating the SQLite file's folder if needed) and runs pending migrations.
     pub fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
-        let backend = Backend::from_url(url)?;
+        Self::connect_with(url, pool_size, DEFAULT_CHECKOUT_TIMEOUT)
+    }
+
+    /// `connect` with the checkout timeout of the settings (`database.checkout_timeout_ms`).
+    pub fn connect_with(
+        url: &str,
+        pool_size: u32,
+        checkout_timeout: std::time::Duration,
+    ) -> anyhow::Result<Db> {
+        let checkout_timeout = checkout_timeout.max(std::time::Duration::from_millis(100));
+        let backend = match Backend::from_url(url)? {
+            Backend::Postgres(url) => {
+                Backend::Postgres(with_connect_timeout(&url, checkout_timeout))
+            }
+            sqlite => sqlite,
+        };
         if let Backend::Sqlite(path) = &backend {
             if let Some(dir) = std::path::Path::new(path).parent() {
                 if !dir.as_os_str().is_empty() {
@@ -101,7 +135,7 @@ impl Db {
         }
         let pool = r2d2::Pool::builder()
             .max_size(pool_size.max(1))
-            .connection_timeout(std::time::Duration::from_secs(10))
+            .connection_timeout(checkout_timeout)
             .build(ConnectionManager { backend })?;
         let db = Db { pool };
         db.migrate()?;
@@ -168,5 +202,22 @@ mod tests {
             Ok(Backend::Postgres(_))
         ));
         assert!(Backend::from_url("mysql://x").is_err());
+    }
+
+    #[test]
+    fn a_postgres_connection_attempt_is_bounded_unless_the_url_says_otherwise() {
+        let checkout = std::time::Duration::from_millis(1500);
+        assert_eq!(
+            with_connect_timeout("postgres://u@h/db", checkout),
+            "postgres://u@h/db?connect_timeout=2"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://u@h/db?sslmode=disable", checkout),
+            "postgres://u@h/db?sslmode=disable&connect_timeout=2"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://u@h/db?connect_timeout=9", checkout),
+            "postgres://u@h/db?connect_timeout=9"
+        );
     }
 }

@@ -19,8 +19,15 @@ use crate::web::forms::constant_time_eq;
 pub struct RemoteSigner {
     client: reqwest::Client,
     url: String,
+    health_url: String,
     secret: String,
 }
+
+/// A signer that does not answer must not hold a request for long: connecting is bounded
+/// tightly, a whole signature a little more loosely.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+const SIGN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl RemoteSigner {
     pub fn new(url: &str, secret: &str) -> anyhow::Result<RemoteSigner> {
@@ -31,11 +38,29 @@ impl RemoteSigner {
         }
         Ok(RemoteSigner {
             client: reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(10))
+                .connect_timeout(CONNECT_TIMEOUT)
+                .timeout(SIGN_TIMEOUT)
                 .build()?,
             url: format!("{}/v1/sign", url.trim_end_matches('/')),
+            health_url: format!("{}/health", url.trim_end_matches('/')),
             secret: secret.to_string(),
         })
+    }
+
+    /// Whether the signer answers its health check promptly; the reason when it does not.
+    pub async fn check(&self) -> Result<(), &'static str> {
+        match self
+            .client
+            .get(&self.health_url)
+            .timeout(HEALTH_TIMEOUT)
+            .send()
+            .await
+        {
+            Ok(response) if response.status().is_success() => Ok(()),
+            Ok(_) => Err("signer answered with an error"),
+            Err(e) if e.is_timeout() => Err("signer did not answer in time"),
+            Err(_) => Err("signer unreachable"),
+        }
     }
 
     pub async fn sign(&self, request: &SignRequest) -> Result<serde_json::Value, AppError> {

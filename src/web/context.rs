@@ -2,11 +2,11 @@
 
 use std::future::{ready, Ready};
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest, ResponseError};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
@@ -71,14 +71,27 @@ impl Flash {
     }
 }
 
+/// Paths that need no context: static files, the bearer-token API and the probes (which must
+/// not touch the database or Redis for a visitor's cookie).
+fn needs_no_context(path: &str) -> bool {
+    path.starts_with("/static/")
+        || path.starts_with("/api/")
+        || path == "/healthz"
+        || path == "/readyz"
+}
+
 /// Loads the context of every page request (not static files or the bearer-token API).
-pub async fn load_context(
+///
+/// A failure here (the session store lost with the database) is answered as a response, not
+/// an `Err`, so that it passes through the error pages and the security headers like any other:
+/// every visitor, signed in or not, sees the same 503 page.
+pub async fn load_context<B: MessageBody>(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
     let path = req.path().to_string();
-    if path.starts_with("/static/") || path.starts_with("/api/") {
-        return next.call(req).await;
+    if needs_no_context(&path) {
+        return Ok(next.call(req).await?.map_into_left_body());
     }
     let state = req
         .app_data::<web::Data<AppState>>()
@@ -93,26 +106,25 @@ pub async fn load_context(
     let csrf = existing_csrf.unwrap_or_else(random_token);
 
     let user = match req.cookie(session::SESSION_COOKIE) {
-        Some(cookie) => session::current_user(&state, cookie.value()).await?,
+        Some(cookie) => match session::current_user(&state, cookie.value()).await {
+            Ok(user) => user,
+            Err(e) => {
+                let locale = visitor_locale(&req, None);
+                req.extensions_mut().insert(RequestContext {
+                    locale,
+                    user: None,
+                    csrf,
+                    flash: None,
+                    path,
+                });
+                let response = e.error_response();
+                return Ok(req.into_response(response).map_into_right_body());
+            }
+        },
         None => None,
     };
 
-    let chosen = req
-        .cookie(LOCALE_COOKIE)
-        .and_then(|c| i18n::supported(c.value()))
-        .or_else(|| {
-            user.as_ref()
-                .and_then(|u| u.locale.as_deref())
-                .and_then(i18n::supported)
-        });
-    let locale = chosen
-        .or_else(|| {
-            req.headers()
-                .get(actix_web::http::header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(i18n::negotiate)
-        })
-        .unwrap_or(i18n::LOCALES[0]);
+    let locale = visitor_locale(&req, user.as_ref());
 
     let flash = req
         .cookie(FLASH_COOKIE)
@@ -131,7 +143,7 @@ pub async fn load_context(
         path: full_path,
     });
 
-    let mut res = next.call(req).await?;
+    let mut res = next.call(req).await?.map_into_left_body();
     if csrf_is_new {
         let cookie = Cookie::build(CSRF_COOKIE, csrf)
             .path("/")
@@ -154,6 +166,23 @@ pub async fn load_context(
         let _ = res.response_mut().add_cookie(&removal);
     }
     Ok(res)
+}
+
+/// The visitor's choice, then their profile's, then `Accept-Language`, then English.
+fn visitor_locale(req: &ServiceRequest, user: Option<&CurrentUser>) -> &'static str {
+    req.cookie(LOCALE_COOKIE)
+        .and_then(|c| i18n::supported(c.value()))
+        .or_else(|| {
+            user.and_then(|u| u.locale.as_deref())
+                .and_then(i18n::supported)
+        })
+        .or_else(|| {
+            req.headers()
+                .get(actix_web::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(i18n::negotiate)
+        })
+        .unwrap_or(i18n::LOCALES[0])
 }
 
 /// The context of the current request (a default one where the middleware did not run).
