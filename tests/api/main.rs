@@ -7,6 +7,7 @@ mod authorization;
 mod badges;
 mod claim;
 mod claim_limits;
+mod disclosure;
 mod helpers;
 mod limits_support;
 mod locale;
