@@ -37,6 +37,9 @@ pub enum AppError {
     Conflict(&'static str),
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    /// Too much work at once (password hashing is saturated): come back shortly.
+    #[error("busy")]
+    Busy { retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(anyhow::Error),
     #[error("internal error: {0}")]
@@ -84,6 +87,7 @@ impl AppError {
             }
             AppError::Invalid(_) => "error.invalid",
             AppError::TooManyRequests { .. } => "error.too_many_requests",
+            AppError::Busy { .. } => "error.busy",
             AppError::Unavailable(_) => "error.unavailable",
             AppError::Internal(_) => "error.internal",
         }
@@ -101,7 +105,7 @@ impl ResponseError for AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Busy { .. } | AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -122,7 +126,8 @@ impl ResponseError for AppError {
             AppError::Unauthorized(_) => {
                 builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
-            AppError::TooManyRequests { retry_after_secs } => {
+            AppError::TooManyRequests { retry_after_secs }
+            | AppError::Busy { retry_after_secs } => {
                 builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             _ => {}

@@ -13,7 +13,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub redis: RedisSettings,
     pub session: SessionSettings,
-    pub auth: AuthSettings,
+    pub limits: LimitsSettings,
     pub signing: SigningSettings,
 }
 
@@ -27,8 +27,13 @@ pub struct ServerSettings {
     pub public_base_url: String,
     /// `LANYARD__SERVER__WORKERS`; 0 means one per core.
     pub workers: usize,
-    /// `LANYARD__SERVER__TRUST_FORWARDED_FOR`: a proxy in front sets `X-Forwarded-For`.
+    /// `LANYARD__SERVER__TRUST_FORWARDED_FOR`: a proxy in front appends to `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
+    /// `LANYARD__SERVER__TRUSTED_PROXIES`: the proxies' addresses or CIDR ranges, separated by
+    /// commas (`127.0.0.1, 10.0.0.0/8`). With `trust_forwarded_for`, the client is the
+    /// right-most `X-Forwarded-For` hop that is not one of them; what a client writes itself
+    /// is never taken.
+    pub trusted_proxies: String,
 }
 
 #[derive(Clone, Deserialize)]
@@ -81,12 +86,35 @@ pub struct SessionSettings {
     pub secure_cookies: bool,
 }
 
+/// Limits on what a visitor can repeat. Failures are counted, not successes (sign-ups are
+/// counted whatever their outcome).
 #[derive(Clone, Debug, Deserialize)]
-pub struct AuthSettings {
-    /// `LANYARD__AUTH__SIGNIN_ATTEMPTS`: attempts per account name in one window.
-    pub signin_attempts: u32,
-    /// `LANYARD__AUTH__SIGNIN_WINDOW_SECONDS`
+pub struct LimitsSettings {
+    /// `LANYARD__LIMITS__SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS`
+    pub signin_failures_per_account_and_address: u32,
+    /// `LANYARD__LIMITS__SIGNIN_FAILURES_PER_ACCOUNT`: across addresses; past it only addresses
+    /// that already failed for the account are refused, so its owner can still sign in.
+    pub signin_failures_per_account: u32,
+    /// `LANYARD__LIMITS__SIGNIN_FAILURES_PER_ADDRESS`: whatever the account.
+    pub signin_failures_per_address: u32,
+    /// `LANYARD__LIMITS__SIGNIN_WINDOW_SECONDS`
     pub signin_window_seconds: u64,
+    /// `LANYARD__LIMITS__CLAIM_FAILURES_PER_ACCOUNT`: wrong, used or already-earned codes.
+    pub claim_failures_per_account: u32,
+    /// `LANYARD__LIMITS__CLAIM_FAILURES_PER_ADDRESS`
+    pub claim_failures_per_address: u32,
+    /// `LANYARD__LIMITS__CLAIM_WINDOW_SECONDS`
+    pub claim_window_seconds: u64,
+    /// `LANYARD__LIMITS__SIGNUPS_PER_ADDRESS`: sign-up attempts, whatever their outcome.
+    pub signups_per_address: u32,
+    /// `LANYARD__LIMITS__SIGNUP_WINDOW_SECONDS`
+    pub signup_window_seconds: u64,
+    /// `LANYARD__LIMITS__PASSWORD_HASHES_AT_ONCE`: password hashes (about 19 MiB each) computed
+    /// at the same time; 0 means one per core.
+    pub password_hashes_at_once: usize,
+    /// `LANYARD__LIMITS__PASSWORD_HASH_WAIT_MS`: how long a request waits for a hash slot, in
+    /// milliseconds, before it is answered 503 with `Retry-After`.
+    pub password_hash_wait_ms: u64,
 }
 
 /// The signing service. Secrets never reach `Debug` output.

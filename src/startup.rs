@@ -8,8 +8,10 @@ use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, DefaultHeaders, ErrorHandlers};
 use actix_web::{web, App, HttpServer};
 
+use crate::auth::password::PasswordHashing;
 use crate::auth::session::SessionStore;
-use crate::auth::{store as auth_store, throttle::Throttle};
+use crate::auth::store as auth_store;
+use crate::auth::throttle::{Limits, Throttle};
 use crate::db::Db;
 use crate::kv::Kv;
 use crate::settings::Settings;
@@ -19,6 +21,7 @@ use crate::signing::remote::RemoteSigner;
 use crate::signing::service::SigningService;
 use crate::state::AppState;
 use crate::web::assets::Assets;
+use crate::web::client_address::TrustedProxies;
 
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
      style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; \
@@ -117,11 +120,13 @@ impl Application {
             },
             None => SessionStore::Database(db.clone()),
         };
-        let throttle = Throttle::new(
-            settings.auth.signin_attempts,
-            settings.auth.signin_window_seconds,
-            kv.clone(),
+        let throttle = Throttle::new(Limits::from_settings(&settings.limits), kv.clone());
+        let passwords = PasswordHashing::new(
+            settings.limits.password_hashes_at_once,
+            settings.limits.password_hash_wait_ms,
         );
+        let trusted_proxies = TrustedProxies::parse(&settings.server.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("server.trusted_proxies: {e}"))?;
         let set_up = {
             let mut conn = db.get()?;
             auth_store::is_set_up(&mut conn)?
@@ -141,6 +146,8 @@ impl Application {
             sessions,
             throttle,
             kv,
+            passwords,
+            trusted_proxies,
             settings,
             setup_code: Mutex::new(setup_code.clone()),
             assets: Assets::new(),

@@ -2,6 +2,7 @@
 
 use std::sync::Mutex;
 
+use crate::auth::password::PasswordHashing;
 use crate::auth::session::SessionStore;
 use crate::auth::throttle::Throttle;
 use crate::db::Db;
@@ -9,6 +10,7 @@ use crate::kv::Kv;
 use crate::settings::Settings;
 use crate::signing::service::SigningService;
 use crate::web::assets::Assets;
+use crate::web::client_address::{self, TrustedProxies};
 
 pub struct AppState {
     pub db: Db,
@@ -16,6 +18,10 @@ pub struct AppState {
     pub throttle: Throttle,
     /// Redis, when configured (sessions and counters use it; `/readyz` reports on it).
     pub kv: Option<Kv>,
+    /// Bounds how many password hashes are computed at once.
+    pub passwords: PasswordHashing,
+    /// The proxies whose `X-Forwarded-For` hops are believed (`server.trusted_proxies`).
+    pub trusted_proxies: TrustedProxies,
     pub settings: Settings,
     /// The one-time code that unlocks first-run setup; `None` once the platform is set up.
     pub setup_code: Mutex<Option<String>>,
@@ -35,15 +41,22 @@ impl AppState {
             .to_string()
     }
 
-    /// The address sign-in attempts are counted against: the peer, or the first
-    /// `X-Forwarded-For` hop when `server.trust_forwarded_for` says a proxy sets it.
+    /// The address attempts are counted against: the peer or, when `server.trust_forwarded_for`
+    /// is on and the peer is a trusted proxy, the right-most `X-Forwarded-For` hop that is not a
+    /// trusted proxy (see `web::client_address`).
     pub fn client_address(&self, req: &actix_web::HttpRequest) -> String {
-        let info = req.connection_info();
-        let address = if self.settings.server.trust_forwarded_for {
-            info.realip_remote_addr()
-        } else {
-            info.peer_addr()
-        };
-        address.unwrap_or("unknown").to_string()
+        let peer = req
+            .peer_addr()
+            .map(|socket| socket.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_string());
+        if !self.settings.server.trust_forwarded_for {
+            return peer;
+        }
+        let forwarded: Vec<&str> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|value| value.to_str().ok())
+            .collect();
+        client_address::client_address(&peer, &forwarded, &self.trusted_proxies)
     }
 }

@@ -156,18 +156,15 @@ pub async fn create_award(
                     message: "field.badge_unknown",
                 });
             }
+            // One answer for "no such account", "not a youth of this city" and "waiting for a
+            // parent's consent": a token holder learns no more than that it cannot award.
             let youth = match auth_store::find_user_by_login(conn, &recipient)? {
                 Some((user, _))
-                    if auth_store::roles_in_city(conn, city_id, user.id)?
-                        .0
-                        .contains(&CityRole::Youth) =>
+                    if !user.awaiting_consent()
+                        && auth_store::roles_in_city(conn, city_id, user.id)?
+                            .0
+                            .contains(&CityRole::Youth) =>
                 {
-                    if user.awaiting_consent() {
-                        errors.push(FieldError {
-                            field: "recipient",
-                            message: "field.recipient_awaiting_consent",
-                        });
-                    }
                     Some(user)
                 }
                 _ => {

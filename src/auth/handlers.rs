@@ -7,8 +7,9 @@ use serde::Deserialize;
 
 use crate::auth::access::SignedIn;
 use crate::auth::pages::{SetupForm, SetupPage, SignInPage, SignUpForm, SignUpPage};
+use crate::auth::signup::{self, Registered};
 use crate::auth::store::{self, CityRole, NewUser};
-use crate::auth::{password, session, AccountKind, AccountStatus};
+use crate::auth::{password, session, throttle, AccountKind, AccountStatus};
 use crate::db::is_unique_violation;
 use crate::error::AppError;
 use crate::fields::{self, Slug, Username};
@@ -68,19 +69,29 @@ pub async fn sign_in(
 ) -> Result<HttpResponse, AppError> {
     let login = form.username.trim().to_ascii_lowercase();
     let client = state.client_address(&req);
-    state.throttle.sign_in_attempt(&login, &client).await?;
+    let attempt = throttle::sign_in_keys(&login, &client);
+    state.throttle.attempt(&attempt).await?;
     let lookup = login.clone();
-    let found = state
-        .db
-        .run(move |conn| Ok(store::find_user_by_login(conn, &lookup)?))
-        .await?;
-    let (user, hash) = match found {
-        Some((user, hash)) => (Some(user), hash),
-        None => (None, password::decoy_hash().to_string()),
-    };
-    let matches = password::verify_async(form.password, hash).await?;
-    match user {
-        Some(user) if matches => {
+    let checked = async {
+        let found = state
+            .db
+            .run(move |conn| Ok(store::find_user_by_login(conn, &lookup)?))
+            .await?;
+        let (user, hash) = match found {
+            Some((user, hash)) => (Some(user), hash),
+            None => (None, password::decoy_hash().to_string()),
+        };
+        let matches = state.passwords.verify(form.password, hash).await?;
+        Ok::<_, AppError>(user.filter(|_| matches))
+    }
+    .await;
+    // Only failures count: a success, or an attempt we could not check, is given back.
+    match &checked {
+        Ok(Some(_)) | Err(_) => state.throttle.give_back(&attempt).await,
+        Ok(None) => {}
+    }
+    match checked? {
+        Some(user) => {
             tracing::info!(user.id = %user.id, "signed in");
             let next = match safe_next(&form.next).as_str() {
                 "/" => "/me".to_string(),
@@ -88,7 +99,7 @@ pub async fn sign_in(
             };
             start_session(&state, user.id, &next).await
         }
-        _ => render(
+        None => render(
             StatusCode::UNAUTHORIZED,
             &SignInPage {
                 chrome,
@@ -245,6 +256,7 @@ impl TryFrom<&SignUpForm> for SignUp {
 }
 
 pub async fn sign_up(
+    req: HttpRequest,
     state: web::Data<AppState>,
     chrome: Chrome,
     CurrentCity(city): CurrentCity,
@@ -267,7 +279,27 @@ pub async fn sign_up(
         Ok(signup) => signup,
         Err(errors) => return invalid(chrome, form, errors),
     };
-    let hash = password::hash_async(signup.password.clone()).await?;
+    // Every sign-up that reaches the database counts, whatever its outcome: it is the only
+    // way to learn whether a username exists, and it costs a password hash.
+    let client = state.client_address(&req);
+    state
+        .throttle
+        .attempt(&throttle::sign_up_keys(&client))
+        .await?;
+    let wanted = signup.username.as_str().to_string();
+    let taken = state
+        .db
+        .run(move |conn| Ok(store::username_taken(conn, &wanted)?))
+        .await?;
+    let username_taken = || {
+        let mut errors = FormErrors::default();
+        errors.add("username", "field.username_taken");
+        errors
+    };
+    if taken {
+        return invalid(chrome, form, username_taken());
+    }
+    let hash = state.passwords.hash(signup.password.clone()).await?;
     let under_13 = signup
         .birth_date
         .map(|b| fields::age_on(b, Utc::now().date_naive()) < 13)
@@ -284,57 +316,37 @@ pub async fn sign_up(
     };
     let locale = chrome.locale;
     let city_id = city.id;
-    let created = state
+    let registered = state
         .db
         .run(move |conn| {
-            use diesel::Connection;
-            let mut errors = FormErrors::default();
-            if store::username_taken(conn, signup.username.as_str())? {
-                errors.add("username", "field.username_taken");
-            }
-            if let Some(email) = &signup.email {
-                if store::email_taken(conn, email)? {
-                    errors.add("email", "field.email_taken");
-                }
-            }
-            if !errors.is_empty() {
-                return Ok(Err(errors));
-            }
-            let now = Utc::now().naive_utc();
-            let result = conn.transaction(|conn| {
-                let id = store::insert_user(
-                    conn,
-                    &NewUser {
-                        username: signup.username.as_str(),
-                        email: signup.email.as_deref(),
-                        display_name: &signup.display_name,
-                        password_hash: &hash,
-                        kind: signup.kind,
-                        birth_date: signup.birth_date,
-                        status,
-                        is_operator: false,
-                        locale: Some(locale),
-                    },
-                    now,
-                )?;
-                store::add_city_member(conn, city_id, id, role, now)?;
-                Ok::<_, diesel::result::Error>(id)
-            });
-            match result {
-                Ok(id) => Ok(Ok(id)),
-                // Someone took the name between the check and the insert.
-                Err(e) if is_unique_violation(&e) => {
-                    let mut errors = FormErrors::default();
-                    errors.add("username", "field.username_taken");
-                    Ok(Err(errors))
-                }
-                Err(e) => Err(e.into()),
-            }
+            Ok(signup::register(
+                conn,
+                city_id,
+                &NewUser {
+                    username: signup.username.as_str(),
+                    email: signup.email.as_deref(),
+                    display_name: &signup.display_name,
+                    password_hash: &hash,
+                    kind: signup.kind,
+                    birth_date: signup.birth_date,
+                    status,
+                    is_operator: false,
+                    locale: Some(locale),
+                },
+                role,
+                Utc::now().naive_utc(),
+            )?)
         })
         .await?;
-    match created {
-        Ok(user) => start_session(&state, user, &format!("/c/{}/me", city.slug)).await,
-        Err(errors) => invalid(chrome, form, errors),
+    match registered {
+        Registered::Created {
+            user,
+            email_attached,
+        } => {
+            tracing::info!(user.id = %user, signup.email_attached = email_attached, "signed up");
+            start_session(&state, user, &format!("/c/{}/me", city.slug)).await
+        }
+        Registered::UsernameTaken => invalid(chrome, form, username_taken()),
     }
 }
 
@@ -417,7 +429,7 @@ pub async fn setup(
             },
         );
     };
-    let hash = password::hash_async(password).await?;
+    let hash = state.passwords.hash(password).await?;
     let locale = chrome.locale;
     let operator = state
         .db

@@ -6,6 +6,7 @@ pub mod handlers;
 pub mod pages;
 pub mod password;
 pub mod session;
+pub mod signup;
 pub mod store;
 pub mod throttle;
 

@@ -1,8 +1,13 @@
 //! Password hashing with argon2id (the crate's defaults: 19 MiB, 2 passes), run off the async
-//! workers because it is deliberately slow.
+//! workers because it is deliberately slow. `PasswordHashing` bounds how many hashes run at once,
+//! so that a burst of sign-ups or sign-ins cannot grow memory without bound: a request waits a
+//! bounded time for a turn, then is asked to come back (503 with `Retry-After`).
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 use crate::error::AppError;
 
@@ -32,16 +37,58 @@ pub fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash("not a real password, only a decoy").unwrap_or_default())
 }
 
-pub async fn hash_async(password: String) -> Result<String, AppError> {
-    actix_web::web::block(move || hash(&password))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task: {e}")))?
+/// At most N password hashes at once, shared by every request of this process.
+#[derive(Clone)]
+pub struct PasswordHashing {
+    turns: Arc<Semaphore>,
+    wait: Duration,
 }
 
-pub async fn verify_async(password: String, phc: String) -> Result<bool, AppError> {
-    actix_web::web::block(move || verify(&password, &phc))
+impl PasswordHashing {
+    /// `at_once` hashes at a time (0: one per core); a request waits at most `wait_ms`.
+    pub fn new(at_once: usize, wait_ms: u64) -> PasswordHashing {
+        let at_once = match at_once {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            n => n,
+        };
+        PasswordHashing {
+            turns: Arc::new(Semaphore::new(at_once)),
+            wait: Duration::from_millis(wait_ms.max(1)),
+        }
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let busy = AppError::Busy {
+            retry_after_secs: self.wait.as_secs().max(1),
+        };
+        let turn = match tokio::time::timeout(self.wait, self.turns.clone().acquire_owned()).await {
+            Ok(Ok(turn)) => turn,
+            Ok(Err(_)) | Err(_) => {
+                tracing::warn!("password hashing saturated; asking the visitor to retry");
+                return Err(busy);
+            }
+        };
+        actix_web::web::block(move || {
+            let done = work();
+            drop(turn);
+            done
+        })
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task: {e}")))
+    }
+
+    /// A PHC string for `password`, when a turn is free.
+    pub async fn hash(&self, password: String) -> Result<String, AppError> {
+        self.run(move || hash(&password)).await?
+    }
+
+    /// Whether `password` matches `phc`, when a turn is free.
+    pub async fn verify(&self, password: String, phc: String) -> Result<bool, AppError> {
+        self.run(move || verify(&password, &phc)).await
+    }
 }
 
 #[cfg(test)]
@@ -55,5 +102,15 @@ mod tests {
         assert!(verify("correct horse battery", &phc));
         assert!(!verify("wrong horse battery", &phc));
         assert!(!verify("anything", "not a phc string"));
+    }
+
+    #[tokio::test]
+    async fn a_saturated_hasher_answers_busy_instead_of_queueing_forever() {
+        let hashing = PasswordHashing::new(1, 10);
+        let held = hashing.turns.clone().acquire_owned().await.unwrap();
+        let refused = hashing.hash("correct horse battery".into()).await;
+        assert!(matches!(refused, Err(AppError::Busy { .. })));
+        drop(held);
+        assert!(hashing.hash("correct horse battery".into()).await.is_ok());
     }
 }

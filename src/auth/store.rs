@@ -225,14 +225,8 @@ pub fn add_city_member(
     role: CityRole,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    let exists: bool = diesel::select(diesel::dsl::exists(
-        city_members::table
-            .filter(city_members::city_id.eq(city.0))
-            .filter(city_members::user_id.eq(user.0))
-            .filter(city_members::role.eq(role.as_str())),
-    ))
-    .get_result(conn)?;
-    if !exists {
+    // Two requests may add the same membership at once: the second one finds it made.
+    crate::db::insert_unless_present(conn, |conn| {
         diesel::insert_into(city_members::table)
             .values((
                 city_members::city_id.eq(city.0),
@@ -240,9 +234,8 @@ pub fn add_city_member(
                 city_members::role.eq(role.as_str()),
                 city_members::created_at.eq(now),
             ))
-            .execute(conn)?;
-    }
-    Ok(())
+            .execute(conn)
+    })
 }
 
 /// City roles, and organization roles in that city.

@@ -1,90 +1,322 @@
-//! Sign-in throttling: at most N attempts per account name and 4N per client address in one
-//! window. Counted in Redis when configured (shared by every instance), else in memory.
+//! Limits on what an anonymous visitor or a youth can repeat: named counters (sign-in failures,
+//! claim-code failures, sign-ups …), each keyed by an account, an address or both, counted in a
+//! fixed window. Counted in Redis when configured (shared by every instance), else in memory; if
+//! Redis goes away, counting falls back to memory.
+//!
+//! Counting is race-free: an attempt is counted before it is tried (`attempt`), and a caller that
+//! counts failures only gives a successful attempt back (`give_back`). Keys are hashed, so no
+//! account name reaches Redis or a log.
 
-use std::num::NonZeroU32;
-use std::sync::Arc;
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
 use crate::kv::Kv;
+use crate::settings::LimitsSettings;
 
-#[derive(Clone)]
-pub struct Throttle {
-    accounts: Arc<DefaultKeyedRateLimiter<String>>,
-    clients: Arc<DefaultKeyedRateLimiter<String>>,
-    redis: Option<Kv>,
-    attempts: u32,
-    window: Duration,
+/// How many attempts one key may make in one window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    pub max: u32,
+    pub window: Duration,
 }
 
-impl Throttle {
-    pub fn new(attempts: u32, window_seconds: u64, redis: Option<Kv>) -> Throttle {
-        let attempts = attempts.max(1);
-        let window = Duration::from_secs(window_seconds.max(1));
-        let quota = |n: u32| {
-            Quota::with_period(window / n)
-                .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-                .allow_burst(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
-        };
-        Throttle {
-            accounts: Arc::new(RateLimiter::keyed(quota(attempts))),
-            clients: Arc::new(RateLimiter::keyed(quota(attempts * 4))),
-            redis,
-            attempts,
-            window,
+impl Limit {
+    pub fn new(max: u32, window_seconds: u64) -> Limit {
+        Limit {
+            max: max.max(1),
+            window: Duration::from_secs(window_seconds.max(1)),
+        }
+    }
+}
+
+/// The named counters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Counter {
+    /// Failed sign-ins of one account name from one address.
+    SignInPair,
+    /// Failed sign-ins of one account name from anywhere (looser).
+    SignInAccount,
+    /// Failed sign-ins from one address, whatever the account (password spraying).
+    SignInAddress,
+    /// Failed claim-code redemptions of one account.
+    ClaimAccount,
+    /// Failed claim-code redemptions from one address.
+    ClaimAddress,
+    /// Sign-up attempts from one address.
+    SignUpAddress,
+}
+
+impl Counter {
+    fn name(self) -> &'static str {
+        match self {
+            Counter::SignInPair => "signin-pair",
+            Counter::SignInAccount => "signin-account",
+            Counter::SignInAddress => "signin-address",
+            Counter::ClaimAccount => "claim-account",
+            Counter::ClaimAddress => "claim-address",
+            Counter::SignUpAddress => "signup-address",
+        }
+    }
+}
+
+/// The limit of every counter, from the settings.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    sign_in_pair: Limit,
+    sign_in_account: Limit,
+    sign_in_address: Limit,
+    claim_account: Limit,
+    claim_address: Limit,
+    sign_up_address: Limit,
+}
+
+impl Limits {
+    pub fn from_settings(s: &LimitsSettings) -> Limits {
+        Limits {
+            sign_in_pair: Limit::new(
+                s.signin_failures_per_account_and_address,
+                s.signin_window_seconds,
+            ),
+            sign_in_account: Limit::new(s.signin_failures_per_account, s.signin_window_seconds),
+            sign_in_address: Limit::new(s.signin_failures_per_address, s.signin_window_seconds),
+            claim_account: Limit::new(s.claim_failures_per_account, s.claim_window_seconds),
+            claim_address: Limit::new(s.claim_failures_per_address, s.claim_window_seconds),
+            sign_up_address: Limit::new(s.signups_per_address, s.signup_window_seconds),
         }
     }
 
-    /// Counts one sign-in attempt for `account` from `client`; refuses once either is over.
-    pub async fn sign_in_attempt(&self, account: &str, client: &str) -> Result<(), AppError> {
-        self.hit(&self.accounts, &format!("account:{account}"), self.attempts)
-            .await?;
-        self.hit(
-            &self.clients,
-            &format!("client:{client}"),
-            self.attempts * 4,
-        )
-        .await
+    fn of(&self, counter: Counter) -> Limit {
+        match counter {
+            Counter::SignInPair => self.sign_in_pair,
+            Counter::SignInAccount => self.sign_in_account,
+            Counter::SignInAddress => self.sign_in_address,
+            Counter::ClaimAccount => self.claim_account,
+            Counter::ClaimAddress => self.claim_address,
+            Counter::SignUpAddress => self.sign_up_address,
+        }
+    }
+}
+
+/// One counter's key: which counter, and the account, address or pair it counts.
+#[derive(Clone, Debug)]
+pub struct Key {
+    counter: Counter,
+    digest: String,
+}
+
+impl Key {
+    pub fn new(counter: Counter, parts: &[&str]) -> Key {
+        let mut hasher = Sha256::new();
+        for part in parts {
+            hasher.update(part.as_bytes());
+            hasher.update([0u8]);
+        }
+        Key {
+            counter,
+            digest: hex::encode(&hasher.finalize()[..16]),
+        }
     }
 
-    async fn hit(
-        &self,
-        memory: &DefaultKeyedRateLimiter<String>,
-        key: &str,
-        limit: u32,
-    ) -> Result<(), AppError> {
-        let retry_after_secs = (self.window.as_secs() / u64::from(self.attempts)).max(1);
+    fn name(&self) -> String {
+        format!("{}:{}", self.counter.name(), self.digest)
+    }
+}
+
+/// A counter's value and how long until its window ends.
+#[derive(Clone, Copy, Debug)]
+struct Count {
+    value: u32,
+    resets_in: Duration,
+}
+
+/// In memory: a fixed window per key. Expired keys are swept once the map grows.
+#[derive(Default)]
+struct Memory {
+    windows: HashMap<String, (u32, Instant)>,
+}
+
+const SWEEP_AT: usize = 10_000;
+
+impl Memory {
+    fn add(&mut self, key: &str, delta: i64, window: Duration, now: Instant) -> Count {
+        if self.windows.len() >= SWEEP_AT {
+            self.windows.retain(|_, (_, ends)| *ends > now);
+        }
+        let entry = self
+            .windows
+            .entry(key.to_string())
+            .or_insert((0, now + window));
+        if entry.1 <= now {
+            *entry = (0, now + window);
+        }
+        entry.0 = if delta >= 0 {
+            entry
+                .0
+                .saturating_add(u32::try_from(delta).unwrap_or(u32::MAX))
+        } else {
+            entry
+                .0
+                .saturating_sub(u32::try_from(-delta).unwrap_or(u32::MAX))
+        };
+        Count {
+            value: entry.0,
+            resets_in: entry.1.saturating_duration_since(now),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Throttle {
+    limits: Limits,
+    memory: Arc<Mutex<Memory>>,
+    redis: Option<Kv>,
+}
+
+/// Sign-in keys of `account` from `address`: the pair, the account, the address.
+pub fn sign_in_keys(account: &str, address: &str) -> [Key; 3] {
+    [
+        Key::new(Counter::SignInPair, &[account, address]),
+        Key::new(Counter::SignInAccount, &[account]),
+        Key::new(Counter::SignInAddress, &[address]),
+    ]
+}
+
+/// Claim-code keys of one youth from `address`.
+pub fn claim_keys(account: &str, address: &str) -> [Key; 2] {
+    [
+        Key::new(Counter::ClaimAccount, &[account]),
+        Key::new(Counter::ClaimAddress, &[address]),
+    ]
+}
+
+/// The sign-up key of `address`.
+pub fn sign_up_keys(address: &str) -> [Key; 1] {
+    [Key::new(Counter::SignUpAddress, &[address])]
+}
+
+impl Throttle {
+    pub fn new(limits: Limits, redis: Option<Kv>) -> Throttle {
+        Throttle {
+            limits,
+            memory: Arc::new(Mutex::new(Memory::default())),
+            redis,
+        }
+    }
+
+    /// Counts one attempt on every key and refuses it (429 with `Retry-After`) when any key is
+    /// over its limit.
+    ///
+    /// Sign-in failures have one exception, so that a targeted account's owner can still sign
+    /// in: past the looser per-account limit, only an address that has already failed for this
+    /// account in the window is refused.
+    pub async fn attempt(&self, keys: &[Key]) -> Result<(), AppError> {
+        let mut counts = Vec::with_capacity(keys.len());
+        for key in keys {
+            counts.push((key, self.add(key, 1).await));
+        }
+        let pair_failed_before = counts
+            .iter()
+            .any(|(key, count)| key.counter == Counter::SignInPair && count.value > 1);
+        let over = counts.iter().filter(|(key, count)| {
+            let limit = self.limits.of(key.counter);
+            count.value > limit.max && (key.counter != Counter::SignInAccount || pair_failed_before)
+        });
+        match over.map(|(_, count)| count.resets_in).max() {
+            Some(wait) => {
+                tracing::info!(limit.keys = keys.len(), "attempt refused by a limit");
+                Err(AppError::TooManyRequests {
+                    retry_after_secs: wait.as_secs().max(1),
+                })
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Gives back the attempt counted on every key: it succeeded (only failures count), or it
+    /// could not be tried.
+    pub async fn give_back(&self, keys: &[Key]) {
+        for key in keys {
+            self.add(key, -1).await;
+        }
+    }
+
+    /// Adds `delta` to a key's counter (starting its window if new); answers the new count.
+    async fn add(&self, key: &Key, delta: i64) -> Count {
+        let limit = self.limits.of(key.counter);
+        let name = key.name();
         if let Some(kv) = &self.redis {
-            let redis_key = kv.key(&format!("throttle:{key}"));
+            let redis_key = kv.key(&format!("limit:{name}"));
             let mut pipe = redis::pipe();
             pipe.atomic()
-                .cmd("INCR")
+                .cmd("INCRBY")
                 .arg(&redis_key)
+                .arg(delta)
                 .cmd("EXPIRE")
                 .arg(&redis_key)
-                .arg(self.window.as_secs())
+                .arg(limit.window.as_secs())
                 .arg("NX")
                 .ignore()
                 .cmd("TTL")
                 .arg(&redis_key);
-            let counted = kv.query_pipeline::<(u32, i64)>(pipe).await;
-            match counted {
-                Ok((count, ttl)) if count > limit => {
-                    return Err(AppError::TooManyRequests {
-                        retry_after_secs: u64::try_from(ttl).unwrap_or(retry_after_secs),
-                    })
-                }
-                Ok(_) => return Ok(()),
-                Err(e) => {
-                    tracing::warn!(error = %e, "throttle store unreachable; counting in memory");
-                }
+            if let Some((value, ttl)) = self.query_redis::<(i64, i64)>(pipe).await {
+                return Count {
+                    value: u32::try_from(value.max(0)).unwrap_or(u32::MAX),
+                    resets_in: Duration::from_secs(u64::try_from(ttl).unwrap_or(1)),
+                };
             }
         }
-        match memory.check_key(&key.to_string()) {
-            Ok(()) => Ok(()),
-            Err(_) => Err(AppError::TooManyRequests { retry_after_secs }),
+        match self.memory.lock() {
+            Ok(mut memory) => memory.add(&name, delta, limit.window, Instant::now()),
+            // A poisoned lock only means another request panicked mid-count: refuse nothing.
+            Err(_) => Count {
+                value: 0,
+                resets_in: limit.window,
+            },
         }
+    }
+
+    /// The one place that talks to Redis. `None` when it cannot be reached (logged).
+    async fn query_redis<T: redis::FromRedisValue + Send>(
+        &self,
+        pipe: redis::Pipeline,
+    ) -> Option<T> {
+        let kv = self.redis.as_ref()?;
+        match kv.query_pipeline::<T>(pipe).await {
+            Ok(value) => Some(value),
+            Err(e) => {
+                tracing::warn!(error = %e, "throttle store unreachable; counting in memory");
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_counts_up_and_down_and_starts_over_when_it_ends() {
+        let mut memory = Memory::default();
+        let start = Instant::now();
+        let window = Duration::from_secs(60);
+        assert_eq!(memory.add("k", 1, window, start).value, 1);
+        assert_eq!(memory.add("k", 1, window, start).value, 2);
+        assert_eq!(memory.add("k", -1, window, start).value, 1);
+        assert_eq!(memory.add("k", -5, window, start).value, 0);
+        let later = start + Duration::from_secs(61);
+        assert_eq!(memory.add("k", 1, window, later).value, 1);
+    }
+
+    #[test]
+    fn keys_hash_their_parts_so_no_name_is_stored() {
+        let key = Key::new(Counter::SignInPair, &["maya", "10.0.0.1"]);
+        assert!(!key.name().contains("maya"));
+        let shifted = Key::new(Counter::SignInPair, &["maya1", "0.0.0.1"]);
+        assert_ne!(key.name(), shifted.name());
     }
 }

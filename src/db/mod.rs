@@ -179,6 +179,20 @@ impl Db {
     }
 }
 
+/// Runs an insert in a savepoint and treats a unique violation as "already there": for rows two
+/// requests may add at once (memberships). The savepoint keeps a surrounding transaction usable
+/// on PostgreSQL, where a failed statement would otherwise abort it.
+pub fn insert_unless_present(
+    conn: &mut DbConnection,
+    insert: impl FnOnce(&mut DbConnection) -> diesel::QueryResult<usize>,
+) -> diesel::QueryResult<()> {
+    match conn.transaction(insert) {
+        Ok(_) => Ok(()),
+        Err(e) if is_unique_violation(&e) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 /// Whether an error is a unique-constraint violation (a duplicate slug, username, …).
 pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
     matches!(

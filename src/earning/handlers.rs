@@ -1,12 +1,13 @@
 //! Staff generate and print claim codes; youth redeem them at `/c/{city}/claim`.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
 
 use crate::auth::access::{CityMember, OrgStaff};
 use crate::auth::store::CityRole;
+use crate::auth::throttle;
 use crate::badges;
 use crate::earning::codes;
 use crate::earning::pages::{ClaimPage, CodesPage};
@@ -157,6 +158,7 @@ pub struct ClaimForm {
 }
 
 pub async fn claim(
+    req: HttpRequest,
     state: web::Data<AppState>,
     chrome: Chrome,
     member: CityMember,
@@ -183,6 +185,10 @@ pub async fn claim(
             None
         }
         (true, Some(code)) => {
+            // Every try counts (an earned badge too, or it would confirm a code for free);
+            // only a redemption is given back.
+            let attempt = throttle::claim_keys(&youth.to_string(), &state.client_address(&req));
+            state.throttle.attempt(&attempt).await?;
             let city_id = city.id;
             let result = state
                 .db
@@ -195,8 +201,11 @@ pub async fn claim(
                         Utc::now().naive_utc(),
                     ))
                 })
-                .await?;
-            match result {
+                .await;
+            if matches!(result, Ok(Ok(_)) | Err(_)) {
+                state.throttle.give_back(&attempt).await;
+            }
+            match result? {
                 Ok(redeemed) => Some(redeemed),
                 Err(RedeemError::Unknown) => {
                     errors.add("code", "field.code_unknown");

@@ -77,7 +77,8 @@ pub struct Redeemed {
 }
 
 /// Marks the code used and awards its badge, all or nothing. The write comes first so that
-/// two youth racing for one code cannot both win.
+/// two youth racing for one code cannot both win; one youth redeeming two codes of one badge at
+/// once gets it once (the other answers `AlreadyEarned`, its code left unused).
 pub fn redeem(
     conn: &mut DbConnection,
     city: CityId,
@@ -137,7 +138,15 @@ pub fn redeem(
                 claim_code: Some(ClaimCodeId(code_id)),
             },
             now,
-        )?;
+        )
+        .map_err(|e| {
+            // Two codes of one badge redeemed at once: the other one won.
+            if is_unique_violation(&e) {
+                RedeemError::AlreadyEarned
+            } else {
+                RedeemError::Database(e)
+            }
+        })?;
         Ok(Redeemed {
             badge_slug,
             badge_name,

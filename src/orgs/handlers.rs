@@ -206,15 +206,14 @@ pub async fn add_member(
             if role.is_none() {
                 errors.add("role", "field.role_invalid");
             }
-            let user = auth_store::find_user_by_login(conn, &login)?;
+            // No account and a youth's account get the same answer: the form must not tell
+            // an admin which names exist or which belong to youth.
+            let user = auth_store::find_user_by_login(conn, &login)?
+                .filter(|(user, _)| user.kind != crate::auth::AccountKind::Youth);
             if user.is_none() {
-                errors.add("username", "field.user_unknown");
+                errors.add("username", "field.member_not_addable");
             }
             match (user, role) {
-                (Some((user, _)), Some(_)) if user.kind == crate::auth::AccountKind::Youth => {
-                    errors.add("username", "field.youth_cannot_be_staff");
-                    Ok(Err(errors))
-                }
                 (Some((user, _)), Some(role)) => {
                     store::add_member(
                         conn,

@@ -131,14 +131,17 @@ pub fn add_member(
     .set(org_members::role.eq(role.as_str()))
     .execute(conn)?;
     if updated == 0 {
-        diesel::insert_into(org_members::table)
-            .values((
-                org_members::org_id.eq(org.0),
-                org_members::user_id.eq(user.0),
-                org_members::role.eq(role.as_str()),
-                org_members::created_at.eq(now),
-            ))
-            .execute(conn)?;
+        // Added by a concurrent request meanwhile: a member either way.
+        crate::db::insert_unless_present(conn, |conn| {
+            diesel::insert_into(org_members::table)
+                .values((
+                    org_members::org_id.eq(org.0),
+                    org_members::user_id.eq(user.0),
+                    org_members::role.eq(role.as_str()),
+                    org_members::created_at.eq(now),
+                ))
+                .execute(conn)
+        })?;
     }
     add_city_member(conn, city, user, CityRole::Staff, now)
 }

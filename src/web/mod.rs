@@ -2,6 +2,7 @@
 //! the page chrome handed to templates, rendering, embedded static files and error pages.
 
 pub mod assets;
+pub mod client_address;
 pub mod context;
 pub mod errors;
 pub mod forms;

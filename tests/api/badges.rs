@@ -255,7 +255,7 @@ async fn an_org_admin_adds_a_mentor_and_refuses_youth_and_strangers() {
         .text()
         .await
         .unwrap()
-        .contains("A youth account cannot be staff."));
+        .contains("No account you can add has this username or e-mail."));
     let bad_role = app
         .post_form(
             &admin,

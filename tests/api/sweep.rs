@@ -121,6 +121,8 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/awards/{id}/revoke", Access::Api),
     ("POST", "/api/v1/verify", Access::Public),
     ("GET", "/static/{file}", Access::Public),
+    ("GET", "/healthz", Access::Public),
+    ("GET", "/readyz", Access::Public),
     ("GET", "/", Access::Public),
     ("GET", "/setup", Access::Public),
     ("POST", "/setup", Access::Public),

@@ -1,0 +1,93 @@
+//! What a sign-up writes: the account and its city membership, in one transaction.
+//!
+//! A sign-up must not tell an anonymous visitor which e-mail addresses have accounts: an address
+//! that is already in use is simply not attached to the new account, and the answer is the same
+//! as for a fresh one. A taken username cannot be hidden (the visitor must pick another); sign-ups
+//! are throttled per address so that names cannot be listed quickly.
+
+use chrono::NaiveDateTime;
+use diesel::Connection;
+
+use crate::auth::store::{self, CityRole, NewUser};
+use crate::db::{is_unique_violation, DbConnection};
+use crate::ids::{CityId, UserId};
+
+/// The outcome of a registration.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Registered {
+    Created {
+        user: UserId,
+        /// Whether the typed e-mail was attached (it was not when another account has it).
+        email_attached: bool,
+    },
+    UsernameTaken,
+}
+
+/// Creates the account (with the e-mail only if no account has it yet) and its membership of
+/// `city` with `role`. A name taken meanwhile by a concurrent sign-up answers `UsernameTaken`.
+pub fn register(
+    conn: &mut DbConnection,
+    city: CityId,
+    user: &NewUser<'_>,
+    role: CityRole,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Registered> {
+    conn.transaction(|conn| {
+        if store::username_taken(conn, user.username)? {
+            return Ok(Registered::UsernameTaken);
+        }
+        let mut email = match user.email {
+            Some(email) if !store::email_taken(conn, email)? => Some(email),
+            _ => None,
+        };
+        let inserted = match insert_in_savepoint(conn, user, email, now) {
+            // The e-mail was taken meanwhile: the account is made without it.
+            Err(e)
+                if is_unique_violation(&e)
+                    && email.is_some()
+                    && !store::username_taken(conn, user.username)? =>
+            {
+                email = None;
+                insert_in_savepoint(conn, user, None, now)
+            }
+            other => other,
+        };
+        let id = match inserted {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => return Ok(Registered::UsernameTaken),
+            Err(e) => return Err(e),
+        };
+        store::add_city_member(conn, city, id, role, now)?;
+        Ok(Registered::Created {
+            user: id,
+            email_attached: email.is_some(),
+        })
+    })
+}
+
+/// Inserts the account in a savepoint, so that a unique violation (a concurrent sign-up) leaves
+/// the surrounding transaction usable on PostgreSQL.
+fn insert_in_savepoint(
+    conn: &mut DbConnection,
+    user: &NewUser<'_>,
+    email: Option<&str>,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<UserId> {
+    conn.transaction(|conn| {
+        store::insert_user(
+            conn,
+            &NewUser {
+                username: user.username,
+                email,
+                display_name: user.display_name,
+                password_hash: user.password_hash,
+                kind: user.kind,
+                birth_date: user.birth_date,
+                status: user.status,
+                is_operator: user.is_operator,
+                locale: user.locale,
+            },
+            now,
+        )
+    })
+}
