@@ -12,9 +12,10 @@ use crate::auth::{password, session, AccountKind, AccountStatus};
 use crate::db::is_unique_violation;
 use crate::error::AppError;
 use crate::fields::{self, Slug, Username};
+use crate::secrets::random_token;
 use crate::state::AppState;
 use crate::tenancy::{self, CurrentCity};
-use crate::web::context::LOCALE_COOKIE;
+use crate::web::context::{csrf_cookie, LOCALE_COOKIE};
 use crate::web::forms::{CsrfForm, FormErrors};
 use crate::web::{page, redirect, redirect_with, render, safe_next, Chrome, Flash};
 
@@ -57,6 +58,8 @@ async fn start_session(
         state.settings.session.secure_cookies,
         ttl,
     ));
+    // The token the visitor held before signing in dies with the anonymous visit.
+    let _ = response.add_cookie(&csrf_cookie(random_token()));
     Ok(response)
 }
 
@@ -110,6 +113,7 @@ pub async fn sign_out(
     }
     let mut response = redirect_with("/", Flash::success("flash.signed_out", ""));
     let _ = response.add_cookie(&session::removal_cookie());
+    let _ = response.add_cookie(&csrf_cookie(random_token()));
     Ok(response)
 }
 
@@ -138,6 +142,7 @@ pub async fn choose_locale(
         .path("/")
         .max_age(actix_web::cookie::time::Duration::days(365))
         .same_site(actix_web::cookie::SameSite::Lax)
+        .secure(state.settings.session.secure_cookies)
         .finish();
     let _ = response.add_cookie(&cookie);
     Ok(response)
