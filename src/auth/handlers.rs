@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
 
+use crate::audit::{self, Actor, AuditAction, AuditEvent, ClientAddress};
 use crate::auth::access::SignedIn;
 use crate::auth::pages::{SetupForm, SetupPage, SignInPage, SignUpForm, SignUpPage};
 use crate::auth::store::{self, CityRole, NewUser};
@@ -376,6 +377,7 @@ pub async fn setup_form(
 pub async fn setup(
     state: web::Data<AppState>,
     chrome: Chrome,
+    ClientAddress(address): ClientAddress,
     CsrfForm(form): CsrfForm<SetupForm>,
 ) -> Result<HttpResponse, AppError> {
     let Some(code) = setup_pending(&state).await? else {
@@ -448,6 +450,22 @@ pub async fn setup(
                 )?;
                 let city = tenancy::store::insert(conn, city_slug.as_str(), &city_name, "", now)?;
                 store::add_city_member(conn, city, user, CityRole::Coordinator, now)?;
+                audit::record(
+                    conn,
+                    &AuditEvent {
+                        actor: &Actor {
+                            user: Some(user),
+                            name: username.as_str().to_string(),
+                            address,
+                        },
+                        city: Some(city),
+                        org: None,
+                        action: AuditAction::PlatformSetUp,
+                        target: city_slug.as_str().to_string(),
+                        detail: serde_json::json!({"city": city_name, "operator": username.as_str()}),
+                        at: now,
+                    },
+                )?;
                 Ok::<_, diesel::result::Error>((user, city_slug))
             })
             .map_err(|e| {

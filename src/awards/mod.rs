@@ -5,6 +5,7 @@ pub mod credential;
 pub mod documents;
 pub mod handlers;
 pub mod pages;
+pub mod revocation;
 pub mod store;
 
 use chrono::NaiveDateTime;

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api;
+mod audit_trail;
 mod authorization;
 mod badges;
 mod claim;
@@ -13,6 +14,7 @@ mod public_pages;
 mod revocation;
 mod setup;
 mod signing;
+mod staff_roles;
 mod thin_path;
 mod transport;
 mod verify;
