@@ -151,3 +151,26 @@ impl FromRequest for ClientAddress {
         std::future::ready(Ok(ClientAddress(address)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_reads_back_from_its_stored_name() {
+        for action in AuditAction::ALL {
+            assert_eq!(AuditAction::parse(action.as_str()), Some(action));
+        }
+        assert_eq!(AuditAction::parse("drop_tables"), None);
+    }
+
+    #[test]
+    fn every_action_has_a_name_in_english_and_spanish() {
+        for action in AuditAction::ALL {
+            for locale in crate::i18n::LOCALES {
+                let text = crate::i18n::t(locale, &action.label_key());
+                assert!(!text.contains("audit.action"), "{locale} {action:?}");
+            }
+        }
+    }
+}

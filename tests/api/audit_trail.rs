@@ -471,3 +471,26 @@ async fn setting_up_the_platform_and_bulk_awards_are_recorded() {
         .unwrap();
     assert!(csv.contains("\"\"count\"\":2"), "{csv}");
 }
+
+#[tokio::test]
+async fn a_redeemed_code_is_recorded_once_and_a_refused_one_not_at_all() {
+    let (app, world) = spawn_world().await;
+    let maya = app.signed_in(&world.person("youth")).await;
+    let first = world.code_for("rocket-scientist", 0);
+    let second = world.code_for("rocket-scientist", 1);
+    let redeemed = app
+        .post_form(&maya, "/c/riverton/claim", &[("code", &first)])
+        .await;
+    assert_eq!(redeemed.status(), StatusCode::SEE_OTHER);
+    let refused = app
+        .post_form(&maya, "/c/riverton/claim", &[("code", &second)])
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let coordinator = app.signed_in(&world.person("coordinator")).await;
+    let trail = events(&app, &coordinator, "/c/riverton/audit?action=award.issued").await;
+    assert_eq!(trail.len(), 1, "{trail:#?}");
+    assert_eq!(
+        (trail[0].actor.as_str(), trail[0].address.as_str()),
+        ("maya", "127.0.0.1")
+    );
+}
