@@ -162,12 +162,12 @@ pub fn create_token(db: &Db, city: &str, org: &str, name: &str) -> anyhow::Resul
     let name = crate::fields::line(name, 60)
         .map_err(|_| anyhow::anyhow!("the token name must be 1 to 60 characters"))?;
     let (token, hash) = crate::orgs::tokens::generate();
-    crate::orgs::store::insert_token(
+    crate::orgs::tokens::create(
         &mut conn,
-        org.id,
+        &org,
         &name,
         &hash,
-        chrono::Utc::now().naive_utc(),
+        &crate::audit::Actor::command_line(),
     )?;
     Ok(token)
 }
@@ -225,7 +225,12 @@ fn keys(action: KeysCommand) -> anyhow::Result<()> {
             let issuer = find_issuer(&db, &city, org.as_deref())?;
             let keyring = crate::startup::keyring(&settings)?;
             let mut conn = db.get()?;
-            let number = keyring.rotate(&mut conn, issuer, chrono::Utc::now().naive_utc())?;
+            let number = keyring.rotate_recorded(
+                &mut conn,
+                issuer,
+                &crate::audit::Actor::command_line(),
+                chrono::Utc::now().naive_utc(),
+            )?;
             println!(
                 "key-{number} now signs for {}; older keys stay published",
                 issuer.tag()

@@ -5,6 +5,7 @@ rust_i18n::i18n!("src/i18n/locales", fallback = "en");
 
 pub mod activities;
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod awards;
 pub mod badges;

@@ -4,8 +4,8 @@
 use actix_web::web::{self, get, post};
 
 use crate::{
-    activities, api, auth, awards, badges, dashboard, earning, health, orgs, signing, tenancy,
-    verify, web as pages,
+    activities, api, audit, auth, awards, badges, dashboard, earning, health, orgs, signing,
+    tenancy, verify, web as pages,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -35,6 +35,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/verify", get().to(verify::handlers::show))
     .route("/verify", post().to(verify::handlers::submit))
     .route("/me", get().to(auth::handlers::my_home))
+    .route(
+        "/invitations/{id}/accept",
+        post().to(orgs::invitations::accept),
+    )
+    .route(
+        "/invitations/{id}/decline",
+        post().to(orgs::invitations::decline),
+    )
+    .route("/admin/audit", get().to(audit::handlers::admin_page))
+    .route("/admin/audit.csv", get().to(audit::handlers::admin_csv))
     .route("/admin/keys", get().to(signing::handlers::list))
     .route("/admin/keys/rotate", post().to(signing::handlers::rotate))
     .service(
@@ -91,6 +101,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/claim", post().to(earning::handlers::claim))
             // Coordinators.
             .route("/dashboard", get().to(dashboard::handlers::show))
+            .route("/audit", get().to(audit::handlers::city_page))
+            .route("/audit.csv", get().to(audit::handlers::city_csv))
             .route("/orgs", get().to(orgs::handlers::list))
             .route("/orgs", post().to(orgs::handlers::create))
             // Staff of an organization (admins for changes).

@@ -27,6 +27,14 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' da
      style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; \
      form-action 'self'; frame-ancestors 'none'";
 
+/// Browsers that have seen the site over https never try it over plain http again (a year).
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000; includeSubDomains";
+
+/// HSTS is sent when the deployment is served over https: secure cookies or an https base URL.
+fn sends_hsts(settings: &Settings) -> bool {
+    settings.session.secure_cookies || settings.server.public_base_url.starts_with("https://")
+}
+
 pub struct Application {
     port: u16,
     server: Server,
@@ -153,7 +161,16 @@ impl Application {
             assets: Assets::new(),
             signer,
         });
+        let hsts = sends_hsts(&state.settings);
         let server = HttpServer::new(move || {
+            let mut headers = DefaultHeaders::new()
+                .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("Referrer-Policy", "same-origin"))
+                .add(("X-Frame-Options", "DENY"));
+            if hsts {
+                headers = headers.add(("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY));
+            }
             App::new()
                 .app_data(state.clone())
                 .app_data(web::FormConfig::default().limit(64 * 1024))
@@ -162,13 +179,7 @@ impl Application {
                 .configure(crate::routes::configure)
                 .wrap(from_fn(crate::web::context::load_context))
                 .wrap(ErrorHandlers::new().default_handler(crate::web::errors::render_error_page))
-                .wrap(
-                    DefaultHeaders::new()
-                        .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
-                        .add(("X-Content-Type-Options", "nosniff"))
-                        .add(("Referrer-Policy", "same-origin"))
-                        .add(("X-Frame-Options", "DENY")),
-                )
+                .wrap(headers)
                 .wrap(tracing_actix_web::TracingLogger::default())
         })
         .workers(workers)

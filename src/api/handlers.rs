@@ -3,10 +3,12 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
+use diesel::Connection;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::api::ApiOrg;
+use crate::audit::{self, Actor, AuditAction, AuditEvent, ClientAddress};
 use crate::auth::store as auth_store;
 use crate::auth::store::CityRole;
 use crate::awards::store::{self as awards, NewAward};
@@ -125,6 +127,7 @@ fn required_string(
 pub async fn create_award(
     state: web::Data<AppState>,
     org: ApiOrg,
+    ClientAddress(address): ClientAddress,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
@@ -143,6 +146,7 @@ pub async fn create_award(
     }
     let base = state.base_url();
     let (city_id, org_id) = (org.0.city_id, org.0.id);
+    let actor = Actor::api_token(&org.1, &address);
     let (city, award) = state
         .db
         .run(move |conn| {
@@ -178,25 +182,46 @@ pub async fn create_award(
             let (Some(badge), Some(youth), true) = (badge, youth, errors.is_empty()) else {
                 return Err(AppError::Invalid(errors));
             };
-            let public_id = awards::insert(
-                conn,
-                &NewAward {
-                    city: city_id,
-                    org: org_id,
-                    badge: badge.id,
-                    recipient: youth.id,
-                    method: AwardMethod::Api,
-                    claim_code: None,
-                },
-                Utc::now().naive_utc(),
-            )
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    AppError::Conflict("error.already_awarded")
-                } else {
-                    e.into()
-                }
-            })?;
+            let now = Utc::now().naive_utc();
+            let public_id = conn
+                .transaction(|conn| {
+                    let public_id = awards::insert(
+                        conn,
+                        &NewAward {
+                            city: city_id,
+                            org: org_id,
+                            badge: badge.id,
+                            recipient: youth.id,
+                            method: AwardMethod::Api,
+                            claim_code: None,
+                        },
+                        now,
+                    )?;
+                    audit::record(
+                        conn,
+                        &AuditEvent {
+                            actor: &actor,
+                            city: Some(city_id),
+                            org: Some(org_id),
+                            action: AuditAction::AwardIssued,
+                            target: public_id.clone(),
+                            detail: json!({
+                                "badge": badge.slug,
+                                "recipient": youth.username,
+                                "method": AwardMethod::Api.as_str(),
+                            }),
+                            at: now,
+                        },
+                    )?;
+                    Ok::<_, diesel::result::Error>(public_id)
+                })
+                .map_err(|e| {
+                    if is_unique_violation(&e) {
+                        AppError::Conflict("error.already_awarded")
+                    } else {
+                        e.into()
+                    }
+                })?;
             let award =
                 awards::find_by_public_id(conn, city_id, &public_id)?.ok_or(AppError::NotFound)?;
             Ok((city, award))
@@ -241,6 +266,7 @@ struct RevokeRequest {
 pub async fn revoke_award(
     state: web::Data<AppState>,
     org: ApiOrg,
+    ClientAddress(address): ClientAddress,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
@@ -264,6 +290,7 @@ pub async fn revoke_award(
         return Err(AppError::Invalid(errors));
     };
     let org_id = org.0.id;
+    let actor = Actor::api_token(&org.1, &address);
     let (city, award) = state
         .db
         .run(move |conn| {
@@ -272,7 +299,15 @@ pub async fn revoke_award(
             if award.org_id != org_id {
                 return Err(AppError::NotFound);
             }
-            if !awards::revoke(conn, city_id, &public_id, &reason, Utc::now().naive_utc())? {
+            let revoked = crate::awards::revocation::revoke(
+                conn,
+                city_id,
+                &award,
+                &reason,
+                &actor,
+                Utc::now().naive_utc(),
+            )?;
+            if !revoked {
                 return Err(AppError::Conflict("error.already_revoked"));
             }
             let award =

@@ -18,8 +18,8 @@ pub fn json_config() -> web::JsonConfig {
         .error_handler(|_, _| AppError::BadRequest("error.json_malformed").into())
 }
 
-/// The organization whose bearer token authorized the request.
-pub struct ApiOrg(pub Org);
+/// The organization whose bearer token authorized the request, and the token's name.
+pub struct ApiOrg(pub Org, pub String);
 
 impl FromRequest for ApiOrg {
     type Error = AppError;
@@ -49,7 +49,7 @@ impl FromRequest for ApiOrg {
                     )?)
                 })
                 .await?
-                .map(ApiOrg)
+                .map(|(org, token_name)| ApiOrg(org, token_name))
                 .ok_or(AppError::Unauthorized("error.api_token"))
         })
     }

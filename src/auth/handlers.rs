@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
 
+use crate::audit::{self, Actor, AuditAction, AuditEvent, ClientAddress};
 use crate::auth::access::SignedIn;
 use crate::auth::pages::{SetupForm, SetupPage, SignInPage, SignUpForm, SignUpPage};
 use crate::auth::signup::{self, Registered};
@@ -13,9 +14,10 @@ use crate::auth::{password, session, throttle, AccountKind, AccountStatus};
 use crate::db::is_unique_violation;
 use crate::error::AppError;
 use crate::fields::{self, Slug, Username};
+use crate::secrets::random_token;
 use crate::state::AppState;
 use crate::tenancy::{self, CurrentCity};
-use crate::web::context::LOCALE_COOKIE;
+use crate::web::context::{csrf_cookie, LOCALE_COOKIE};
 use crate::web::forms::{CsrfForm, FormErrors};
 use crate::web::{page, redirect, redirect_with, render, safe_next, Chrome, Flash};
 
@@ -58,6 +60,8 @@ async fn start_session(
         state.settings.session.secure_cookies,
         ttl,
     ));
+    // The token the visitor held before signing in dies with the anonymous visit.
+    let _ = response.add_cookie(&csrf_cookie(random_token()));
     Ok(response)
 }
 
@@ -121,6 +125,7 @@ pub async fn sign_out(
     }
     let mut response = redirect_with("/", Flash::success("flash.signed_out", ""));
     let _ = response.add_cookie(&session::removal_cookie());
+    let _ = response.add_cookie(&csrf_cookie(random_token()));
     Ok(response)
 }
 
@@ -149,6 +154,7 @@ pub async fn choose_locale(
         .path("/")
         .max_age(actix_web::cookie::time::Duration::days(365))
         .same_site(actix_web::cookie::SameSite::Lax)
+        .secure(state.settings.session.secure_cookies)
         .finish();
     let _ = response.add_cookie(&cookie);
     Ok(response)
@@ -383,6 +389,7 @@ pub async fn setup_form(
 pub async fn setup(
     state: web::Data<AppState>,
     chrome: Chrome,
+    ClientAddress(address): ClientAddress,
     CsrfForm(form): CsrfForm<SetupForm>,
 ) -> Result<HttpResponse, AppError> {
     let Some(code) = setup_pending(&state).await? else {
@@ -455,6 +462,22 @@ pub async fn setup(
                 )?;
                 let city = tenancy::store::insert(conn, city_slug.as_str(), &city_name, "", now)?;
                 store::add_city_member(conn, city, user, CityRole::Coordinator, now)?;
+                audit::record(
+                    conn,
+                    &AuditEvent {
+                        actor: &Actor {
+                            user: Some(user),
+                            name: username.as_str().to_string(),
+                            address,
+                        },
+                        city: Some(city),
+                        org: None,
+                        action: AuditAction::PlatformSetUp,
+                        target: city_slug.as_str().to_string(),
+                        detail: serde_json::json!({"city": city_name, "operator": username.as_str()}),
+                        at: now,
+                    },
+                )?;
                 Ok::<_, diesel::result::Error>((user, city_slug))
             })
             .map_err(|e| {

@@ -96,6 +96,18 @@ impl SessionStore {
     }
 }
 
+/// The CSRF token of a session: a hash of its secret cookie value under a label of its own, so
+/// it is unique to the session, is not the hash the server stores, and reveals nothing of it.
+pub fn csrf_token_of_session(session_token: &str) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"lanyard csrf token\0")
+        .chain_update(session_token.as_bytes())
+        .finalize();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+}
+
 /// The signed-in user of a session cookie value.
 pub async fn current_user(state: &AppState, token: &str) -> Result<Option<CurrentUser>, AppError> {
     state.sessions.user(token).await

@@ -207,6 +207,23 @@ fn issue_chunk(
     }
     store::insert_signed(conn, &awards)?;
     log::append_all(conn, &signatures)?;
+    // One record per batch, in the batch's transaction.
+    crate::audit::record(
+        conn,
+        &crate::audit::AuditEvent {
+            actor: &crate::audit::Actor::command_line(),
+            city: Some(city.id),
+            org: Some(org.id),
+            action: crate::audit::AuditAction::AwardsImported,
+            target: org.slug.clone(),
+            detail: serde_json::json!({
+                "count": awards.len(),
+                "first_line": first_line,
+                "rows": rows.len(),
+            }),
+            at: now,
+        },
+    )?;
     report.awarded += awards.len();
     Ok(())
 }

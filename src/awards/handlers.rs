@@ -4,10 +4,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
 
+use crate::audit::{Actor, ClientAddress};
 use crate::auth::access::{CityAccess, CityMember};
 use crate::auth::store::{self as auth_store, CityRole};
 use crate::auth::CurrentUser;
 use crate::awards::pages::{AwardPage, ChildBadges, MyPage, ShareLinks};
+use crate::awards::revocation;
 use crate::awards::{store, AwardView};
 use crate::error::AppError;
 use crate::fields;
@@ -98,6 +100,7 @@ pub async fn revoke(
     state: web::Data<AppState>,
     chrome: Chrome,
     CityMember(access): CityMember,
+    ClientAddress(address): ClientAddress,
     path: web::Path<(String, String)>,
     CsrfForm(form): CsrfForm<RevokeForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -127,15 +130,17 @@ pub async fn revoke(
         }
     };
     let city_id = city.id;
-    let id = public_id.clone();
+    let actor = Actor::user(&access.user, &address);
+    let revoked = award.clone();
     state
         .db
         .run(move |conn| {
-            Ok(store::revoke(
+            Ok(revocation::revoke(
                 conn,
                 city_id,
-                &id,
+                &revoked,
                 &reason,
+                &actor,
                 Utc::now().naive_utc(),
             )?)
         })
@@ -157,7 +162,7 @@ pub async fn me(
     let is_youth = access.has_city_role(CityRole::Youth);
     let is_parent = access.has_city_role(CityRole::Parent);
     let (city_id, user_id) = (city.id, me.id);
-    let (awards, children, staff_of) = state
+    let (awards, children, staff_of, invitations) = state
         .db
         .run(move |conn| {
             let awards = if is_youth {
@@ -173,7 +178,8 @@ pub async fn me(
                 }
             }
             let staff_of = orgs::store::list_for_staff(conn, city_id, user_id)?;
-            Ok((awards, children, staff_of))
+            let invitations = orgs::store::invitations_for(conn, user_id)?;
+            Ok((awards, children, staff_of, invitations))
         })
         .await?;
     page(&MyPage {
@@ -185,5 +191,6 @@ pub async fn me(
         awards,
         children,
         staff_of,
+        invitations,
     })
 }

@@ -6,6 +6,7 @@ pub mod documents;
 pub mod handlers;
 pub mod pages;
 pub mod recipient;
+pub mod revocation;
 pub mod store;
 
 use chrono::NaiveDateTime;

@@ -54,6 +54,8 @@ pub struct MyPage {
     pub awards: Vec<AwardView>,
     pub children: Vec<ChildBadges>,
     pub staff_of: Vec<(Org, String)>,
+    /// Staff roles offered to this person and waiting for their answer, in every city.
+    pub invitations: Vec<crate::orgs::store::PendingInvitation>,
 }
 
 /// Where an award can be downloaded, verified and shared.

@@ -190,6 +190,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<BigInt>,
+        actor_name -> Text,
+        city_id -> Nullable<BigInt>,
+        org_id -> Nullable<BigInt>,
+        action -> Text,
+        target -> Text,
+        address -> Text,
+        detail -> Text,
+    }
+}
+
+diesel::table! {
+    org_invitations (id) {
+        id -> BigInt,
+        city_id -> BigInt,
+        org_id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        invited_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(city_members -> cities (city_id));
 diesel::joinable!(city_members -> users (user_id));
 diesel::joinable!(organizations -> cities (city_id));
@@ -203,6 +230,7 @@ diesel::joinable!(awards -> users (recipient_id));
 diesel::joinable!(awards -> organizations (org_id));
 diesel::joinable!(api_tokens -> organizations (org_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(org_invitations -> organizations (org_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     platform,
@@ -220,4 +248,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     issuer_keys,
     signature_log,
+    audit_events,
+    org_invitations,
 );

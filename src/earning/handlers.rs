@@ -5,13 +5,14 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
 
+use crate::audit::{Actor, ClientAddress};
 use crate::auth::access::{CityMember, OrgStaff};
 use crate::auth::store::CityRole;
 use crate::auth::throttle;
 use crate::badges;
-use crate::earning::codes;
 use crate::earning::pages::{ClaimPage, CodesPage};
 use crate::earning::store::{self, RedeemError};
+use crate::earning::{codes, redemption};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::forms::{CsrfForm, FormErrors};
@@ -162,9 +163,11 @@ pub async fn claim(
     state: web::Data<AppState>,
     chrome: Chrome,
     member: CityMember,
+    ClientAddress(address): ClientAddress,
     CsrfForm(form): CsrfForm<ClaimForm>,
 ) -> Result<HttpResponse, AppError> {
     let active = may_redeem(&member)?;
+    let actor = Actor::user(&member.0.user, &address);
     let city = member.0.city;
     let youth = member.0.user.id;
     let mut errors = FormErrors::default();
@@ -193,11 +196,12 @@ pub async fn claim(
             let result = state
                 .db
                 .run(move |conn| {
-                    Ok(store::redeem(
+                    Ok(redemption::redeem(
                         conn,
                         city_id,
                         &code,
                         youth,
+                        &actor,
                         Utc::now().naive_utc(),
                     ))
                 })

@@ -3,4 +3,5 @@
 pub mod codes;
 pub mod handlers;
 pub mod pages;
+pub mod redemption;
 pub mod store;

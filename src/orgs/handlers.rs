@@ -4,11 +4,13 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
 
+use crate::audit::{Actor, ClientAddress};
 use crate::auth::access::{Coordinator, OrgAdmin, OrgStaff};
 use crate::auth::store::{self as auth_store, OrgRole};
 use crate::db::is_unique_violation;
 use crate::error::AppError;
 use crate::fields::{self, Slug};
+use crate::orgs::membership::{self, StaffGrant};
 use crate::orgs::pages::{MemberForm, NewOrgForm, OrgListPage, OrgPage, TokenForm};
 use crate::orgs::store::{self, NewOrg};
 use crate::orgs::tokens;
@@ -41,6 +43,7 @@ pub async fn create(
     state: web::Data<AppState>,
     chrome: Chrome,
     Coordinator(access): Coordinator,
+    ClientAddress(address): ClientAddress,
     CsrfForm(form): CsrfForm<NewOrgForm>,
 ) -> Result<HttpResponse, AppError> {
     let city = access.city;
@@ -78,6 +81,7 @@ pub async fn create(
         errors.add("admin", "field.required");
     }
     let city_id = city.id;
+    let actor = Actor::user(&access.user, &address);
     let outcome = state
         .db
         .run(move |conn| {
@@ -95,7 +99,7 @@ pub async fn create(
             else {
                 return Ok(Err(errors));
             };
-            let inserted = store::insert_with_admin(
+            let created = membership::create_org(
                 conn,
                 city_id,
                 &NewOrg {
@@ -104,11 +108,17 @@ pub async fn create(
                     description: &description,
                     website: &website,
                 },
-                admin.id,
+                &admin,
+                &actor,
                 Utc::now().naive_utc(),
             );
-            match inserted {
-                Ok(_) => Ok(Ok((slug, name))),
+            match created {
+                Ok(Ok((_, grant))) => Ok(Ok((slug, name, grant))),
+                Ok(Err(refused)) => {
+                    let mut errors = FormErrors::default();
+                    errors.add("admin", refused.message());
+                    Ok(Err(errors))
+                }
                 Err(e) if is_unique_violation(&e) => {
                     let mut errors = FormErrors::default();
                     errors.add("slug", "field.slug_taken");
@@ -119,9 +129,15 @@ pub async fn create(
         })
         .await?;
     match outcome {
-        Ok((slug, name)) => Ok(redirect_with(
+        Ok((slug, name, grant)) => Ok(redirect_with(
             &format!("/c/{}/orgs/{}", city.slug, slug.as_str()),
-            Flash::success("flash.org_created", &name),
+            Flash::success(
+                match grant {
+                    StaffGrant::Added => "flash.org_created",
+                    StaffGrant::Invited => "flash.org_created_admin_invited",
+                },
+                &name,
+            ),
         )),
         Err(errors) => {
             let orgs = state
@@ -151,13 +167,13 @@ async fn org_page(
     edit: impl FnOnce(&mut OrgPage),
 ) -> Result<HttpResponse, AppError> {
     let (city_id, org_id) = (staff.access.city.id, staff.org.id);
-    let (activities, badges, members, tokens) = state
+    let (activities, badges, (members, invited), tokens) = state
         .db
         .run(move |conn| {
             Ok((
                 activities::store::list(conn, city_id, Some(org_id))?,
                 badges::store::list(conn, city_id, Some(org_id))?,
-                store::members(conn, org_id)?,
+                (store::members(conn, org_id)?, store::invited(conn, org_id)?),
                 store::tokens(conn, org_id)?,
             ))
         })
@@ -171,6 +187,7 @@ async fn org_page(
         activities,
         badges,
         members,
+        invited,
         tokens,
         new_token: None,
         member_form: MemberForm::default(),
@@ -194,11 +211,13 @@ pub async fn add_member(
     state: web::Data<AppState>,
     chrome: Chrome,
     OrgAdmin(staff): OrgAdmin,
+    ClientAddress(address): ClientAddress,
     CsrfForm(form): CsrfForm<MemberForm>,
 ) -> Result<HttpResponse, AppError> {
     let role = OrgRole::parse(&form.role);
     let login = form.username.trim().to_ascii_lowercase();
-    let (city_id, org_id) = (staff.access.city.id, staff.org.id);
+    let org = staff.org.clone();
+    let actor = Actor::user(&staff.access.user, &address);
     let added = state
         .db
         .run(move |conn| {
@@ -213,26 +232,30 @@ pub async fn add_member(
             if user.is_none() {
                 errors.add("username", "field.member_not_addable");
             }
-            match (user, role) {
-                (Some((user, _)), Some(role)) => {
-                    store::add_member(
-                        conn,
-                        city_id,
-                        org_id,
-                        user.id,
-                        role,
-                        Utc::now().naive_utc(),
-                    )?;
-                    Ok(Ok(user.display_name))
+            let (Some((user, _)), Some(role)) = (user, role) else {
+                return Ok(Err(errors));
+            };
+            let now = Utc::now().naive_utc();
+            match membership::give_staff_role(conn, &org, &user, role, &actor, now)? {
+                Ok(grant) => Ok(Ok((user.display_name, grant))),
+                // Whatever the reason, one answer: the admin learns nothing about the account.
+                Err(_refused) => {
+                    errors.add("username", "field.member_not_addable");
+                    Ok(Err(errors))
                 }
-                _ => Ok(Err(errors)),
             }
         })
         .await?;
     match added {
-        Ok(name) => Ok(redirect_with(
+        Ok((name, grant)) => Ok(redirect_with(
             &format!("/c/{}/orgs/{}", staff.access.city.slug, staff.org.slug),
-            Flash::success("flash.member_added", &name),
+            Flash::success(
+                match grant {
+                    StaffGrant::Added => "flash.member_added",
+                    StaffGrant::Invited => "flash.member_invited",
+                },
+                &name,
+            ),
         )),
         Err(errors) => {
             org_page(
@@ -254,6 +277,7 @@ pub async fn create_token(
     state: web::Data<AppState>,
     chrome: Chrome,
     OrgAdmin(staff): OrgAdmin,
+    ClientAddress(address): ClientAddress,
     CsrfForm(form): CsrfForm<TokenForm>,
 ) -> Result<HttpResponse, AppError> {
     let name = match fields::line(&form.name, 60) {
@@ -275,18 +299,11 @@ pub async fn create_token(
         }
     };
     let (token, hash) = tokens::generate();
-    let org_id = staff.org.id;
+    let org = staff.org.clone();
+    let actor = Actor::user(&staff.access.user, &address);
     state
         .db
-        .run(move |conn| {
-            Ok(store::insert_token(
-                conn,
-                org_id,
-                &name,
-                &hash,
-                Utc::now().naive_utc(),
-            )?)
-        })
+        .run(move |conn| Ok(tokens::create(conn, &org, &name, &hash, &actor)?))
         .await?;
     org_page(&state, chrome, staff, StatusCode::OK, |p| {
         p.new_token = Some(token);

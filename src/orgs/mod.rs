@@ -1,7 +1,9 @@
 //! Partner organizations of a city, their staff (admins and mentors) and their API tokens.
 
 pub mod handlers;
+pub mod invitations;
 pub mod issuer;
+pub mod membership;
 pub mod pages;
 pub mod store;
 pub mod tokens;

@@ -53,6 +53,8 @@ pub struct OrgPage {
     pub activities: Vec<Activity>,
     pub badges: Vec<Badge>,
     pub members: Vec<(String, String, String)>,
+    /// Invited and not yet answered: (username, role).
+    pub invited: Vec<(String, String)>,
     pub tokens: Vec<(String, NaiveDateTime, Option<NaiveDateTime>)>,
     pub new_token: Option<String>,
     pub member_form: MemberForm,

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::auth::store::{add_city_member, CityRole, OrgRole};
-use crate::db::schema::{api_tokens, org_members, organizations, users};
+use crate::db::schema::{api_tokens, cities, org_invitations, org_members, organizations, users};
 use crate::db::DbConnection;
 use crate::ids::{ApiTokenId, CityId, OrgId, UserId};
 use crate::orgs::Org;
@@ -88,7 +88,29 @@ pub struct NewOrg<'a> {
     pub website: &'a str,
 }
 
-/// Adds an organization with its first admin, in one transaction.
+/// Adds an organization (without staff: see `membership::create_org`).
+pub fn insert(
+    conn: &mut DbConnection,
+    city: CityId,
+    org: &NewOrg<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<OrgId> {
+    diesel::insert_into(organizations::table)
+        .values((
+            organizations::city_id.eq(city.0),
+            organizations::slug.eq(org.slug),
+            organizations::name.eq(org.name),
+            organizations::description.eq(org.description),
+            organizations::website.eq(org.website),
+            organizations::created_at.eq(now),
+        ))
+        .returning(organizations::id)
+        .get_result(conn)
+        .map(OrgId)
+}
+
+/// Adds an organization with its first admin, in one transaction (seeding and tests; people
+/// go through `membership::create_org`, which checks and records).
 pub fn insert_with_admin(
     conn: &mut DbConnection,
     city: CityId,
@@ -97,21 +119,131 @@ pub fn insert_with_admin(
     now: NaiveDateTime,
 ) -> QueryResult<OrgId> {
     conn.transaction(|conn| {
-        let id = diesel::insert_into(organizations::table)
-            .values((
-                organizations::city_id.eq(city.0),
-                organizations::slug.eq(org.slug),
-                organizations::name.eq(org.name),
-                organizations::description.eq(org.description),
-                organizations::website.eq(org.website),
-                organizations::created_at.eq(now),
-            ))
-            .returning(organizations::id)
-            .get_result(conn)
-            .map(OrgId)?;
+        let id = insert(conn, city, org, now)?;
         add_member(conn, city, id, admin, OrgRole::Admin, now)?;
         Ok(id)
     })
+}
+
+/// The role `user` holds in `org`, if any.
+pub fn member_role(
+    conn: &mut DbConnection,
+    org: OrgId,
+    user: UserId,
+) -> QueryResult<Option<OrgRole>> {
+    org_members::table
+        .filter(org_members::org_id.eq(org.0))
+        .filter(org_members::user_id.eq(user.0))
+        .select(org_members::role)
+        .first::<String>(conn)
+        .optional()
+        .map(|r| r.as_deref().and_then(OrgRole::parse))
+}
+
+/// Invites `user` to `org` with `role` (replacing an earlier invitation to the same org).
+pub fn invite(
+    conn: &mut DbConnection,
+    city: CityId,
+    org: OrgId,
+    user: UserId,
+    role: OrgRole,
+    invited_by: Option<UserId>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::delete(
+        org_invitations::table
+            .filter(org_invitations::org_id.eq(org.0))
+            .filter(org_invitations::user_id.eq(user.0)),
+    )
+    .execute(conn)?;
+    diesel::insert_into(org_invitations::table)
+        .values((
+            org_invitations::city_id.eq(city.0),
+            org_invitations::org_id.eq(org.0),
+            org_invitations::user_id.eq(user.0),
+            org_invitations::role.eq(role.as_str()),
+            org_invitations::invited_by.eq(invited_by.map(|u| u.0)),
+            org_invitations::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A pending invitation.
+#[derive(Clone, Debug)]
+pub struct Invitation {
+    pub id: i64,
+    pub org_id: OrgId,
+    pub role: OrgRole,
+}
+
+/// An invitation of `user` by its id; `None` when it is not theirs.
+pub fn invitation_of(
+    conn: &mut DbConnection,
+    user: UserId,
+    id: i64,
+) -> QueryResult<Option<Invitation>> {
+    let row: Option<(i64, i64, String)> = org_invitations::table
+        .filter(org_invitations::id.eq(id))
+        .filter(org_invitations::user_id.eq(user.0))
+        .select((
+            org_invitations::id,
+            org_invitations::org_id,
+            org_invitations::role,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row.and_then(|(id, org, role)| {
+        OrgRole::parse(&role).map(|role| Invitation {
+            id,
+            org_id: OrgId(org),
+            role,
+        })
+    }))
+}
+
+pub fn delete_invitation(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    diesel::delete(org_invitations::table.filter(org_invitations::id.eq(id)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A pending invitation as its invitee's page shows it.
+#[derive(Clone, Debug, Queryable)]
+pub struct PendingInvitation {
+    pub id: i64,
+    pub role: String,
+    pub org_name: String,
+    pub city_name: String,
+}
+
+/// The invitations waiting for `user`, in every city.
+pub fn invitations_for(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> QueryResult<Vec<PendingInvitation>> {
+    org_invitations::table
+        .inner_join(organizations::table)
+        .inner_join(cities::table.on(cities::id.eq(org_invitations::city_id)))
+        .filter(org_invitations::user_id.eq(user.0))
+        .order(org_invitations::id)
+        .select((
+            org_invitations::id,
+            org_invitations::role,
+            organizations::name,
+            cities::name,
+        ))
+        .load(conn)
+}
+
+/// People invited to `org` who have not answered yet: (username, role).
+pub fn invited(conn: &mut DbConnection, org: OrgId) -> QueryResult<Vec<(String, String)>> {
+    org_invitations::table
+        .inner_join(users::table.on(users::id.eq(org_invitations::user_id)))
+        .filter(org_invitations::org_id.eq(org.0))
+        .order(users::username)
+        .select((users::username, org_invitations::role))
+        .load(conn)
 }
 
 /// Makes `user` staff of `org` with `role` (changing the role if already a member).
@@ -175,23 +307,23 @@ pub fn insert_token(
         .map(ApiTokenId)
 }
 
-/// A token's organization, recording its use.
+/// A token's organization and the token's name, recording its use.
 pub fn org_of_token(
     conn: &mut DbConnection,
     token_hash: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<Org>> {
-    let org: Option<i64> = api_tokens::table
+) -> QueryResult<Option<(Org, String)>> {
+    let org: Option<(i64, String)> = api_tokens::table
         .filter(api_tokens::token_hash.eq(token_hash))
-        .select(api_tokens::org_id)
+        .select((api_tokens::org_id, api_tokens::name))
         .first(conn)
         .optional()?;
     match org {
-        Some(id) => {
+        Some((id, name)) => {
             diesel::update(api_tokens::table.filter(api_tokens::token_hash.eq(token_hash)))
                 .set(api_tokens::last_used_at.eq(now))
                 .execute(conn)?;
-            find(conn, OrgId(id)).map(Some)
+            find(conn, OrgId(id)).map(|org| Some((org, name)))
         }
         None => Ok(None),
     }

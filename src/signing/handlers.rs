@@ -4,6 +4,7 @@ use actix_web::{web, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
 
+use crate::audit::{Actor, ClientAddress};
 use crate::auth::access::Operator;
 use crate::error::AppError;
 use crate::signing::keys::{self, Issuer};
@@ -53,9 +54,11 @@ pub struct RotateForm {
 
 pub async fn rotate(
     state: web::Data<AppState>,
-    _operator: Operator,
+    Operator(operator): Operator,
+    ClientAddress(address): ClientAddress,
     CsrfForm(form): CsrfForm<RotateForm>,
 ) -> Result<HttpResponse, AppError> {
+    let actor = Actor::user(&operator, &address);
     let SigningService::InProcess(keyring) = &state.signer else {
         return Err(AppError::Conflict("error.rotate_on_signer"));
     };
@@ -67,7 +70,12 @@ pub async fn rotate(
             let org =
                 orgs::store::find_by_slug(conn, city.id, &form.org)?.ok_or(AppError::NotFound)?;
             let number = keyring
-                .rotate(conn, Issuer::Org(city.id, org.id), Utc::now().naive_utc())
+                .rotate_recorded(
+                    conn,
+                    Issuer::Org(city.id, org.id),
+                    &actor,
+                    Utc::now().naive_utc(),
+                )
                 .map_err(AppError::Internal)?;
             Ok((org.name, number))
         })

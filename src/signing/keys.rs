@@ -177,6 +177,37 @@ impl Keyring {
         Ok((key_number, key))
     }
 
+    /// [`Keyring::rotate`], recorded in the audit trail as done by `actor`, in one transaction.
+    pub fn rotate_recorded(
+        &self,
+        conn: &mut DbConnection,
+        issuer: Issuer,
+        actor: &crate::audit::Actor,
+        now: NaiveDateTime,
+    ) -> anyhow::Result<i32> {
+        use crate::audit::{self, AuditAction, AuditEvent};
+        conn.transaction(|conn| {
+            let number = self.rotate(conn, issuer, now)?;
+            let org = match issuer {
+                Issuer::Org(_, org) => Some(org),
+                Issuer::City(_) => None,
+            };
+            audit::record(
+                conn,
+                &AuditEvent {
+                    actor,
+                    city: Some(issuer.city()),
+                    org,
+                    action: AuditAction::KeyRotated,
+                    target: issuer.tag(),
+                    detail: serde_json::json!({"key_number": number}),
+                    at: now,
+                },
+            )?;
+            Ok(number)
+        })
+    }
+
     /// Retires the issuer's current key and makes the next one; returns the new key's number.
     pub fn rotate(
         &self,

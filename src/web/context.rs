@@ -103,17 +103,20 @@ pub async fn load_context<B: MessageBody>(
         .map(|c| c.value().to_string())
         .filter(|v| v.len() == 43);
     let csrf_is_new = existing_csrf.is_none();
-    let csrf = existing_csrf.unwrap_or_else(random_token);
+    let anonymous_csrf = existing_csrf.unwrap_or_else(random_token);
 
-    let user = match req.cookie(session::SESSION_COOKIE) {
-        Some(cookie) => match session::current_user(&state, cookie.value()).await {
+    let session_token = req
+        .cookie(session::SESSION_COOKIE)
+        .map(|c| c.value().to_string());
+    let user = match &session_token {
+        Some(token) => match session::current_user(&state, token).await {
             Ok(user) => user,
             Err(e) => {
                 let locale = visitor_locale(&req, None);
                 req.extensions_mut().insert(RequestContext {
                     locale,
                     user: None,
-                    csrf,
+                    csrf: anonymous_csrf,
                     flash: None,
                     path,
                 });
@@ -122,6 +125,12 @@ pub async fn load_context<B: MessageBody>(
             }
         },
         None => None,
+    };
+    // A signed-in visitor's token is derived from their session, so no cookie an attacker can
+    // plant (or a token seen before sign-in, or in another session) ever matches it.
+    let csrf = match (&user, &session_token) {
+        (Some(_), Some(token)) => session::csrf_token_of_session(token),
+        _ => anonymous_csrf.clone(),
     };
 
     let locale = visitor_locale(&req, user.as_ref());
@@ -144,14 +153,9 @@ pub async fn load_context<B: MessageBody>(
     });
 
     let mut res = next.call(req).await?.map_into_left_body();
-    if csrf_is_new {
-        let cookie = Cookie::build(CSRF_COOKIE, csrf)
-            .path("/")
-            .http_only(true)
-            .secure(state.settings.session.secure_cookies)
-            .same_site(SameSite::Strict)
-            .finish();
-        let _ = res.response_mut().add_cookie(&cookie);
+    let rotates_csrf = res.response().cookies().any(|c| c.name() == CSRF_COOKIE);
+    if csrf_is_new && !rotates_csrf {
+        let _ = res.response_mut().add_cookie(&csrf_cookie(anonymous_csrf));
     }
     let sets_new_flash = res.response().cookies().any(|c| c.name() == FLASH_COOKIE);
     let is_page = res
@@ -164,6 +168,9 @@ pub async fn load_context<B: MessageBody>(
         let mut removal = Cookie::build(FLASH_COOKIE, "").path("/").finish();
         removal.set_max_age(CookieDuration::ZERO);
         let _ = res.response_mut().add_cookie(&removal);
+    }
+    if state.settings.session.secure_cookies {
+        mark_cookies_secure(res.response_mut());
     }
     Ok(res)
 }
@@ -183,6 +190,37 @@ fn visitor_locale(req: &ServiceRequest, user: Option<&CurrentUser>) -> &'static 
                 .and_then(i18n::negotiate)
         })
         .unwrap_or(i18n::LOCALES[0])
+}
+
+/// A new anonymous CSRF cookie; sign-in and sign-out send one so that no token outlives them.
+pub fn csrf_cookie(value: String) -> Cookie<'static> {
+    Cookie::build(CSRF_COOKIE, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .finish()
+}
+
+/// Adds `Secure` to every cookie a page sets (session, CSRF, flash, locale and their removals):
+/// over https no cookie of this site may ever travel in the clear.
+fn mark_cookies_secure<B>(response: &mut actix_web::HttpResponse<B>) {
+    let cookies: Vec<Cookie<'static>> = response
+        .cookies()
+        .map(|c| {
+            let mut c = c.into_owned();
+            c.set_secure(true);
+            c
+        })
+        .collect();
+    if cookies.is_empty() {
+        return;
+    }
+    response
+        .headers_mut()
+        .remove(actix_web::http::header::SET_COOKIE);
+    for cookie in cookies {
+        let _ = response.add_cookie(&cookie);
+    }
 }
 
 /// The context of the current request (a default one where the middleware did not run).

@@ -3,10 +3,12 @@
 
 mod accounts;
 mod api;
+mod audit_trail;
 mod authorization;
 mod badges;
 mod claim;
 mod claim_limits;
+mod csrf_binding;
 mod disclosure;
 mod helpers;
 mod limits_support;
@@ -18,8 +20,10 @@ mod setup;
 mod signin_limits;
 mod signing;
 mod signup_limits;
+mod staff_roles;
 mod sweep;
 mod thin_path;
+mod transport;
 mod uploads;
 mod verify;
 mod verify_issuer;

@@ -33,6 +33,8 @@ enum Access {
     Operator,
     /// The partner API: the bearer token of the organization of the path or of the award.
     Api,
+    /// The person a staff invitation is for.
+    Invitee,
 }
 
 /// The people of the sweep.
@@ -78,6 +80,13 @@ impl Who {
         if self == Who::Anonymous {
             return SignIn;
         }
+        if access == Access::Invitee {
+            return if self == Who::OtherCityStaff {
+                Allowed
+            } else {
+                NotFound
+            };
+        }
         if access == Access::SignedIn || (self == Who::Operator && access != Access::Youth) {
             return Allowed;
         }
@@ -107,7 +116,11 @@ impl Who {
                 Who::Mentor => Forbidden,
                 _ => NotFound,
             },
-            Access::Public | Access::SignedIn | Access::Operator | Access::Api => Forbidden,
+            Access::Public
+            | Access::SignedIn
+            | Access::Operator
+            | Access::Api
+            | Access::Invitee => Forbidden,
         }
     }
 }
@@ -133,6 +146,10 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/verify", Access::Public),
     ("POST", "/verify", Access::Public),
     ("GET", "/me", Access::SignedIn),
+    ("POST", "/invitations/{id}/accept", Access::Invitee),
+    ("POST", "/invitations/{id}/decline", Access::Invitee),
+    ("GET", "/admin/audit", Access::Operator),
+    ("GET", "/admin/audit.csv", Access::Operator),
     ("GET", "/admin/keys", Access::Operator),
     ("POST", "/admin/keys/rotate", Access::Operator),
     ("GET", "/c/{city}", Access::Public),
@@ -164,6 +181,8 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/c/{city}/claim", Access::Youth),
     ("POST", "/c/{city}/claim", Access::Youth),
     ("GET", "/c/{city}/dashboard", Access::Coordinator),
+    ("GET", "/c/{city}/audit", Access::Coordinator),
+    ("GET", "/c/{city}/audit.csv", Access::Coordinator),
     ("GET", "/c/{city}/orgs", Access::Coordinator),
     ("POST", "/c/{city}/orgs", Access::Coordinator),
     ("GET", "/c/{city}/orgs/{org}", Access::OrgStaff),
@@ -192,6 +211,10 @@ const SWEEP: &[(&str, &str, Access)] = &[
 
 /// Routes whose POST changes who the client is; they are swept last for each person.
 const ENDS_THE_SESSION: [&str; 1] = ["/signout"];
+
+/// Routes that change what the client may do (accepting an invitation makes the invitee staff):
+/// swept after every other route but those that end the session.
+const CHANGES_THE_ROLES: [&str; 2] = ["/invitations/{id}/accept", "/invitations/{id}/decline"];
 
 /// `(method, full pattern)` of every `.route(…)` in `src/routes.rs`, scopes included.
 fn routes_of_the_table() -> BTreeSet<(String, String)> {
@@ -280,6 +303,8 @@ struct Objects {
     badge: &'static str,
     award: String,
     list: &'static str,
+    /// Two staff invitations of Elmstead's admin, one to accept and one to decline.
+    invitations: [String; 2],
 }
 
 fn fill(pattern: &str, objects: &Objects) -> String {
@@ -288,6 +313,14 @@ fn fill(pattern: &str, objects: &Objects) -> String {
         .replace("{org}", objects.org)
         .replace("{badge}", objects.badge)
         .replace("{award}", &objects.award)
+        .replace(
+            "/invitations/{id}/accept",
+            &format!("/invitations/{}/accept", objects.invitations[0]),
+        )
+        .replace(
+            "/invitations/{id}/decline",
+            &format!("/invitations/{}/decline", objects.invitations[1]),
+        )
         .replace("{id}", &objects.award)
         .replace("{list}", objects.list)
         .replace("{file}", "style.css")
@@ -302,9 +335,11 @@ fn variants(
     other_org: &Objects,
 ) -> Vec<(&'static str, String)> {
     let mut out = vec![("home", fill(pattern, home))];
+    // An invitation belongs to a person, not to a city: the invitee sweep covers everyone else.
     let has_objects = ["{org}", "{badge}", "{award}", "{id}", "{list}"]
         .iter()
-        .any(|p| pattern.contains(p));
+        .any(|p| pattern.contains(p))
+        && !pattern.starts_with("/invitations/");
     if has_objects {
         out.push(("another city's object", fill(pattern, other_city)));
     }
@@ -343,6 +378,7 @@ async fn prepare() -> Sweep {
             &world.other_youth.username,
         )
         .await;
+    let invitations = invite_elmsteads_admin(&app, &world).await;
     let id = |award: &serde_json::Value| {
         award["id"]
             .as_str()
@@ -356,6 +392,7 @@ async fn prepare() -> Sweep {
             badge: "reading-explorer",
             award: id(&home_award),
             list: "1",
+            invitations: invitations.clone(),
         },
         other_city: Objects {
             city: "riverton",
@@ -363,6 +400,7 @@ async fn prepare() -> Sweep {
             badge: "trail-blazer",
             award: id(&other_award),
             list: "1",
+            invitations: invitations.clone(),
         },
         other_org: Objects {
             city: "riverton",
@@ -370,10 +408,59 @@ async fn prepare() -> Sweep {
             badge: "reading-explorer",
             award: id(&home_award),
             list: "1",
+            invitations,
         },
         app,
         world,
     }
+}
+
+/// The library and the science museum each invite Elmstead's admin as a mentor; the ids of the
+/// two invitations, as their `/me` page offers them.
+async fn invite_elmsteads_admin(app: &TestApp, world: &World) -> [String; 2] {
+    let librarian = world
+        .demo
+        .accounts
+        .iter()
+        .find(|a| a.username == "librarian")
+        .expect("the librarian");
+    let librarian = Person {
+        username: librarian.username.clone(),
+        password: librarian.password.clone(),
+    };
+    for (admin, org) in [(librarian, "library"), (world.curator(), "science-museum")] {
+        let client = app.signed_in(&admin).await;
+        let response = app
+            .post_form(
+                &client,
+                &format!("/c/riverton/orgs/{org}/members"),
+                &[
+                    ("username", &world.other_admin.username),
+                    ("role", "mentor"),
+                ],
+            )
+            .await;
+        assert!(
+            response.status().is_redirection(),
+            "{org} invites Elmstead's admin: {}",
+            response.status()
+        );
+    }
+    let invitee = app.signed_in(&world.other_admin).await;
+    let page = app
+        .get(&invitee, "/c/elmstead/me")
+        .await
+        .text()
+        .await
+        .expect("their page");
+    let ids: Vec<String> = page
+        .split("/invitations/")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("/accept").map(|(id, _)| id.to_string()))
+        .filter(|id| id.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    assert_eq!(ids.len(), 2, "two invitations on Elmstead's admin's page");
+    [ids[0].clone(), ids[1].clone()]
 }
 
 impl Sweep {
@@ -483,7 +570,12 @@ async fn sweep_pages_for(who: Who) {
         .iter()
         .filter(|(_, _, access)| *access != Access::Api)
         .collect();
-    routes.sort_by_key(|(_, pattern, _)| ENDS_THE_SESSION.contains(pattern));
+    routes.sort_by_key(|(_, pattern, _)| {
+        (
+            ENDS_THE_SESSION.contains(pattern),
+            CHANGES_THE_ROLES.contains(pattern),
+        )
+    });
     for (method, pattern, access) in routes {
         for (variant, path) in variants(pattern, &sweep.home, &sweep.other_city, &sweep.other_org) {
             let response = sweep.send(&client, method, &path).await;

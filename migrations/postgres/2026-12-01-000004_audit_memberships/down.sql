@@ -1,0 +1,3 @@
+DROP TABLE org_invitations;
+DROP TABLE audit_events;
+DROP FUNCTION audit_events_append_only();

@@ -1,0 +1,2 @@
+DROP TABLE org_invitations;
+DROP TABLE audit_events;

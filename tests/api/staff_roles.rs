@@ -1,0 +1,267 @@
+//! Staff roles need a staff account, and joining an organization of a city one is not yet staff
+//! of needs the person's own acceptance.
+
+use reqwest::{Client, StatusCode};
+
+use crate::helpers::{location, spawn_world, TestApp};
+
+/// The `/invitations/{id}` paths of the Accept buttons on the invitee's page.
+async fn invitation_paths(app: &TestApp, client: &Client) -> Vec<String> {
+    let me = app.get(client, "/me").await;
+    assert_eq!(me.status(), StatusCode::SEE_OTHER);
+    let html = app.get(client, &location(&me)).await.text().await.unwrap();
+    let document = scraper::Html::parse_document(&html);
+    let selector = scraper::Selector::parse(".invitation form").unwrap();
+    document
+        .select(&selector)
+        .filter_map(|f| f.value().attr("action"))
+        .filter_map(|a| a.strip_suffix("/accept"))
+        .map(str::to_string)
+        .collect()
+}
+
+async fn status_of(app: &TestApp, client: &Client, path: &str) -> StatusCode {
+    app.get(client, path).await.status()
+}
+
+#[tokio::test]
+async fn a_coordinator_of_another_city_named_as_mentor_is_only_invited_until_they_accept() {
+    let (app, world) = spawn_world().await;
+    let admin = app.signed_in(&world.person("org_admin")).await;
+    let response = app
+        .post_form(
+            &admin,
+            "/c/riverton/orgs/library/members",
+            &[
+                ("username", "elm-coordinator@elmstead.example"),
+                ("role", "mentor"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = app
+        .get(&admin, "/c/riverton/orgs/library")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("was invited. The role takes effect when they accept it."));
+    assert!(page.contains("Invited, waiting for their answer:"));
+
+    let invitee = app.signed_in(&world.other_coordinator).await;
+    assert_eq!(
+        status_of(&app, &invitee, "/c/riverton/orgs/library").await,
+        StatusCode::NOT_FOUND,
+        "nothing is effective before the invitee accepts"
+    );
+    let paths = invitation_paths(&app, &invitee).await;
+    assert_eq!(paths.len(), 1);
+    let accepted = app
+        .post_form(&invitee, &format!("{}/accept", paths[0]), &[])
+        .await;
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&accepted), "/c/riverton/orgs/library");
+    let org_page = app.get(&invitee, "/c/riverton/orgs/library").await;
+    assert_eq!(org_page.status(), StatusCode::OK);
+    let html = org_page.text().await.unwrap();
+    assert!(html.contains("You are now staff of Riverton Public Library."));
+    // A mentor, not an admin.
+    assert_eq!(
+        app.post_form(
+            &invitee,
+            "/c/riverton/orgs/library/tokens",
+            &[("name", "x")]
+        )
+        .await
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert!(invitation_paths(&app, &invitee).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_declined_invitation_gives_nothing_and_is_gone() {
+    let (app, world) = spawn_world().await;
+    let admin = app.signed_in(&world.person("org_admin")).await;
+    app.post_form(
+        &admin,
+        "/c/riverton/orgs/library/members",
+        &[("username", "elm-admin"), ("role", "admin")],
+    )
+    .await;
+    let invitee = app.signed_in(&world.other_admin).await;
+    let paths = invitation_paths(&app, &invitee).await;
+    assert_eq!(paths.len(), 1);
+    let declined = app
+        .post_form(&invitee, &format!("{}/decline", paths[0]), &[])
+        .await;
+    assert_eq!(declined.status(), StatusCode::SEE_OTHER);
+    assert!(invitation_paths(&app, &invitee).await.is_empty());
+    assert_eq!(
+        status_of(&app, &invitee, "/c/riverton/orgs/library").await,
+        StatusCode::NOT_FOUND
+    );
+    // A declined invitation cannot be accepted afterwards.
+    let late = app
+        .post_form(&invitee, &format!("{}/accept", paths[0]), &[])
+        .await;
+    assert_eq!(late.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn nobody_but_the_invitee_can_answer_an_invitation() {
+    let (app, world) = spawn_world().await;
+    let admin = app.signed_in(&world.person("org_admin")).await;
+    app.post_form(
+        &admin,
+        "/c/riverton/orgs/library/members",
+        &[("username", "elm-admin"), ("role", "admin")],
+    )
+    .await;
+    let invitee = app.signed_in(&world.other_admin).await;
+    let path = invitation_paths(&app, &invitee).await.remove(0);
+    for person in [&world.other_coordinator, &world.person("org_admin")] {
+        let other = app.signed_in(person).await;
+        let response = app.post_form(&other, &format!("{path}/accept"), &[]).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::NOT_FOUND,
+            "{}",
+            person.username
+        );
+    }
+    for bad in [
+        "/invitations/999999/accept",
+        "/invitations/not-a-number/accept",
+    ] {
+        let response = app.post_form(&invitee, bad, &[]).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{bad}");
+    }
+    let anonymous = app.client();
+    let response = app
+        .post_form(&anonymous, &format!("{path}/accept"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(location(&response).starts_with("/signin"));
+    // Still pending for the invitee.
+    assert_eq!(invitation_paths(&app, &invitee).await.len(), 1);
+}
+
+#[tokio::test]
+async fn youth_and_parent_accounts_never_get_a_staff_role() {
+    let (app, world) = spawn_world().await;
+    let coordinator = app.signed_in(&world.person("coordinator")).await;
+    // The form tells an admin nothing about the account it names (see `disclosure`).
+    for (login, message) in [
+        (
+            "maya",
+            "No account you can add has this username or e-mail.",
+        ),
+        (
+            "parent",
+            "No account you can add has this username or e-mail.",
+        ),
+        (
+            "parent@riverton.example",
+            "No account you can add has this username or e-mail.",
+        ),
+    ] {
+        let response = app
+            .post_form(
+                &coordinator,
+                "/c/riverton/orgs/library/members",
+                &[("username", login), ("role", "admin")],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{login}"
+        );
+        assert!(response.text().await.unwrap().contains(message), "{login}");
+    }
+    let created = app
+        .post_form(
+            &coordinator,
+            "/c/riverton/orgs",
+            &[("name", "Parent Club"), ("admin", "parent")],
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(created
+        .text()
+        .await
+        .unwrap()
+        .contains("Only a staff account can hold a staff role."));
+    assert_eq!(
+        status_of(&app, &coordinator, "/c/riverton/orgs/parent-club").await,
+        StatusCode::NOT_FOUND,
+        "nothing was created"
+    );
+    let parent = app.signed_in(&world.person("parent")).await;
+    assert_eq!(
+        status_of(&app, &parent, "/c/riverton/orgs/library").await,
+        StatusCode::NOT_FOUND,
+        "the parent is no staff of the library"
+    );
+}
+
+#[tokio::test]
+async fn staff_of_the_city_get_the_role_at_once() {
+    let (app, world) = spawn_world().await;
+    let coordinator = app.signed_in(&world.person("coordinator")).await;
+    let response = app
+        .post_form(
+            &coordinator,
+            "/c/riverton/orgs/science-museum/members",
+            &[("username", "mentor"), ("role", "mentor")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let mentor = app.signed_in(&world.person("mentor")).await;
+    assert_eq!(
+        status_of(&app, &mentor, "/c/riverton/orgs/science-museum").await,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn an_organization_whose_admin_is_of_another_city_waits_for_their_acceptance() {
+    let (app, world) = spawn_world().await;
+    let coordinator = app.signed_in(&world.person("coordinator")).await;
+    let created = app
+        .post_form(
+            &coordinator,
+            "/c/riverton/orgs",
+            &[("name", "River Rowing"), ("admin", "elm-admin")],
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&created), "/c/riverton/orgs/river-rowing");
+    let page = app
+        .get(&coordinator, "/c/riverton/orgs/river-rowing")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Its admin was invited"));
+    let invitee = app.signed_in(&world.other_admin).await;
+    assert_eq!(
+        status_of(&app, &invitee, "/c/riverton/orgs/river-rowing").await,
+        StatusCode::NOT_FOUND
+    );
+    let path = invitation_paths(&app, &invitee).await.remove(0);
+    app.post_form(&invitee, &format!("{path}/accept"), &[])
+        .await;
+    assert_eq!(
+        app.post_form(
+            &invitee,
+            "/c/riverton/orgs/river-rowing/tokens",
+            &[("name", "rowing")]
+        )
+        .await
+        .status(),
+        StatusCode::OK,
+        "an admin once accepted"
+    );
+}
