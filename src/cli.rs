@@ -269,8 +269,7 @@ fn award_csv(
     if !(base.starts_with("http://") || base.starts_with("https://")) {
         anyhow::bail!("credentials need a public base URL: pass --base-url or set LANYARD__SERVER__PUBLIC_BASE_URL");
     }
-    let mut reader = csv::Reader::from_path(file)?;
-    let rows: Vec<crate::awards::bulk::Row> = reader.deserialize().collect::<Result<_, _>>()?;
+    let rows = crate::awards::bulk::read_rows(std::fs::File::open(file)?)?;
     let db = Db::connect(&settings.database.url, 2)?;
     let keyring = crate::startup::keyring(&settings)?;
     let mut conn = db.get()?;

@@ -31,6 +31,11 @@ pub struct Row {
     pub recipient: String,
 }
 
+/// The rows of a CSV file with the header `badge,recipient`; the error says which line is wrong.
+pub fn read_rows(input: impl std::io::Read) -> Result<Vec<Row>, csv::Error> {
+    csv::Reader::from_reader(input).deserialize().collect()
+}
+
 /// What a bulk run did.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -226,4 +231,45 @@ fn issue_chunk(
     )?;
     report.awarded += awards.len();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_read_by_their_header_names() {
+        let rows = read_rows("recipient,badge\nmaya,reading-explorer\n".as_bytes()).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            (rows[0].badge.as_str(), rows[0].recipient.as_str()),
+            ("reading-explorer", "maya")
+        );
+        assert!(read_rows("badge\nx\n".as_bytes()).is_err());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic_the_csv_reader(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+            let _ = read_rows(bytes.as_slice());
+            let mut with_header = b"badge,recipient\n".to_vec();
+            with_header.extend_from_slice(&bytes);
+            let _ = read_rows(with_header.as_slice());
+        }
+
+        #[test]
+        fn rows_written_as_csv_read_back_unchanged(pairs in proptest::collection::vec(("\\PC{1,20}", "\\PC{1,20}"), 0..20)) {
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            writer.write_record(["badge", "recipient"]).unwrap();
+            for (badge, recipient) in &pairs {
+                writer.write_record([badge, recipient]).unwrap();
+            }
+            let bytes = writer.into_inner().unwrap();
+            let rows = read_rows(bytes.as_slice()).unwrap();
+            let read: Vec<(String, String)> = rows.into_iter().map(|r| (r.badge, r.recipient)).collect();
+            proptest::prop_assert_eq!(read, pairs);
+        }
+    }
 }

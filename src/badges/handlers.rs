@@ -130,7 +130,10 @@ pub async fn create(
             .map_err(|_| ()),
     };
     let image = match upload {
-        Some(bytes) => image::check_upload(bytes)
+        // Decoding and parsing are CPU work (a crafted SVG can take seconds): off the workers.
+        Some(bytes) => web::block(move || image::check_upload(bytes))
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("checking an upload: {e}")))?
             .map_err(|e| errors.add("image", e))
             .ok(),
         None => name.as_deref().map(image::default_image),

@@ -138,6 +138,20 @@ mod tests {
         assert_eq!(sanitize(b"<html></html>"), Err(SvgProblem::Unreadable));
     }
 
+    #[test]
+    fn a_pyramid_of_uses_is_refused_not_unfolded() {
+        let mut svg = String::from("<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\"><defs><rect id=\"l0\" width=\"1\" height=\"1\"/>");
+        for level in 1..=6 {
+            svg.push_str(&format!("<g id=\"l{level}\">"));
+            for _ in 0..10 {
+                svg.push_str(&format!("<use xlink:href=\"#l{}\"/>", level - 1));
+            }
+            svg.push_str("</g>");
+        }
+        svg.push_str("</defs><use xlink:href=\"#l6\"/></svg>");
+        assert!(sanitize(svg.as_bytes()).is_err());
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
 

@@ -44,4 +44,34 @@ mod tests {
         assert_eq!(normalize("ABCD-EFG0"), None);
         assert_eq!(normalize("'; DROP TABLE"), None);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_text_normalizes_to_nothing_or_to_a_code_that_stays_itself(text in "\\PC{0,40}") {
+            if let Some(code) = normalize(&text) {
+                proptest::prop_assert_eq!(code.len(), 9);
+                proptest::prop_assert_eq!(&code[4..5], "-");
+                proptest::prop_assert_eq!(normalize(&code), Some(code.clone()));
+            }
+        }
+
+        #[test]
+        fn a_code_typed_in_any_case_with_spaces_and_dashes_is_recognised(
+            picks in proptest::collection::vec(0..ALPHABET.len(), 8),
+            lower in proptest::collection::vec(proptest::prelude::any::<bool>(), 8),
+            noise in "[ -]{0,3}",
+        ) {
+            let code: String = picks.iter().map(|&i| ALPHABET[i] as char).collect();
+            let typed: String = code
+                .chars()
+                .zip(&lower)
+                .map(|(c, &l)| if l { c.to_ascii_lowercase().to_string() } else { c.to_string() })
+                .collect::<Vec<_>>()
+                .join(&noise);
+            let expected = format!("{}-{}", &code[..4], &code[4..]);
+            proptest::prop_assert_eq!(normalize(&typed), Some(expected));
+        }
+    }
 }

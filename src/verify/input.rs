@@ -106,4 +106,75 @@ mod tests {
         assert_eq!(parse_url("ftp://example.org/x").unwrap_err().field, "url");
         assert!(parse_url(" https://example.org/c/x ").is_ok());
     }
+
+    #[test]
+    fn a_png_whose_credential_chunk_is_only_the_keyword_has_nothing_baked() {
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let data = baking::OB3_PNG_KEYWORD.as_bytes();
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        png.extend_from_slice(b"iTXt");
+        png.extend_from_slice(data);
+        let mut hasher = crc32fast::Hasher::new();
+        hasher.update(b"iTXt");
+        hasher.update(data);
+        png.extend_from_slice(&hasher.finalize().to_be_bytes());
+        assert_eq!(
+            parse_upload(&png).unwrap_err().message,
+            "verify.error_nothing_baked"
+        );
+    }
+
+    fn tiny_png() -> Vec<u8> {
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        for (kind, data) in [
+            (b"IHDR", &[0u8, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0][..]),
+            (b"IEND", &[][..]),
+        ] {
+            png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            png.extend_from_slice(kind);
+            png.extend_from_slice(data);
+            let mut hasher = crc32fast::Hasher::new();
+            hasher.update(kind);
+            hasher.update(data);
+            png.extend_from_slice(&hasher.finalize().to_be_bytes());
+        }
+        png
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn arbitrary_input_is_parsed_or_rejected_never_panicked_on(
+            text in "\\PC{0,200}",
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+        ) {
+            let _ = parse_pasted(&text, "credential");
+            let _ = parse_url(&text);
+            let _ = parse_upload(&bytes);
+            let _ = parse_upload(text.as_bytes());
+            let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+            png.extend_from_slice(&bytes);
+            let _ = parse_upload(&png);
+            let svg = format!("<svg><openbadges:credential><![CDATA[{text}]]></openbadges:credential></svg>");
+            let _ = parse_upload(svg.as_bytes());
+        }
+
+        #[test]
+        fn any_credential_baked_into_an_image_comes_back_from_the_upload(
+            name in "\\PC{0,60}",
+            number in proptest::prelude::any::<i64>(),
+        ) {
+            let credential = serde_json::json!({"name": name, "n": number, "type": ["VerifiableCredential"]});
+            let text = credential.to_string();
+            let png = baking::bake_png(&tiny_png(), baking::OB3_PNG_KEYWORD, &text).unwrap_or_default();
+            let svg = baking::bake_svg_ob3("<svg xmlns=\"http://www.w3.org/2000/svg\"/>", &text).unwrap_or_default();
+            for upload in [png, svg.into_bytes()] {
+                match parse_upload(&upload) {
+                    Ok(Input::Credential(found)) => proptest::prop_assert_eq!(&found, &credential),
+                    other => proptest::prop_assert!(false, "{other:?}"),
+                }
+            }
+        }
+    }
 }
