@@ -8,6 +8,7 @@ mod badges;
 mod claim;
 mod helpers;
 mod locale;
+mod probes;
 mod public_pages;
 mod revocation;
 mod setup;
