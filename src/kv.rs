@@ -109,10 +109,12 @@ impl Kv {
         format!("{}:{name}", self.inner.prefix)
     }
 
+    /// Up or down, as of the last call; asking while down makes sure a reconnection is under way.
     pub fn health(&self) -> KvHealth {
         if self.current().is_some() {
             KvHealth::Up
         } else {
+            self.reconnect_in_background();
             KvHealth::Down(self.reason())
         }
     }
