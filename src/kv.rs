@@ -80,6 +80,12 @@ impl Kv {
                 return None;
             }
         };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            tracing::error!(
+                "Redis needs an async runtime to reconnect in; continuing without Redis"
+            );
+            return None;
+        };
         let kv = Kv {
             inner: Arc::new(Inner {
                 client,
@@ -88,7 +94,7 @@ impl Kv {
                 connection: RwLock::new(None),
                 down_reason: RwLock::new("not connected yet"),
                 reconnecting: AtomicBool::new(false),
-                runtime: tokio::runtime::Handle::current(),
+                runtime,
             }),
         };
         match kv.connect().await {
