@@ -80,6 +80,12 @@ impl Kv {
                 return None;
             }
         };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            tracing::error!(
+                "Redis needs an async runtime to reconnect in; continuing without Redis"
+            );
+            return None;
+        };
         let kv = Kv {
             inner: Arc::new(Inner {
                 client,
@@ -88,7 +94,7 @@ impl Kv {
                 connection: RwLock::new(None),
                 down_reason: RwLock::new("not connected yet"),
                 reconnecting: AtomicBool::new(false),
-                runtime: tokio::runtime::Handle::current(),
+                runtime,
             }),
         };
         match kv.connect().await {
@@ -109,10 +115,12 @@ impl Kv {
         format!("{}:{name}", self.inner.prefix)
     }
 
+    /// Up or down, as of the last call; asking while down makes sure a reconnection is under way.
     pub fn health(&self) -> KvHealth {
         if self.current().is_some() {
             KvHealth::Up
         } else {
+            self.reconnect_in_background();
             KvHealth::Down(self.reason())
         }
     }

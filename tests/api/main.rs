@@ -13,6 +13,7 @@ mod disclosure;
 mod helpers;
 mod limits_support;
 mod locale;
+mod probes;
 mod public_pages;
 mod recipients;
 mod revocation;
