@@ -490,7 +490,10 @@ impl Lanyard {
             uuid::Uuid::new_v4().simple()
         ));
         let file = std::fs::File::create(&log).expect("log file");
-        let child = Command::new(env!("CARGO_BIN_EXE_lanyard"))
+        // `LANYARD_BIN` may name another build of the binary (the one cargo built by default).
+        let binary =
+            std::env::var("LANYARD_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_lanyard").into());
+        let child = Command::new(binary)
             .args(args)
             .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::null())
