@@ -37,23 +37,51 @@ pub fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash("not a real password, only a decoy").unwrap_or_default())
 }
 
-/// At most N password hashes at once, shared by every request of this process.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// At most N password hashes at once, shared by every request of this process. They run on N
+/// threads of their own rather than on the shared blocking pool: each thread's allocator keeps
+/// the 19 MiB it last used and reuses it, so the memory held stays at N hashes' worth instead of
+/// growing with every blocking thread that ever hashed.
 #[derive(Clone)]
 pub struct PasswordHashing {
     turns: Arc<Semaphore>,
     wait: Duration,
+    jobs: std::sync::mpsc::Sender<Job>,
 }
 
 impl PasswordHashing {
     /// `at_once` hashes at a time (0: one per core); a request waits at most `wait_ms`.
+    /// The threads end when the last clone is dropped.
     pub fn new(at_once: usize, wait_ms: u64) -> PasswordHashing {
         let at_once = match at_once {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
             n => n,
         };
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let queue = Arc::new(std::sync::Mutex::new(queue));
+        for n in 0..at_once {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("password-hash-{n}"))
+                .spawn(move || loop {
+                    let job = match queue.lock() {
+                        Ok(queue) => queue.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "could not start a password hashing thread");
+            }
+        }
         PasswordHashing {
             turns: Arc::new(Semaphore::new(at_once)),
             wait: Duration::from_millis(wait_ms.max(1)),
+            jobs,
         }
     }
 
@@ -61,23 +89,23 @@ impl PasswordHashing {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let busy = AppError::Busy {
-            retry_after_secs: self.wait.as_secs().max(1),
-        };
         let turn = match tokio::time::timeout(self.wait, self.turns.clone().acquire_owned()).await {
             Ok(Ok(turn)) => turn,
             Ok(Err(_)) | Err(_) => {
                 tracing::warn!("password hashing saturated; asking the visitor to retry");
-                return Err(busy);
+                return Err(AppError::Busy {
+                    retry_after_secs: self.wait.as_secs().max(1),
+                });
             }
         };
-        actix_web::web::block(move || {
-            let done = work();
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = done.send(work());
             drop(turn);
-            done
-        })
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task: {e}")))
+        });
+        let lost = || AppError::Internal(anyhow::anyhow!("password hashing thread gone"));
+        self.jobs.send(job).map_err(|_| lost())?;
+        result.await.map_err(|_| lost())
     }
 
     /// A PHC string for `password`, when a turn is free.
