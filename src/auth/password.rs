@@ -201,6 +201,24 @@ impl PasswordHashing {
     pub async fn verify(&self, password: String, phc: String) -> Result<bool, AppError> {
         self.run(move || verify(&password, &phc)).await
     }
+
+    /// Whether `password` matches `phc`; without one (no such account), checks it against the
+    /// decoy so that the answer takes as long and is `false`. The decoy is made on a hashing
+    /// thread, never on an async worker.
+    pub async fn verify_or_decoy(
+        &self,
+        password: String,
+        phc: Option<String>,
+    ) -> Result<bool, AppError> {
+        self.run(move || match phc {
+            Some(phc) => verify(&password, &phc),
+            None => {
+                verify(&password, decoy_hash());
+                false
+            }
+        })
+        .await
+    }
 }
 
 #[cfg(test)]
