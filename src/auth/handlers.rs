@@ -10,7 +10,7 @@ use crate::auth::access::SignedIn;
 use crate::auth::pages::{SetupForm, SetupPage, SignInPage, SignUpForm, SignUpPage};
 use crate::auth::signup::{self, Registered};
 use crate::auth::store::{self, CityRole, NewUser};
-use crate::auth::{password, session, throttle, AccountKind, AccountStatus};
+use crate::auth::{session, throttle, AccountKind, AccountStatus};
 use crate::db::is_unique_violation;
 use crate::error::AppError;
 use crate::fields::{self, Slug, Username};
@@ -82,10 +82,10 @@ pub async fn sign_in(
             .run(move |conn| Ok(store::find_user_by_login(conn, &lookup)?))
             .await?;
         let (user, hash) = match found {
-            Some((user, hash)) => (Some(user), hash),
-            None => (None, password::decoy_hash().to_string()),
+            Some((user, hash)) => (Some(user), Some(hash)),
+            None => (None, None),
         };
-        let matches = state.passwords.verify(form.password, hash).await?;
+        let matches = state.passwords.verify_or_decoy(form.password, hash).await?;
         Ok::<_, AppError>(user.filter(|_| matches))
     }
     .await;

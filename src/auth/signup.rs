@@ -32,14 +32,17 @@ pub fn register(
     role: CityRole,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Registered> {
+    // Checked before the transaction, which then writes first: on SQLite a transaction that
+    // reads and then writes fails with "database is locked" when another writer got in between.
+    // A name or address taken meanwhile shows up as a unique violation instead.
+    if store::username_taken(conn, user.username)? {
+        return Ok(Registered::UsernameTaken);
+    }
+    let mut email = match user.email {
+        Some(email) if !store::email_taken(conn, email)? => Some(email),
+        _ => None,
+    };
     conn.transaction(|conn| {
-        if store::username_taken(conn, user.username)? {
-            return Ok(Registered::UsernameTaken);
-        }
-        let mut email = match user.email {
-            Some(email) if !store::email_taken(conn, email)? => Some(email),
-            _ => None,
-        };
         let inserted = match insert_in_savepoint(conn, user, email, now) {
             // The e-mail was taken meanwhile: the account is made without it.
             Err(e)

@@ -22,15 +22,18 @@ pub fn generate(
         let mut made = Vec::with_capacity(count);
         while made.len() < count {
             let code = super::codes::generate();
-            let inserted = diesel::insert_into(claim_codes::table)
-                .values((
-                    claim_codes::city_id.eq(city.0),
-                    claim_codes::badge_id.eq(badge.0),
-                    claim_codes::code.eq(&code),
-                    claim_codes::created_by.eq(created_by.0),
-                    claim_codes::created_at.eq(now),
-                ))
-                .execute(conn);
+            // In a savepoint: on PostgreSQL a failed insert would abort the whole batch.
+            let inserted = conn.transaction(|conn| {
+                diesel::insert_into(claim_codes::table)
+                    .values((
+                        claim_codes::city_id.eq(city.0),
+                        claim_codes::badge_id.eq(badge.0),
+                        claim_codes::code.eq(&code),
+                        claim_codes::created_by.eq(created_by.0),
+                        claim_codes::created_at.eq(now),
+                    ))
+                    .execute(conn)
+            });
             match inserted {
                 Ok(_) => made.push(code),
                 // A collision with an existing code: draw again.

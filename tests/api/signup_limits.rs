@@ -152,3 +152,44 @@ async fn when_hashing_is_saturated_visitors_are_asked_to_retry() {
     assert_eq!(created + busy, 20);
     assert!(created >= 1 && busy >= 1, "{created} created, {busy} busy");
 }
+
+#[tokio::test]
+async fn concurrent_sign_ups_for_one_name_make_one_account_and_no_error() {
+    let (app, _) = spawn_world().await;
+    let same_name = (0..8).map(|n| {
+        let app = &app;
+        async move {
+            sign_up(app, "twin", &format!("twin{n}@example.org"))
+                .await
+                .status()
+        }
+    });
+    let same_email = (0..8).map(|n| {
+        let app = &app;
+        async move {
+            sign_up(app, &format!("sibling-{n}"), "family@example.org")
+                .await
+                .status()
+        }
+    });
+    let (names, emails) = futures_util::future::join(
+        futures_util::future::join_all(same_name),
+        futures_util::future::join_all(same_email),
+    )
+    .await;
+    let created = names
+        .iter()
+        .filter(|s| **s == StatusCode::SEE_OTHER)
+        .count();
+    assert_eq!(created, 1, "{names:?}");
+    assert!(
+        names
+            .iter()
+            .all(|s| *s == StatusCode::SEE_OTHER || *s == StatusCode::UNPROCESSABLE_ENTITY),
+        "{names:?}"
+    );
+    assert!(
+        emails.iter().all(|s| *s == StatusCode::SEE_OTHER),
+        "one address shared by many sign-ups gives nothing away: {emails:?}"
+    );
+}
