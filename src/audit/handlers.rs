@@ -29,7 +29,7 @@ impl TryFrom<&AuditQuery> for AuditFilter {
         };
         let actor = match query.actor.trim() {
             "" => None,
-            value if value.chars().count() <= 120 => Some(value.to_ascii_lowercase()),
+            value if value.chars().count() <= 120 => Some(value.to_string()),
             _ => {
                 errors.add("actor", "field.line_invalid");
                 None

@@ -319,7 +319,7 @@ async fn filters_narrow_the_trail_and_the_csv_holds_the_rows_of_the_page() {
     )
     .await;
     assert_eq!(tokens.len(), 2);
-    let by_admin = events(&app, &coordinator, "/c/riverton/audit?actor=librarian").await;
+    let by_admin = events(&app, &coordinator, "/c/riverton/audit?actor=Librarian").await;
     assert_eq!(by_admin.len(), 1);
     assert_eq!(by_admin[0].target, "library/by-admin");
     let today = chrono::Utc::now().date_naive();
