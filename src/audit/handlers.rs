@@ -195,5 +195,5 @@ pub async fn admin_csv(
     _operator: Operator,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    export(&state, None, &query, "audit.csv").await
+    export(&state, None, &query, "audit-all-cities.csv").await
 }

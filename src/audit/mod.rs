@@ -67,9 +67,9 @@ impl AuditAction {
             AuditAction::InvitationAccepted => "invitation.accepted",
             AuditAction::InvitationDeclined => "invitation.declined",
             AuditAction::ApiTokenCreated => "api_token.created",
-            AuditAction::AwardIssued => "award.issued",
+            AuditAction::AwardIssued => "awards.issued",
             AuditAction::AwardsImported => "awards.imported",
-            AuditAction::AwardRevoked => "award.revoked",
+            AuditAction::AwardRevoked => "awards.revoked",
             AuditAction::KeyRotated => "key.rotated",
         }
     }

@@ -174,7 +174,7 @@ async fn each_privileged_action_writes_one_event_with_its_actor_target_and_addre
     );
     let issued: Vec<&Event> = trail
         .iter()
-        .filter(|e| e.action == "award.issued")
+        .filter(|e| e.action == "awards.issued")
         .collect();
     assert_eq!(issued.len(), 2, "the refused award left no record");
     assert!(issued
@@ -182,7 +182,7 @@ async fn each_privileged_action_writes_one_event_with_its_actor_target_and_addre
         .all(|e| e.actor == "api-token:demo" && e.address == "127.0.0.1"));
     let revocations: Vec<&Event> = trail
         .iter()
-        .filter(|e| e.action == "award.revoked")
+        .filter(|e| e.action == "awards.revoked")
         .collect();
     assert_eq!(revocations.len(), 2);
     assert!(revocations
@@ -487,7 +487,7 @@ async fn a_redeemed_code_is_recorded_once_and_a_refused_one_not_at_all() {
         .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let coordinator = app.signed_in(&world.person("coordinator")).await;
-    let trail = events(&app, &coordinator, "/c/riverton/audit?action=award.issued").await;
+    let trail = events(&app, &coordinator, "/c/riverton/audit?action=awards.issued").await;
     assert_eq!(trail.len(), 1, "{trail:#?}");
     assert_eq!(
         (trail[0].actor.as_str(), trail[0].address.as_str()),
