@@ -109,6 +109,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/orgs/{org}", get().to(orgs::handlers::show))
             .route("/orgs/{org}/members", post().to(orgs::handlers::add_member))
             .route(
+                "/orgs/{org}/members/{member}/remove",
+                post().to(orgs::removal::remove_member),
+            )
+            .route(
                 "/orgs/{org}/tokens",
                 post().to(orgs::handlers::create_token),
             )

@@ -29,7 +29,7 @@ impl TryFrom<&AuditQuery> for AuditFilter {
         };
         let actor = match query.actor.trim() {
             "" => None,
-            value if value.chars().count() <= 120 => Some(value.to_ascii_lowercase()),
+            value if value.chars().count() <= 120 => Some(value.to_string()),
             _ => {
                 errors.add("actor", "field.line_invalid");
                 None
@@ -195,5 +195,5 @@ pub async fn admin_csv(
     _operator: Operator,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    export(&state, None, &query, "audit.csv").await
+    export(&state, None, &query, "audit-all-cities.csv").await
 }

@@ -29,6 +29,7 @@ pub enum AuditAction {
     MemberAdded,
     MemberRoleChanged,
     MemberInvited,
+    MemberRemoved,
     InvitationAccepted,
     InvitationDeclined,
     ApiTokenCreated,
@@ -39,12 +40,13 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 13] = [
         AuditAction::PlatformSetUp,
         AuditAction::OrgCreated,
         AuditAction::MemberAdded,
         AuditAction::MemberRoleChanged,
         AuditAction::MemberInvited,
+        AuditAction::MemberRemoved,
         AuditAction::InvitationAccepted,
         AuditAction::InvitationDeclined,
         AuditAction::ApiTokenCreated,
@@ -61,12 +63,13 @@ impl AuditAction {
             AuditAction::MemberAdded => "member.added",
             AuditAction::MemberRoleChanged => "member.role_changed",
             AuditAction::MemberInvited => "member.invited",
+            AuditAction::MemberRemoved => "member.removed",
             AuditAction::InvitationAccepted => "invitation.accepted",
             AuditAction::InvitationDeclined => "invitation.declined",
             AuditAction::ApiTokenCreated => "api_token.created",
-            AuditAction::AwardIssued => "award.issued",
+            AuditAction::AwardIssued => "awards.issued",
             AuditAction::AwardsImported => "awards.imported",
-            AuditAction::AwardRevoked => "award.revoked",
+            AuditAction::AwardRevoked => "awards.revoked",
             AuditAction::KeyRotated => "key.rotated",
         }
     }

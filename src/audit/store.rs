@@ -32,7 +32,8 @@ pub fn insert(conn: &mut DbConnection, event: &AuditEvent<'_>) -> QueryResult<()
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {
     pub action: Option<AuditAction>,
-    /// The actor's name, exactly (user name, `cli`, `api-token:NAME`).
+    /// The actor's name (user name, `cli`, `api-token:NAME`), exactly as recorded or in lower
+    /// case, as user names are.
     pub actor: Option<String>,
     pub from: Option<NaiveDate>,
     /// Inclusive: the whole day.
@@ -80,7 +81,11 @@ pub fn list(
         query = query.filter(audit_events::action.eq(action.as_str()));
     }
     if let Some(actor) = &filter.actor {
-        query = query.filter(audit_events::actor_name.eq(actor.clone()));
+        query = query.filter(
+            audit_events::actor_name
+                .eq(actor.clone())
+                .or(audit_events::actor_name.eq(actor.to_lowercase())),
+        );
     }
     if let Some(from) = filter.from.and_then(|d| d.and_hms_opt(0, 0, 0)) {
         query = query.filter(audit_events::at.ge(from));

@@ -185,3 +185,43 @@ pub fn answer_invitation(
         Ok((found, org))
     })
 }
+
+/// Why a staff member cannot be removed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RemovalRefused {
+    /// An organization always keeps one admin.
+    LastAdmin,
+}
+
+/// Ends the role of the staff member `username` in `org` (404 when they hold none there), never
+/// that of its last admin. Recorded with `actor`; one transaction.
+pub fn remove_staff(
+    conn: &mut DbConnection,
+    org: &Org,
+    username: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Result<(), RemovalRefused>, AppError> {
+    conn.transaction(|conn| {
+        let (person, _) =
+            auth_store::find_user_by_login(conn, username)?.ok_or(AppError::NotFound)?;
+        let role = store::member_role(conn, org.id, person.id)?.ok_or(AppError::NotFound)?;
+        if role == OrgRole::Admin && store::admin_count(conn, org.id)? <= 1 {
+            return Ok(Err(RemovalRefused::LastAdmin));
+        }
+        store::remove_member(conn, org.id, person.id)?;
+        audit::record(
+            conn,
+            &AuditEvent {
+                actor,
+                city: Some(org.city_id),
+                org: Some(org.id),
+                action: AuditAction::MemberRemoved,
+                target: person.username.clone(),
+                detail: json!({"org": org.slug, "role": role.as_str()}),
+                at: now,
+            },
+        )?;
+        Ok(Ok(()))
+    })
+}

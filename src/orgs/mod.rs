@@ -5,6 +5,7 @@ pub mod invitations;
 pub mod issuer;
 pub mod membership;
 pub mod pages;
+pub mod removal;
 pub mod store;
 pub mod tokens;
 

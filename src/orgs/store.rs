@@ -140,6 +140,25 @@ pub fn member_role(
         .map(|r| r.as_deref().and_then(OrgRole::parse))
 }
 
+/// Ends `user`'s role in `org`; the number of rows removed (0 or 1).
+pub fn remove_member(conn: &mut DbConnection, org: OrgId, user: UserId) -> QueryResult<usize> {
+    diesel::delete(
+        org_members::table
+            .filter(org_members::org_id.eq(org.0))
+            .filter(org_members::user_id.eq(user.0)),
+    )
+    .execute(conn)
+}
+
+/// How many admins `org` has.
+pub fn admin_count(conn: &mut DbConnection, org: OrgId) -> QueryResult<i64> {
+    org_members::table
+        .filter(org_members::org_id.eq(org.0))
+        .filter(org_members::role.eq(OrgRole::Admin.as_str()))
+        .count()
+        .get_result(conn)
+}
+
 /// Invites `user` to `org` with `role` (replacing an earlier invitation to the same org).
 pub fn invite(
     conn: &mut DbConnection,

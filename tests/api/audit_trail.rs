@@ -174,7 +174,7 @@ async fn each_privileged_action_writes_one_event_with_its_actor_target_and_addre
     );
     let issued: Vec<&Event> = trail
         .iter()
-        .filter(|e| e.action == "award.issued")
+        .filter(|e| e.action == "awards.issued")
         .collect();
     assert_eq!(issued.len(), 2, "the refused award left no record");
     assert!(issued
@@ -182,7 +182,7 @@ async fn each_privileged_action_writes_one_event_with_its_actor_target_and_addre
         .all(|e| e.actor == "api-token:demo" && e.address == "127.0.0.1"));
     let revocations: Vec<&Event> = trail
         .iter()
-        .filter(|e| e.action == "award.revoked")
+        .filter(|e| e.action == "awards.revoked")
         .collect();
     assert_eq!(revocations.len(), 2);
     assert!(revocations
@@ -319,7 +319,7 @@ async fn filters_narrow_the_trail_and_the_csv_holds_the_rows_of_the_page() {
     )
     .await;
     assert_eq!(tokens.len(), 2);
-    let by_admin = events(&app, &coordinator, "/c/riverton/audit?actor=librarian").await;
+    let by_admin = events(&app, &coordinator, "/c/riverton/audit?actor=Librarian").await;
     assert_eq!(by_admin.len(), 1);
     assert_eq!(by_admin[0].target, "library/by-admin");
     let today = chrono::Utc::now().date_naive();
@@ -487,10 +487,69 @@ async fn a_redeemed_code_is_recorded_once_and_a_refused_one_not_at_all() {
         .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let coordinator = app.signed_in(&world.person("coordinator")).await;
-    let trail = events(&app, &coordinator, "/c/riverton/audit?action=award.issued").await;
+    let trail = events(&app, &coordinator, "/c/riverton/audit?action=awards.issued").await;
     assert_eq!(trail.len(), 1, "{trail:#?}");
     assert_eq!(
         (trail[0].actor.as_str(), trail[0].address.as_str()),
         ("maya", "127.0.0.1")
     );
+}
+
+#[tokio::test]
+async fn the_command_line_records_its_tokens_and_rotations_as_cli() {
+    let (app, world) = spawn_world().await;
+    lanyard::cli::create_token(&app.db, "riverton", "library", "from-cli").unwrap();
+    let mut conn = app.db.get().unwrap();
+    let city = lanyard::tenancy::store::find_by_slug(&mut conn, "riverton")
+        .unwrap()
+        .unwrap();
+    let keyring = lanyard::startup::keyring(&crate::helpers::test_settings()).unwrap();
+    keyring
+        .rotate_recorded(
+            &mut conn,
+            lanyard::signing::keys::Issuer::City(city.id),
+            &lanyard::audit::Actor::command_line(),
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
+    drop(conn);
+    let coordinator = app.signed_in(&world.person("coordinator")).await;
+    let trail = events(&app, &coordinator, "/c/riverton/audit?actor=cli").await;
+    assert_eq!(trail.len(), 2, "{trail:#?}");
+    assert_eq!(only(&trail, "api_token.created").target, "library/from-cli");
+    assert_eq!(only(&trail, "key.rotated").target, "city");
+    assert!(trail.iter().all(|e| e.address == "cli"));
+}
+
+#[tokio::test]
+async fn the_table_scrolls_inside_a_labelled_region_on_a_narrow_screen() {
+    let (app, world) = spawn_world().await;
+    let admin = app.signed_in(&world.person("org_admin")).await;
+    app.post_form(&admin, "/c/riverton/orgs/library/tokens", &[("name", "n")])
+        .await;
+    let coordinator = app.signed_in(&world.person("coordinator")).await;
+    let html = app
+        .get(&coordinator, "/c/riverton/audit")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let document = scraper::Html::parse_document(&html);
+    let region = scraper::Selector::parse("div.table-scroll[role=region][tabindex='0']").unwrap();
+    let region = document.select(&region).next().expect("a scrolling region");
+    let label = region.value().attr("aria-labelledby").unwrap();
+    let caption = scraper::Selector::parse(&format!("caption#{label}")).unwrap();
+    assert!(region.select(&caption).next().is_some());
+    let css = app.get(&coordinator, "/").await.text().await.unwrap();
+    let href = css
+        .split("href=\"")
+        .find_map(|s| {
+            s.split('"')
+                .next()
+                .filter(|h| h.starts_with("/static/style"))
+        })
+        .unwrap()
+        .to_string();
+    let style = app.get(&coordinator, &href).await.text().await.unwrap();
+    assert!(style.contains(".table-scroll { overflow-x: auto;"));
 }

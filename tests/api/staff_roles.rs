@@ -265,3 +265,78 @@ async fn an_organization_whose_admin_is_of_another_city_waits_for_their_acceptan
         "an admin once accepted"
     );
 }
+
+#[tokio::test]
+async fn an_admin_removes_a_mentor_but_never_the_last_admin() {
+    let (app, world) = spawn_world().await;
+    let admin = app.signed_in(&world.person("org_admin")).await;
+    let mentor = app.signed_in(&world.person("mentor")).await;
+    // A mentor cannot remove anyone; another city's coordinator does not see the organization.
+    assert_eq!(
+        app.post_form(
+            &mentor,
+            "/c/riverton/orgs/library/members/librarian/remove",
+            &[]
+        )
+        .await
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    let elm = app.signed_in(&world.other_coordinator).await;
+    assert_eq!(
+        app.post_form(&elm, "/c/riverton/orgs/library/members/mentor/remove", &[])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let removed = app
+        .post_form(
+            &admin,
+            "/c/riverton/orgs/library/members/mentor/remove",
+            &[],
+        )
+        .await;
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        status_of(&app, &mentor, "/c/riverton/orgs/library").await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.post_form(
+            &admin,
+            "/c/riverton/orgs/library/members/mentor/remove",
+            &[]
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND,
+        "no longer a member"
+    );
+    let last = app
+        .post_form(
+            &admin,
+            "/c/riverton/orgs/library/members/librarian/remove",
+            &[],
+        )
+        .await;
+    assert_eq!(last.status(), StatusCode::SEE_OTHER);
+    let page = app
+        .get(&admin, "/c/riverton/orgs/library")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("librarian is the last admin: add another admin first."));
+    assert_eq!(
+        status_of(&app, &admin, "/c/riverton/orgs/library").await,
+        StatusCode::OK
+    );
+    let coordinator = app.signed_in(&world.person("coordinator")).await;
+    let audit = app
+        .get(&coordinator, "/c/riverton/audit?action=member.removed")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(audit.matches("class=\"audit-event\"").count(), 1);
+}
