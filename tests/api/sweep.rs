@@ -187,6 +187,11 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("POST", "/c/{city}/orgs", Access::Coordinator),
     ("GET", "/c/{city}/orgs/{org}", Access::OrgStaff),
     ("POST", "/c/{city}/orgs/{org}/members", Access::OrgAdmin),
+    (
+        "POST",
+        "/c/{city}/orgs/{org}/members/{member}/remove",
+        Access::OrgAdmin,
+    ),
     ("POST", "/c/{city}/orgs/{org}/tokens", Access::OrgAdmin),
     (
         "GET",
@@ -303,6 +308,8 @@ struct Objects {
     badge: &'static str,
     award: String,
     list: &'static str,
+    /// A staff member of the organization.
+    member: &'static str,
     /// Two staff invitations of Elmstead's admin, one to accept and one to decline.
     invitations: [String; 2],
 }
@@ -323,6 +330,7 @@ fn fill(pattern: &str, objects: &Objects) -> String {
         )
         .replace("{id}", &objects.award)
         .replace("{list}", objects.list)
+        .replace("{member}", objects.member)
         .replace("{file}", "style.css")
 }
 
@@ -336,7 +344,7 @@ fn variants(
 ) -> Vec<(&'static str, String)> {
     let mut out = vec![("home", fill(pattern, home))];
     // An invitation belongs to a person, not to a city: the invitee sweep covers everyone else.
-    let has_objects = ["{org}", "{badge}", "{award}", "{id}", "{list}"]
+    let has_objects = ["{org}", "{badge}", "{award}", "{id}", "{list}", "{member}"]
         .iter()
         .any(|p| pattern.contains(p))
         && !pattern.starts_with("/invitations/");
@@ -345,7 +353,11 @@ fn variants(
     }
     // Another organization's path to this organization's badge or award (an organization's own
     // pages under another's slug are covered by the admin of another organization).
-    if pattern.contains("{org}") && (pattern.contains("{badge}") || pattern.contains("{award}")) {
+    if pattern.contains("{org}")
+        && ["{badge}", "{award}", "{member}"]
+            .iter()
+            .any(|p| pattern.contains(p))
+    {
         out.push(("another organization's object", fill(pattern, other_org)));
     }
     out
@@ -392,6 +404,7 @@ async fn prepare() -> Sweep {
             badge: "reading-explorer",
             award: id(&home_award),
             list: "1",
+            member: "mentor",
             invitations: invitations.clone(),
         },
         other_city: Objects {
@@ -400,6 +413,7 @@ async fn prepare() -> Sweep {
             badge: "trail-blazer",
             award: id(&other_award),
             list: "1",
+            member: "elm-admin",
             invitations: invitations.clone(),
         },
         other_org: Objects {
@@ -408,6 +422,7 @@ async fn prepare() -> Sweep {
             badge: "reading-explorer",
             award: id(&home_award),
             list: "1",
+            member: "mentor",
             invitations,
         },
         app,
