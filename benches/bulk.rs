@@ -6,11 +6,9 @@
 //!     LANYARD_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench bulk
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::Utc;
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
-use lanyard::auth::store::{self as auth_store, CityRole, NewUser};
-use lanyard::auth::{password, AccountKind, AccountStatus};
+use lanyard::auth::password;
 use lanyard::awards::bulk::{self, Row};
 use lanyard::db::Db;
 use lanyard::signing::keys::Keyring;
@@ -46,30 +44,10 @@ fn main() {
         .unwrap();
     let youth_count = count.div_ceil(2);
     let hash = password::hash("bench youth password").unwrap();
-    let now = Utc::now().naive_utc();
-    conn.transaction(|conn| {
-        for i in 0..youth_count {
-            let username = format!("bench-youth-{i}");
-            let id = auth_store::insert_user(
-                conn,
-                &NewUser {
-                    username: &username,
-                    email: None,
-                    display_name: &username,
-                    password_hash: &hash,
-                    kind: AccountKind::Youth,
-                    birth_date: None,
-                    status: AccountStatus::Active,
-                    is_operator: false,
-                    locale: None,
-                },
-                now,
-            )?;
-            auth_store::add_city_member(conn, city.id, id, CityRole::Youth, now)?;
-        }
-        Ok::<(), diesel::result::Error>(())
-    })
-    .unwrap();
+    let usernames: Vec<String> = (0..youth_count)
+        .map(|i| format!("bench-youth-{i}"))
+        .collect();
+    lanyard::demo::add_youth(&mut conn, city.id, &usernames, &hash, None).unwrap();
     let rows: Vec<Row> = (0..count)
         .map(|i| Row {
             badge: if i % 2 == 0 {

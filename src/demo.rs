@@ -12,7 +12,7 @@ use crate::auth::{password, AccountKind, AccountStatus};
 use crate::awards::store::{self as awards_store, NewAward};
 use crate::awards::AwardMethod;
 use crate::db::{Db, DbConnection};
-use crate::ids::{OrgId, UserId};
+use crate::ids::{CityId, OrgId, UserId};
 use crate::settings::Settings;
 use crate::startup::Application;
 use crate::{activities, badges, earning, orgs, tenancy};
@@ -392,6 +392,42 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
         orgs: demo_orgs,
         badges: demo_badges,
         claim_codes,
+    })
+}
+
+/// Adds active youth of `city`, all with one password hash (hash it once for many), for tests
+/// and benchmarks that need a crowd: a classroom, a bulk award.
+pub fn add_youth(
+    conn: &mut DbConnection,
+    city: CityId,
+    usernames: &[String],
+    password_hash: &str,
+    birth_date: Option<NaiveDate>,
+) -> anyhow::Result<Vec<UserId>> {
+    let now = Utc::now().naive_utc();
+    conn.transaction(|conn| {
+        usernames
+            .iter()
+            .map(|username| {
+                let id = auth_store::insert_user(
+                    conn,
+                    &NewUser {
+                        username,
+                        email: None,
+                        display_name: username,
+                        password_hash,
+                        kind: AccountKind::Youth,
+                        birth_date,
+                        status: AccountStatus::Active,
+                        is_operator: false,
+                        locale: None,
+                    },
+                    now,
+                )?;
+                auth_store::add_city_member(conn, city, id, CityRole::Youth, now)?;
+                Ok(id)
+            })
+            .collect()
     })
 }
 

@@ -1,9 +1,7 @@
 //! Helpers of the limit tests: requests from a given client address (as a proxy forwards them)
 //! and many accounts made at once.
 
-use chrono::Utc;
-use lanyard::auth::store::{self as auth_store, CityRole, NewUser};
-use lanyard::auth::{password, AccountKind, AccountStatus};
+use lanyard::auth::password;
 use lanyard::ids::UserId;
 use lanyard::settings::Settings;
 use reqwest::{Client, Response};
@@ -78,27 +76,18 @@ pub fn youth_of_riverton(app: &TestApp, prefix: &str, count: usize) -> Vec<(User
     let city = lanyard::tenancy::store::find_by_slug(&mut conn, "riverton")
         .unwrap()
         .unwrap();
-    let now = Utc::now().naive_utc();
-    (0..count)
-        .map(|n| {
-            let username = format!("{prefix}-{n}");
-            let id = auth_store::insert_user(
-                &mut conn,
-                &NewUser {
-                    username: &username,
-                    email: None,
-                    display_name: &username,
-                    password_hash: &hash,
-                    kind: AccountKind::Youth,
-                    birth_date: chrono::NaiveDate::from_ymd_opt(2010, 1, 1),
-                    status: AccountStatus::Active,
-                    is_operator: false,
-                    locale: None,
-                },
-                now,
-            )
-            .unwrap();
-            auth_store::add_city_member(&mut conn, city.id, id, CityRole::Youth, now).unwrap();
+    let usernames: Vec<String> = (0..count).map(|n| format!("{prefix}-{n}")).collect();
+    let ids = lanyard::demo::add_youth(
+        &mut conn,
+        city.id,
+        &usernames,
+        &hash,
+        chrono::NaiveDate::from_ymd_opt(2010, 1, 1),
+    )
+    .unwrap();
+    ids.into_iter()
+        .zip(usernames)
+        .map(|(id, username)| {
             (
                 id,
                 Person {

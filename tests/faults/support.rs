@@ -553,38 +553,14 @@ impl Drop for Lanyard {
 
 /// Adds `count` active youth (`youth-0` …) to the demo city, sharing one password hash.
 pub fn seed_youth(db: &Db, count: usize) -> Vec<String> {
-    use lanyard::auth::store::{self as auth_store, CityRole, NewUser};
-    use lanyard::auth::{AccountKind, AccountStatus};
     let hash = lanyard::auth::password::hash("youth-password").expect("hash");
     let mut conn = db.get().expect("connection");
-    let now = chrono::Utc::now().naive_utc();
     let city = lanyard::tenancy::store::find_by_slug(&mut conn, "riverton")
         .expect("query")
         .expect("the demo city");
-    (0..count)
-        .map(|i| {
-            let username = format!("youth-{i}");
-            let id = auth_store::insert_user(
-                &mut conn,
-                &NewUser {
-                    username: &username,
-                    email: None,
-                    display_name: &username,
-                    password_hash: &hash,
-                    kind: AccountKind::Youth,
-                    birth_date: None,
-                    status: AccountStatus::Active,
-                    is_operator: false,
-                    locale: None,
-                },
-                now,
-            )
-            .expect("insert youth");
-            auth_store::add_city_member(&mut conn, city.id, id, CityRole::Youth, now)
-                .expect("membership");
-            username
-        })
-        .collect()
+    let usernames: Vec<String> = (0..count).map(|i| format!("youth-{i}")).collect();
+    lanyard::demo::add_youth(&mut conn, city.id, &usernames, &hash, None).expect("youth");
+    usernames
 }
 
 #[derive(diesel::QueryableByName)]
