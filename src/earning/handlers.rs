@@ -191,7 +191,27 @@ pub async fn claim(
             // Every try counts (an earned badge too, or it would confirm a code for free);
             // only a redemption is given back.
             let attempt = throttle::claim_keys(&youth.to_string(), &state.client_address(&req));
-            state.throttle.attempt(&attempt).await?;
+            if let Err(AppError::TooManyRequests { retry_after_secs }) =
+                state.throttle.attempt(&attempt).await
+            {
+                // Said on the claim page itself, in words a child understands.
+                errors.add("code", "field.code_too_many_tries");
+                let mut page = render(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    &ClaimPage {
+                        chrome: chrome.in_city(&city.slug, &city.name),
+                        city,
+                        code: form.code,
+                        errors,
+                        awaiting_consent: false,
+                    },
+                )?;
+                page.headers_mut().insert(
+                    actix_web::http::header::RETRY_AFTER,
+                    actix_web::http::header::HeaderValue::from(retry_after_secs),
+                );
+                return Ok(page);
+            }
             let city_id = city.id;
             let result = state
                 .db

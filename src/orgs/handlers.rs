@@ -186,6 +186,10 @@ async fn org_page(
         is_admin: staff.role == OrgRole::Admin,
         activities,
         badges,
+        admins: members
+            .iter()
+            .filter(|(_, _, role)| role == "admin")
+            .count(),
         members,
         invited,
         tokens,

@@ -53,6 +53,8 @@ pub struct OrgPage {
     pub activities: Vec<Activity>,
     pub badges: Vec<Badge>,
     pub members: Vec<(String, String, String)>,
+    /// How many of `members` are admins (the last one is offered no "Remove").
+    pub admins: usize,
     /// Invited and not yet answered: (username, role).
     pub invited: Vec<(String, String)>,
     pub tokens: Vec<(String, NaiveDateTime, Option<NaiveDateTime>)>,

@@ -54,7 +54,7 @@ async fn guessing_codes_is_refused_after_twenty_failures() {
     }
     let (status, html) = claim(&app, &maya, "ZZZZ-ZZZY").await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(html.contains("Too many attempts. Wait a few minutes and try again."));
+    assert!(html.contains("You have tried many codes that did not work. Wait a few minutes"));
     // Even a good code waits now, and is not used up by the refusal.
     let good = world.code_for("comic-creator", 0);
     assert_eq!(
