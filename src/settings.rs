@@ -93,7 +93,8 @@ pub struct LimitsSettings {
     /// `LANYARD__LIMITS__SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS`
     pub signin_failures_per_account_and_address: u32,
     /// `LANYARD__LIMITS__SIGNIN_FAILURES_PER_ACCOUNT`: across addresses; past it only addresses
-    /// that already failed for the account are refused, so its owner can still sign in.
+    /// that already failed for the account are refused, so its owner can still sign in; past ten
+    /// times it, every address is.
     pub signin_failures_per_account: u32,
     /// `LANYARD__LIMITS__SIGNIN_FAILURES_PER_ADDRESS`: whatever the account.
     pub signin_failures_per_address: u32,

@@ -133,23 +133,32 @@ struct Count {
     resets_in: Duration,
 }
 
-/// In memory: a fixed window per key. Expired keys are swept once the map grows.
+/// In memory: a fixed window per key. Expired keys are swept once the map has doubled since the
+/// last sweep (so sweeping costs O(1) per call however many keys are live), and the map never
+/// holds more than [`MAX_KEYS`]: past it, new keys of a counter share one overflow key, so a
+/// flood of made-up names is still counted (together) and memory stays bounded.
 #[derive(Default)]
 struct Memory {
     windows: HashMap<String, (u32, Instant)>,
+    next_sweep: usize,
 }
 
 const SWEEP_AT: usize = 10_000;
+const MAX_KEYS: usize = 200_000;
 
 impl Memory {
     fn add(&mut self, key: &str, delta: i64, window: Duration, now: Instant) -> Count {
-        if self.windows.len() >= SWEEP_AT {
+        if self.windows.len() >= self.next_sweep.max(SWEEP_AT) {
             self.windows.retain(|_, (_, ends)| *ends > now);
+            self.next_sweep = (self.windows.len() * 2).max(SWEEP_AT);
         }
-        let entry = self
-            .windows
-            .entry(key.to_string())
-            .or_insert((0, now + window));
+        let key = if self.windows.len() >= MAX_KEYS && !self.windows.contains_key(key) {
+            let counter = key.split(':').next().unwrap_or_default();
+            format!("{counter}:overflow")
+        } else {
+            key.to_string()
+        };
+        let entry = self.windows.entry(key).or_insert((0, now + window));
         if entry.1 <= now {
             *entry = (0, now + window);
         }
@@ -169,6 +178,45 @@ impl Memory {
     }
 }
 
+/// The address a limit counts: IPv4 addresses as they are, IPv6 ones by their /64, since one
+/// host or household holds a whole /64 and could otherwise count as billions of addresses.
+fn limit_bucket(address: &str) -> String {
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => address.to_string(),
+    }
+}
+
+impl Counter {
+    /// Counters of an address (checked first: past them nothing else is counted).
+    fn of_address(self) -> bool {
+        matches!(
+            self,
+            Counter::SignInAddress | Counter::ClaimAddress | Counter::SignUpAddress
+        )
+    }
+}
+
+/// Past this many times its limit, an account's sign-in failures are refused from every
+/// address, even from one that has not failed before.
+const ACCOUNT_HARD_LIMIT_FACTOR: u32 = 10;
+
+/// `KEYS[1]` less `ARGV[1]`, floored at zero, only if the key exists; answers `{value, ttl}`.
+const GIVE_BACK_SCRIPT: &str = "if redis.call('EXISTS', KEYS[1]) == 0 then return {0, -2} end \
+    local v = redis.call('DECRBY', KEYS[1], ARGV[1]) \
+    if v < 0 then redis.call('SET', KEYS[1], 0, 'KEEPTTL') v = 0 end \
+    return {v, redis.call('TTL', KEYS[1])}";
+
+fn refusal(keys: usize, wait: Duration) -> AppError {
+    tracing::info!(limit.keys = keys, "attempt refused by a limit");
+    AppError::TooManyRequests {
+        retry_after_secs: wait.as_secs().max(1),
+    }
+}
+
 #[derive(Clone)]
 pub struct Throttle {
     limits: Limits,
@@ -178,6 +226,8 @@ pub struct Throttle {
 
 /// Sign-in keys of `account` from `address`: the pair, the account, the address.
 pub fn sign_in_keys(account: &str, address: &str) -> [Key; 3] {
+    let address = limit_bucket(address);
+    let address = address.as_str();
     [
         Key::new(Counter::SignInPair, &[account, address]),
         Key::new(Counter::SignInAccount, &[account]),
@@ -187,6 +237,8 @@ pub fn sign_in_keys(account: &str, address: &str) -> [Key; 3] {
 
 /// Claim-code keys of one youth from `address`.
 pub fn claim_keys(account: &str, address: &str) -> [Key; 2] {
+    let address = limit_bucket(address);
+    let address = address.as_str();
     [
         Key::new(Counter::ClaimAccount, &[account]),
         Key::new(Counter::ClaimAddress, &[address]),
@@ -195,6 +247,8 @@ pub fn claim_keys(account: &str, address: &str) -> [Key; 2] {
 
 /// The sign-up key of `address`.
 pub fn sign_up_keys(address: &str) -> [Key; 1] {
+    let address = limit_bucket(address);
+    let address = address.as_str();
     [Key::new(Counter::SignUpAddress, &[address])]
 }
 
@@ -215,23 +269,32 @@ impl Throttle {
     /// account in the window is refused.
     pub async fn attempt(&self, keys: &[Key]) -> Result<(), AppError> {
         let mut counts = Vec::with_capacity(keys.len());
-        for key in keys {
-            counts.push((key, self.add(key, 1).await));
+        // The address first: once it is over, nothing else is counted (no new key per made-up
+        // account name from an address that is already refused).
+        let ordered = keys
+            .iter()
+            .filter(|k| k.counter.of_address())
+            .chain(keys.iter().filter(|k| !k.counter.of_address()));
+        for key in ordered {
+            let count = self.add(key, 1).await;
+            if key.counter.of_address() && count.value > self.limits.of(key.counter).max {
+                return Err(refusal(keys.len(), count.resets_in));
+            }
+            counts.push((key, count));
         }
         let pair_failed_before = counts
             .iter()
             .any(|(key, count)| key.counter == Counter::SignInPair && count.value > 1);
         let over = counts.iter().filter(|(key, count)| {
             let limit = self.limits.of(key.counter);
-            count.value > limit.max && (key.counter != Counter::SignInAccount || pair_failed_before)
+            let hard = limit.max.saturating_mul(ACCOUNT_HARD_LIMIT_FACTOR);
+            count.value > limit.max
+                && (key.counter != Counter::SignInAccount
+                    || pair_failed_before
+                    || count.value > hard)
         });
         match over.map(|(_, count)| count.resets_in).max() {
-            Some(wait) => {
-                tracing::info!(limit.keys = keys.len(), "attempt refused by a limit");
-                Err(AppError::TooManyRequests {
-                    retry_after_secs: wait.as_secs().max(1),
-                })
-            }
+            Some(wait) => Err(refusal(keys.len(), wait)),
             None => Ok(()),
         }
     }
@@ -251,6 +314,22 @@ impl Throttle {
         if let Some(kv) = &self.redis {
             let redis_key = kv.key(&format!("limit:{name}"));
             let mut pipe = redis::pipe();
+            if delta < 0 {
+                // Give back only into a window that still exists, and never below zero: a
+                // give-back after the window ended must not open the next one in credit.
+                pipe.cmd("EVAL")
+                    .arg(GIVE_BACK_SCRIPT)
+                    .arg(1)
+                    .arg(&redis_key)
+                    .arg(-delta);
+                if let Some(((value, ttl),)) = self.query_redis::<((i64, i64),)>(pipe).await {
+                    return Count {
+                        value: u32::try_from(value.max(0)).unwrap_or(u32::MAX),
+                        resets_in: Duration::from_secs(u64::try_from(ttl).unwrap_or(1)),
+                    };
+                }
+                return self.add_in_memory(&name, delta, limit.window);
+            }
             pipe.atomic()
                 .cmd("INCRBY")
                 .arg(&redis_key)
@@ -269,14 +348,16 @@ impl Throttle {
                 };
             }
         }
-        match self.memory.lock() {
-            Ok(mut memory) => memory.add(&name, delta, limit.window, Instant::now()),
-            // A poisoned lock only means another request panicked mid-count: refuse nothing.
-            Err(_) => Count {
-                value: 0,
-                resets_in: limit.window,
-            },
-        }
+        self.add_in_memory(&name, delta, limit.window)
+    }
+
+    fn add_in_memory(&self, name: &str, delta: i64, window: Duration) -> Count {
+        // A poisoned lock only means another request panicked mid-count: the counts are whole.
+        let mut memory = self
+            .memory
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        memory.add(name, delta, window, Instant::now())
     }
 
     /// The one place that talks to Redis. `None` when it cannot be reached (logged).
@@ -318,5 +399,79 @@ mod tests {
         assert!(!key.name().contains("maya"));
         let shifted = Key::new(Counter::SignInPair, &["maya1", "0.0.0.1"]);
         assert_ne!(key.name(), shifted.name());
+    }
+
+    #[test]
+    fn a_flood_of_live_keys_stays_bounded_and_is_still_counted() {
+        let mut memory = Memory::default();
+        let now = Instant::now();
+        let window = Duration::from_secs(600);
+        for n in 0..MAX_KEYS + 500 {
+            memory.add(&format!("signin-account:{n}"), 1, window, now);
+        }
+        assert!(memory.windows.len() <= MAX_KEYS + 1);
+        // The names past the bound share one counter, so they are refused together.
+        assert_eq!(memory.windows["signin-account:overflow"].0, 500);
+        // Known keys still count on their own.
+        assert_eq!(memory.add("signin-account:7", 1, window, now).value, 2);
+    }
+
+    #[test]
+    fn ipv6_addresses_are_counted_by_their_slash_64() {
+        assert_eq!(limit_bucket("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(
+            limit_bucket("2001:db8:1:2:ffff:ffff:ffff:ffff"),
+            limit_bucket("2001:db8:1:2::9")
+        );
+        assert_ne!(
+            limit_bucket("2001:db8:1:2::1"),
+            limit_bucket("2001:db8:1:3::1")
+        );
+        assert_eq!(limit_bucket("203.0.113.9"), "203.0.113.9");
+        assert_eq!(limit_bucket("::ffff:203.0.113.9"), "::ffff:203.0.113.9");
+    }
+
+    fn tight_limits() -> Limits {
+        Limits::from_settings(&LimitsSettings {
+            signin_failures_per_account_and_address: 100,
+            signin_failures_per_account: 2,
+            signin_failures_per_address: 3,
+            signin_window_seconds: 600,
+            claim_failures_per_account: 20,
+            claim_failures_per_address: 60,
+            claim_window_seconds: 600,
+            signups_per_address: 20,
+            signup_window_seconds: 600,
+            password_hashes_at_once: 1,
+            password_hash_wait_ms: 100,
+        })
+    }
+
+    #[tokio::test]
+    async fn an_address_over_its_limit_adds_no_new_keys() {
+        let throttle = Throttle::new(tight_limits(), None);
+        for n in 0..3 {
+            let keys = sign_in_keys(&format!("name-{n}"), "198.51.100.7");
+            assert!(throttle.attempt(&keys).await.is_ok());
+        }
+        let before = throttle.memory.lock().map(|m| m.windows.len()).unwrap();
+        for n in 3..50 {
+            let keys = sign_in_keys(&format!("name-{n}"), "198.51.100.7");
+            assert!(throttle.attempt(&keys).await.is_err());
+        }
+        let after = throttle.memory.lock().map(|m| m.windows.len()).unwrap();
+        assert_eq!(before, after);
+    }
+
+    #[tokio::test]
+    async fn past_ten_times_its_limit_an_account_is_refused_from_new_addresses_too() {
+        let throttle = Throttle::new(tight_limits(), None);
+        // A limit of 2 per account: addresses that never failed still pass up to 20.
+        for n in 0..20 {
+            let keys = sign_in_keys("maya", &format!("198.51.100.{n}"));
+            assert!(throttle.attempt(&keys).await.is_ok(), "attempt {n}");
+        }
+        let keys = sign_in_keys("maya", "203.0.113.200");
+        assert!(throttle.attempt(&keys).await.is_err());
     }
 }

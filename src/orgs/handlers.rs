@@ -10,7 +10,7 @@ use crate::auth::store::{self as auth_store, OrgRole};
 use crate::db::is_unique_violation;
 use crate::error::AppError;
 use crate::fields::{self, Slug};
-use crate::orgs::membership::{self, StaffGrant};
+use crate::orgs::membership::{self, GrantRefused, StaffGrant};
 use crate::orgs::pages::{MemberForm, NewOrgForm, OrgListPage, OrgPage, TokenForm};
 use crate::orgs::store::{self, NewOrg};
 use crate::orgs::tokens;
@@ -86,8 +86,9 @@ pub async fn create(
         .db
         .run(move |conn| {
             let admin = auth_store::find_user_by_login(conn, &admin_login)?;
+            // No account, a youth's or a parent's: one answer, which tells nothing about it.
             if admin.is_none() && !admin_login.is_empty() {
-                errors.add("admin", "field.user_unknown");
+                errors.add("admin", "field.member_not_addable");
             }
             if let Some(slug) = &slug {
                 if store::find_by_slug(conn, city_id, slug.as_str())?.is_some() {
@@ -114,9 +115,9 @@ pub async fn create(
             );
             match created {
                 Ok(Ok((_, grant))) => Ok(Ok((slug, name, grant))),
-                Ok(Err(refused)) => {
+                Ok(Err(_refused)) => {
                     let mut errors = FormErrors::default();
-                    errors.add("admin", refused.message());
+                    errors.add("admin", "field.member_not_addable");
                     Ok(Err(errors))
                 }
                 Err(e) if is_unique_violation(&e) => {
@@ -242,8 +243,13 @@ pub async fn add_member(
             let now = Utc::now().naive_utc();
             match membership::give_staff_role(conn, &org, &user, role, &actor, now)? {
                 Ok(grant) => Ok(Ok((user.display_name, grant))),
-                // Whatever the reason, one answer: the admin learns nothing about the account.
-                Err(_refused) => {
+                // The last admin is the admin's own colleague: say so. Any other reason gets one
+                // answer, so the admin learns nothing about the account.
+                Err(GrantRefused::LastAdmin) => {
+                    errors.add("username", GrantRefused::LastAdmin.message());
+                    Ok(Err(errors))
+                }
+                Err(_) => {
                     errors.add("username", "field.member_not_addable");
                     Ok(Err(errors))
                 }

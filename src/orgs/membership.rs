@@ -31,6 +31,8 @@ pub enum GrantRefused {
     YouthAccount,
     /// A parent's account (or any other that is not staff).
     NotAStaffAccount,
+    /// The person is the organization's last admin: a lesser role would leave it with none.
+    LastAdmin,
 }
 
 impl GrantRefused {
@@ -39,6 +41,7 @@ impl GrantRefused {
         match self {
             GrantRefused::YouthAccount => "field.youth_cannot_be_staff",
             GrantRefused::NotAStaffAccount => "field.staff_account_required",
+            GrantRefused::LastAdmin => "field.last_admin_stays",
         }
     }
 }
@@ -93,6 +96,9 @@ pub fn give_staff_role(
         };
         if is_staff_of_city(conn, org.city_id, person)? {
             let previous = store::member_role(conn, org.id, person.id)?;
+            if leaves_no_admin(conn, org.id, previous, role)? {
+                return Ok(Err(GrantRefused::LastAdmin));
+            }
             store::add_member(conn, org.city_id, org.id, person.id, role, now)?;
             let action = match previous {
                 Some(_) => AuditAction::MemberRoleChanged,
@@ -112,6 +118,19 @@ pub fn give_staff_role(
             Ok(Ok(StaffGrant::Invited))
         }
     })
+}
+
+/// Whether changing a member from `previous` to `role` would take away the organization's last
+/// admin.
+fn leaves_no_admin(
+    conn: &mut DbConnection,
+    org: OrgId,
+    previous: Option<OrgRole>,
+    role: OrgRole,
+) -> diesel::QueryResult<bool> {
+    Ok(previous == Some(OrgRole::Admin)
+        && role != OrgRole::Admin
+        && store::admin_count(conn, org)? <= 1)
 }
 
 /// Adds an organization whose first admin is `admin` (at once, or invited as
@@ -165,7 +184,11 @@ pub fn answer_invitation(
         let org = store::find(conn, found.org_id)?;
         store::delete_invitation(conn, found.id)?;
         let action = if accept {
-            store::add_member(conn, org.city_id, org.id, person.id, found.role, now)?;
+            // A stale invitation to a lesser role never takes the last admin away.
+            let previous = store::member_role(conn, org.id, person.id)?;
+            if !leaves_no_admin(conn, org.id, previous, found.role)? {
+                store::add_member(conn, org.city_id, org.id, person.id, found.role, now)?;
+            }
             AuditAction::InvitationAccepted
         } else {
             AuditAction::InvitationDeclined

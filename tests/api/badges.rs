@@ -226,7 +226,7 @@ async fn the_organization_form_refuses_unknown_admins_and_taken_slugs() {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = response.text().await.unwrap();
     assert!(html.contains("This address name is taken in this city."));
-    assert!(html.contains("No account has this username or e-mail."));
+    assert!(html.contains("No account you can add has this username or e-mail."));
     assert!(html.contains("Enter a web address starting with https://."));
     assert!(html.contains("value=\"Library Two\""));
 }

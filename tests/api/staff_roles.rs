@@ -192,7 +192,7 @@ async fn youth_and_parent_accounts_never_get_a_staff_role() {
         .text()
         .await
         .unwrap()
-        .contains("Only a staff account can hold a staff role."));
+        .contains("No account you can add has this username or e-mail."));
     assert_eq!(
         status_of(&app, &coordinator, "/c/riverton/orgs/parent-club").await,
         StatusCode::NOT_FOUND,
@@ -339,4 +339,47 @@ async fn an_admin_removes_a_mentor_but_never_the_last_admin() {
         .await
         .unwrap();
     assert_eq!(audit.matches("class=\"audit-event\"").count(), 1);
+}
+
+#[tokio::test]
+async fn the_last_admin_cannot_be_given_a_lesser_role_either() {
+    let (app, world) = spawn_world().await;
+    let admin = app.signed_in(&world.person("org_admin")).await;
+    let demoted = app
+        .post_form(
+            &admin,
+            "/c/riverton/orgs/library/members",
+            &[("username", "librarian"), ("role", "mentor")],
+        )
+        .await;
+    assert_eq!(demoted.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(demoted.text().await.unwrap().contains(
+        "This person is the last admin: add another admin before giving them another role."
+    ));
+    // Still the admin: the admin-only form is still theirs.
+    assert_eq!(
+        status_of(&app, &admin, "/c/riverton/orgs/library/badges/new").await,
+        StatusCode::OK
+    );
+    // With a second admin, the first may step down.
+    let added = app
+        .post_form(
+            &admin,
+            "/c/riverton/orgs/library/members",
+            &[("username", "mentor"), ("role", "admin")],
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let stepped_down = app
+        .post_form(
+            &admin,
+            "/c/riverton/orgs/library/members",
+            &[("username", "librarian"), ("role", "mentor")],
+        )
+        .await;
+    assert_eq!(stepped_down.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        status_of(&app, &admin, "/c/riverton/orgs/library/badges/new").await,
+        StatusCode::FORBIDDEN
+    );
 }
