@@ -100,6 +100,8 @@ pub fn give_staff_role(
                 return Ok(Err(GrantRefused::LastAdmin));
             }
             store::add_member(conn, org.city_id, org.id, person.id, role, now)?;
+            // An invitation still pending would hand its role back later: it is spent.
+            store::delete_invitations_of(conn, org.id, person.id)?;
             let action = match previous {
                 Some(_) => AuditAction::MemberRoleChanged,
                 None => AuditAction::MemberAdded,
@@ -233,6 +235,8 @@ pub fn remove_staff(
             return Ok(Err(RemovalRefused::LastAdmin));
         }
         store::remove_member(conn, org.id, person.id)?;
+        // Nor may an old invitation bring a removed member back.
+        store::delete_invitations_of(conn, org.id, person.id)?;
         audit::record(
             conn,
             &AuditEvent {

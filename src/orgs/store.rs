@@ -221,6 +221,17 @@ pub fn invitation_of(
     }))
 }
 
+/// Withdraws every pending invitation of `user` to `org` (they became staff, or were removed).
+pub fn delete_invitations_of(conn: &mut DbConnection, org: OrgId, user: UserId) -> QueryResult<()> {
+    diesel::delete(
+        org_invitations::table
+            .filter(org_invitations::org_id.eq(org.0))
+            .filter(org_invitations::user_id.eq(user.0)),
+    )
+    .execute(conn)
+    .map(|_| ())
+}
+
 pub fn delete_invitation(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
     diesel::delete(org_invitations::table.filter(org_invitations::id.eq(id)))
         .execute(conn)

@@ -20,6 +20,27 @@ async fn invitation_paths(app: &TestApp, client: &Client) -> Vec<String> {
         .collect()
 }
 
+/// The path of the invitation whose text names `org`.
+async fn invitation_of(app: &TestApp, client: &Client, org: &str) -> String {
+    let html = app
+        .get(client, "/c/elmstead/me")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let document = scraper::Html::parse_document(&html);
+    let item = scraper::Selector::parse(".invitation").unwrap();
+    let form = scraper::Selector::parse("form").unwrap();
+    document
+        .select(&item)
+        .find(|li| li.text().collect::<String>().contains(org))
+        .and_then(|li| li.select(&form).next())
+        .and_then(|f| f.value().attr("action"))
+        .and_then(|a| a.strip_suffix("/accept"))
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("an invitation of {org}"))
+}
+
 async fn status_of(app: &TestApp, client: &Client, path: &str) -> StatusCode {
     app.get(client, path).await.status()
 }
@@ -381,5 +402,76 @@ async fn the_last_admin_cannot_be_given_a_lesser_role_either() {
     assert_eq!(
         status_of(&app, &admin, "/c/riverton/orgs/library/badges/new").await,
         StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn an_invitation_is_spent_once_its_person_is_made_staff_and_cannot_bring_them_back() {
+    let (app, world) = spawn_world().await;
+    let librarian = app.signed_in(&world.person("org_admin")).await;
+    let curator = app.signed_in(&world.curator()).await;
+    let invite = |client, org: &'static str, role: &'static str| {
+        let app = &app;
+        let who = world.other_admin.username.clone();
+        async move {
+            app.post_form(
+                client,
+                &format!("/c/riverton/orgs/{org}/members"),
+                &[("username", who.as_str()), ("role", role)],
+            )
+            .await
+            .status()
+        }
+    };
+    // The library invites Elmstead's admin as its admin; the museum as a mentor.
+    assert_eq!(
+        invite(&librarian, "library", "admin").await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        invite(&curator, "science-museum", "mentor").await,
+        StatusCode::SEE_OTHER
+    );
+    let invitee = app.signed_in(&world.other_admin).await;
+    assert_eq!(invitation_paths(&app, &invitee).await.len(), 2);
+    // They join the museum, so they are staff of the city; the library then adds them as a
+    // mentor directly, and later removes them.
+    let museum_path = invitation_of(&app, &invitee, "Science").await;
+    let library_path = invitation_of(&app, &invitee, "Library").await;
+    assert_eq!(
+        app.post_form(&invitee, &format!("{museum_path}/accept"), &[])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        invite(&librarian, "library", "mentor").await,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        invitation_paths(&app, &invitee).await.is_empty(),
+        "the library's invitation is spent"
+    );
+    let removed = app
+        .post_form(
+            &librarian,
+            &format!(
+                "/c/riverton/orgs/library/members/{}/remove",
+                world.other_admin.username
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    // The old admin invitation does not bring them back as admin.
+    assert_eq!(
+        app.post_form(&invitee, &format!("{library_path}/accept"), &[])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        status_of(&app, &invitee, "/c/riverton/orgs/library").await,
+        StatusCode::NOT_FOUND
     );
 }
