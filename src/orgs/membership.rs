@@ -95,6 +95,7 @@ pub fn give_staff_role(
             at: now,
         };
         if is_staff_of_city(conn, org.city_id, person)? {
+            store::lock_for_staff_change(conn, org.id)?;
             let previous = store::member_role(conn, org.id, person.id)?;
             if leaves_no_admin(conn, org.id, previous, role)? {
                 return Ok(Err(GrantRefused::LastAdmin));
@@ -183,6 +184,7 @@ pub fn answer_invitation(
 ) -> Result<(Invitation, Org), AppError> {
     conn.transaction(|conn| {
         let found = store::invitation_of(conn, person.id, invitation)?.ok_or(AppError::NotFound)?;
+        store::lock_for_staff_change(conn, found.org_id)?;
         let org = store::find(conn, found.org_id)?;
         store::delete_invitation(conn, found.id)?;
         let action = if accept {
@@ -228,6 +230,7 @@ pub fn remove_staff(
     now: NaiveDateTime,
 ) -> Result<Result<(), RemovalRefused>, AppError> {
     conn.transaction(|conn| {
+        store::lock_for_staff_change(conn, org.id)?;
         let (person, _) =
             auth_store::find_user_by_login(conn, username)?.ok_or(AppError::NotFound)?;
         let role = store::member_role(conn, org.id, person.id)?.ok_or(AppError::NotFound)?;

@@ -151,6 +151,16 @@ pub fn remove_member(conn: &mut DbConnection, org: OrgId, user: UserId) -> Query
 }
 
 /// How many admins `org` has.
+/// Takes the organization's row for the rest of the transaction (a row lock on PostgreSQL, the
+/// write lock on SQLite), so that changes to its admins run one at a time and a count of its
+/// admins stays true until the transaction ends.
+pub fn lock_for_staff_change(conn: &mut DbConnection, org: OrgId) -> QueryResult<()> {
+    diesel::update(organizations::table.filter(organizations::id.eq(org.0)))
+        .set(organizations::id.eq(organizations::id))
+        .execute(conn)
+        .map(|_| ())
+}
+
 pub fn admin_count(conn: &mut DbConnection, org: OrgId) -> QueryResult<i64> {
     org_members::table
         .filter(org_members::org_id.eq(org.0))

@@ -475,3 +475,53 @@ async fn an_invitation_is_spent_once_its_person_is_made_staff_and_cannot_bring_t
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn two_admins_removing_each_other_at_once_leave_one_admin() {
+    let (app, world) = spawn_world().await;
+    let clients = [
+        ("librarian", app.signed_in(&world.person("org_admin")).await),
+        ("mentor", app.signed_in(&world.person("mentor")).await),
+    ];
+    let is_admin = |client| {
+        let app = &app;
+        async move {
+            status_of(app, client, "/c/riverton/orgs/library/badges/new").await == StatusCode::OK
+        }
+    };
+    for round in 0..6 {
+        // Whoever is admin makes the other one admin too.
+        let (admin, other) = if is_admin(&clients[0].1).await {
+            (&clients[0], &clients[1])
+        } else {
+            (&clients[1], &clients[0])
+        };
+        let made = app
+            .post_form(
+                &admin.1,
+                "/c/riverton/orgs/library/members",
+                &[("username", other.0), ("role", "admin")],
+            )
+            .await;
+        assert_eq!(made.status(), StatusCode::SEE_OTHER, "round {round}");
+        let to_remove = |whom: &str| format!("/c/riverton/orgs/library/members/{whom}/remove");
+        let (first, second) = (to_remove(clients[1].0), to_remove(clients[0].0));
+        let (a, b) = tokio::join!(
+            app.post_form(&clients[0].1, &first, &[]),
+            app.post_form(&clients[1].1, &second, &[])
+        );
+        for response in [&a, &b] {
+            assert!(
+                !response.status().is_server_error(),
+                "round {round}: {}",
+                response.status()
+            );
+        }
+        let admins = [is_admin(&clients[0].1).await, is_admin(&clients[1].1).await];
+        assert_eq!(
+            admins.iter().filter(|a| **a).count(),
+            1,
+            "round {round}: exactly one admin is left"
+        );
+    }
+}
