@@ -138,8 +138,8 @@ pub fn record(conn: &mut DbConnection, event: &AuditEvent<'_>) -> QueryResult<()
     store::insert(conn, event)
 }
 
-/// The address a request came from, as sign-in throttling counts it (the peer, or the first
-/// `X-Forwarded-For` hop behind a trusted proxy).
+/// The address a request came from, as the limits count it and the audit trail records it: the
+/// peer, or behind trusted proxies the right-most `X-Forwarded-For` hop that is not one of them.
 pub struct ClientAddress(pub String);
 
 impl FromRequest for ClientAddress {

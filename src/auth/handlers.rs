@@ -66,13 +66,12 @@ async fn start_session(
 }
 
 pub async fn sign_in(
-    req: HttpRequest,
     state: web::Data<AppState>,
     chrome: Chrome,
+    ClientAddress(client): ClientAddress,
     CsrfForm(form): CsrfForm<SignInForm>,
 ) -> Result<HttpResponse, AppError> {
     let login = form.username.trim().to_ascii_lowercase();
-    let client = state.client_address(&req);
     let attempt = throttle::sign_in_keys(&login, &client);
     state.throttle.attempt(&attempt).await?;
     let lookup = login.clone();
@@ -154,7 +153,6 @@ pub async fn choose_locale(
         .path("/")
         .max_age(actix_web::cookie::time::Duration::days(365))
         .same_site(actix_web::cookie::SameSite::Lax)
-        .secure(state.settings.session.secure_cookies)
         .finish();
     let _ = response.add_cookie(&cookie);
     Ok(response)
@@ -262,10 +260,10 @@ impl TryFrom<&SignUpForm> for SignUp {
 }
 
 pub async fn sign_up(
-    req: HttpRequest,
     state: web::Data<AppState>,
     chrome: Chrome,
     CurrentCity(city): CurrentCity,
+    ClientAddress(client): ClientAddress,
     CsrfForm(form): CsrfForm<SignUpForm>,
 ) -> Result<HttpResponse, AppError> {
     let chrome = chrome.in_city(&city.slug, &city.name);
@@ -287,7 +285,6 @@ pub async fn sign_up(
     };
     // Every sign-up that reaches the database counts, whatever its outcome: it is the only
     // way to learn whether a username exists, and it costs a password hash.
-    let client = state.client_address(&req);
     state
         .throttle
         .attempt(&throttle::sign_up_keys(&client))

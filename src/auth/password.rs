@@ -198,10 +198,6 @@ impl PasswordHashing {
     }
 
     /// Whether `password` matches `phc`, when a turn is free.
-    pub async fn verify(&self, password: String, phc: String) -> Result<bool, AppError> {
-        self.run(move || verify(&password, &phc)).await
-    }
-
     /// Whether `password` matches `phc`; without one (no such account), checks it against the
     /// decoy so that the answer takes as long and is `false`. The decoy is made on a hashing
     /// thread, never on an async worker.
@@ -266,10 +262,13 @@ mod tests {
         let hashing = PasswordHashing::new(1, 10_000);
         let phc = hashing.hash("correct horse battery".into()).await.unwrap();
         assert!(hashing
-            .verify("correct horse battery".into(), phc.clone())
+            .verify_or_decoy("correct horse battery".into(), Some(phc.clone()))
             .await
             .unwrap());
-        assert!(!hashing.verify("wrong".into(), phc).await.unwrap());
+        assert!(!hashing
+            .verify_or_decoy("wrong".into(), Some(phc))
+            .await
+            .unwrap());
     }
 
     #[tokio::test]

@@ -32,12 +32,10 @@ pub fn register(
     role: CityRole,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Registered> {
-    // Checked before the transaction, which then writes first: on SQLite a transaction that
-    // reads and then writes fails with "database is locked" when another writer got in between.
-    // A name or address taken meanwhile shows up as a unique violation instead.
-    if store::username_taken(conn, user.username)? {
-        return Ok(Registered::UsernameTaken);
-    }
+    // The caller has checked the username before hashing. The e-mail is checked before the
+    // transaction, which then writes first: on SQLite a transaction that reads and then writes
+    // fails with "database is locked" when another writer got in between. A name or address
+    // taken meanwhile shows up as a unique violation instead.
     let mut email = match user.email {
         Some(email) if !store::email_taken(conn, email)? => Some(email),
         _ => None,
@@ -76,21 +74,5 @@ fn insert_in_savepoint(
     email: Option<&str>,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<UserId> {
-    conn.transaction(|conn| {
-        store::insert_user(
-            conn,
-            &NewUser {
-                username: user.username,
-                email,
-                display_name: user.display_name,
-                password_hash: user.password_hash,
-                kind: user.kind,
-                birth_date: user.birth_date,
-                status: user.status,
-                is_operator: user.is_operator,
-                locale: user.locale,
-            },
-            now,
-        )
-    })
+    conn.transaction(|conn| store::insert_user(conn, &NewUser { email, ..*user }, now))
 }

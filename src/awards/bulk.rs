@@ -113,8 +113,10 @@ fn issue_chunk(
     let ids: Vec<i64> = youth.values().map(|(id, _)| id.0).collect();
     seen.extend(store::existing_pairs(conn, org.id, &ids)?);
 
-    // Which rows become awards.
+    // Which rows become awards. A youth's identifier is read (or made) once per chunk: it is
+    // written in the chunk's transaction, so it is not remembered across chunks.
     let mut accepted = Vec::new();
+    let mut identifiers: HashMap<crate::ids::UserId, String> = HashMap::new();
     for (offset, (row, login)) in rows.iter().zip(&logins).enumerate() {
         let line = first_line + offset;
         let Some(badge) = badges.get(row.badge.trim()) else {
@@ -139,7 +141,14 @@ fn issue_chunk(
                 .push((line, format!("{} already has {}", row.recipient, row.badge)));
             continue;
         }
-        let identifier = store::recipient_identifier_of(conn, *user)?;
+        let identifier = match identifiers.get(user) {
+            Some(identifier) => identifier.clone(),
+            None => {
+                let identifier = store::recipient_identifier_of(conn, *user)?;
+                identifiers.insert(*user, identifier.clone());
+                identifier
+            }
+        };
         accepted.push((badge, *user, identifier));
     }
     if accepted.is_empty() {

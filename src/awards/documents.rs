@@ -98,18 +98,8 @@ async fn badge_image(
     name: &str,
     format: Format,
 ) -> Result<Vec<u8>, AppError> {
-    let city_id = city.id;
-    let slug = slug.to_string();
-    let stored = state
-        .db
-        .run(move |conn| badges::store::image(conn, city_id, &slug)?.ok_or(AppError::NotFound))
-        .await?;
     // Baked images are made from the checked image, never from the stored bytes as such.
-    let shown = actix_web::web::block(move || {
-        badges::image::for_display(&stored.mime, &stored.bytes, &stored.badge_name)
-    })
-    .await
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("checking a badge image: {e}")))?;
+    let shown = badges::image::load_for_display(state, city.id, slug.to_string()).await?;
     let (is_png, bytes) = (shown.mime == "image/png", shown.bytes);
     match (format, is_png) {
         (Format::Png, true) | (Format::Svg, false) => Ok(bytes),

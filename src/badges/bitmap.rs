@@ -7,7 +7,7 @@ pub const MAX_DIMENSION: u32 = 2048;
 /// What the decoder may allocate besides the pixels themselves (rows, chunks, metadata).
 const DECODER_BYTES: usize = 8 * 1024 * 1024;
 
-const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+pub(crate) const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 /// Why a PNG was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

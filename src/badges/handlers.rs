@@ -264,15 +264,7 @@ pub async fn image(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, slug) = path.into_inner();
-    let city_id = city.id;
-    let stored = state
-        .db
-        .run(move |conn| store::image(conn, city_id, &slug)?.ok_or(AppError::NotFound))
-        .await?;
-    let shown =
-        web::block(move || image::for_display(&stored.mime, &stored.bytes, &stored.badge_name))
-            .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("checking a badge image: {e}")))?;
+    let shown = image::load_for_display(&state, city.id, slug).await?;
     Ok(HttpResponse::Ok()
         .content_type(shown.mime)
         .insert_header((header::CACHE_CONTROL, "public, max-age=300"))

@@ -79,6 +79,26 @@ pub fn for_display(mime: &str, bytes: &[u8], badge_name: &str) -> BadgeImage {
     image
 }
 
+/// The image of the badge `slug` of `city`, as it may be served or baked: loaded, then checked
+/// ([`for_display`]) off the async workers.
+pub async fn load_for_display(
+    state: &crate::state::AppState,
+    city: crate::ids::CityId,
+    slug: String,
+) -> Result<BadgeImage, crate::error::AppError> {
+    let stored = state
+        .db
+        .run(move |conn| {
+            crate::badges::store::image(conn, city, &slug)?.ok_or(crate::error::AppError::NotFound)
+        })
+        .await?;
+    actix_web::web::block(move || for_display(&stored.mime, &stored.bytes, &stored.badge_name))
+        .await
+        .map_err(|e| {
+            crate::error::AppError::Internal(anyhow::anyhow!("checking a badge image: {e}"))
+        })
+}
+
 const CACHE_ENTRIES: usize = 256;
 
 fn cache() -> &'static Mutex<HashMap<[u8; 32], BadgeImage>> {

@@ -93,27 +93,30 @@ pub const DEFAULT_CHECKOUT_TIMEOUT: std::time::Duration = std::time::Duration::f
 /// A PostgreSQL URL with libpq's `connect_timeout` (whole seconds, at least 2) unless it names
 /// one already, so a connection attempt to a silent host ends.
 fn with_connect_timeout(url: &str, checkout: std::time::Duration) -> String {
-    if url.contains("connect_timeout=") {
-        return url.to_string();
-    }
-    let seconds = checkout.as_secs_f64().ceil().max(2.0);
-    let separator = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{separator}connect_timeout={seconds}")
+    let seconds = checkout.as_secs_f64().ceil().max(2.0).to_string();
+    with_params(url, &[("connect_timeout", &seconds)])
 }
 
 /// A PostgreSQL URL whose open connections notice a host that went silent (TCP keepalives, and
 /// a bound on unacknowledged data), so a query on a pooled connection fails within seconds
-/// instead of the kernel's retransmission timeout of many minutes. Settings the URL names
-/// already are kept.
+/// instead of the kernel's retransmission timeout of many minutes.
 fn with_dead_peer_detection(url: &str) -> String {
+    with_params(
+        url,
+        &[
+            ("keepalives", "1"),
+            ("keepalives_idle", "5"),
+            ("keepalives_interval", "2"),
+            ("keepalives_count", "3"),
+            ("tcp_user_timeout", "10000"),
+        ],
+    )
+}
+
+/// `url` with each `name=value` query parameter it does not name already.
+fn with_params(url: &str, params: &[(&str, &str)]) -> String {
     let mut url = url.to_string();
-    for (name, value) in [
-        ("keepalives", "1"),
-        ("keepalives_idle", "5"),
-        ("keepalives_interval", "2"),
-        ("keepalives_count", "3"),
-        ("tcp_user_timeout", "10000"),
-    ] {
+    for (name, value) in params {
         if !url.contains(&format!("{name}=")) {
             let separator = if url.contains('?') { '&' } else { '?' };
             url = format!("{url}{separator}{name}={value}");

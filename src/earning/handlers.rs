@@ -1,7 +1,7 @@
 //! Staff generate and print claim codes; youth redeem them at `/c/{city}/claim`.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
 
@@ -159,7 +159,6 @@ pub struct ClaimForm {
 }
 
 pub async fn claim(
-    req: HttpRequest,
     state: web::Data<AppState>,
     chrome: Chrome,
     member: CityMember,
@@ -190,7 +189,7 @@ pub async fn claim(
         (true, Some(code)) => {
             // Every try counts (an earned badge too, or it would confirm a code for free);
             // only a redemption is given back.
-            let attempt = throttle::claim_keys(&youth.to_string(), &state.client_address(&req));
+            let attempt = throttle::claim_keys(&youth.to_string(), &address);
             if let Err(AppError::TooManyRequests { retry_after_secs }) =
                 state.throttle.attempt(&attempt).await
             {

@@ -246,7 +246,7 @@ pub async fn add_member(
                 // The last admin is the admin's own colleague: say so. Any other reason gets one
                 // answer, so the admin learns nothing about the account.
                 Err(GrantRefused::LastAdmin) => {
-                    errors.add("username", GrantRefused::LastAdmin.message());
+                    errors.add("username", "field.last_admin_stays");
                     Ok(Err(errors))
                 }
                 Err(_) => {

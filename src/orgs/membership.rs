@@ -35,17 +35,6 @@ pub enum GrantRefused {
     LastAdmin,
 }
 
-impl GrantRefused {
-    /// The catalog key of the message shown next to the field.
-    pub fn message(self) -> &'static str {
-        match self {
-            GrantRefused::YouthAccount => "field.youth_cannot_be_staff",
-            GrantRefused::NotAStaffAccount => "field.staff_account_required",
-            GrantRefused::LastAdmin => "field.last_admin_stays",
-        }
-    }
-}
-
 /// Staff roles are held only by staff accounts (and the operator), never by youth or parents.
 pub fn may_hold_staff_role(kind: AccountKind) -> Result<(), GrantRefused> {
     match kind {

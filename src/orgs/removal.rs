@@ -39,13 +39,8 @@ pub async fn remove_member(
             tracing::info!(org.slug = %staff.org.slug, "staff member removed");
             redirect_with(&to, Flash::success("flash.member_removed", &member))
         }
-        Err(RemovalRefused::LastAdmin) => redirect_with(
-            &to,
-            Flash {
-                kind: "error".into(),
-                key: "flash.last_admin_stays".into(),
-                name: member,
-            },
-        ),
+        Err(RemovalRefused::LastAdmin) => {
+            redirect_with(&to, Flash::error("flash.last_admin_stays", &member))
+        }
     })
 }

@@ -179,12 +179,7 @@ pub fn invite(
     invited_by: Option<UserId>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::delete(
-        org_invitations::table
-            .filter(org_invitations::org_id.eq(org.0))
-            .filter(org_invitations::user_id.eq(user.0)),
-    )
-    .execute(conn)?;
+    delete_invitations_of(conn, org, user)?;
     diesel::insert_into(org_invitations::table)
         .values((
             org_invitations::city_id.eq(city.0),

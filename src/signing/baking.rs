@@ -6,7 +6,7 @@ pub const OB3_PNG_KEYWORD: &str = "openbadgecredential";
 /// The `iTXt` keyword of an Open Badges 2.0 assertion.
 pub const OB2_PNG_KEYWORD: &str = "openbadges";
 
-const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+use crate::badges::bitmap::PNG_SIGNATURE;
 
 /// The chunks of a PNG as (type, data) pairs; `None` if it is not a well-formed PNG.
 fn chunks(png: &[u8]) -> Option<Vec<([u8; 4], &[u8])>> {

@@ -50,6 +50,14 @@ impl Flash {
         }
     }
 
+    pub fn error(key: &str, name: &str) -> Flash {
+        Flash {
+            kind: "error".into(),
+            key: key.into(),
+            name: name.into(),
+        }
+    }
+
     pub fn cookie(&self) -> Cookie<'static> {
         let json = serde_json::to_vec(self).unwrap_or_default();
         let value = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);

@@ -17,6 +17,8 @@ use lanyard::{badges, earning, orgs, tenancy};
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response, StatusCode};
 
+pub use crate::common::{database_url, hidden_value, location};
+
 pub struct TestApp {
     pub address: String,
     pub db: Db,
@@ -59,17 +61,22 @@ impl World {
         }
     }
 
-    pub fn curator(&self) -> Person {
+    /// The printed demo account named `username`.
+    pub fn account(&self, username: &str) -> Person {
         let account = self
             .demo
             .accounts
             .iter()
-            .find(|a| a.username == "curator")
-            .expect("the demo has a curator");
+            .find(|a| a.username == username)
+            .unwrap_or_else(|| panic!("the demo has {username}"));
         Person {
             username: account.username.clone(),
             password: account.password.clone(),
         }
+    }
+
+    pub fn curator(&self) -> Person {
+        self.account("curator")
     }
 
     /// An unused claim code of a demo badge.
@@ -97,19 +104,6 @@ fn postgres_admin_url() -> Option<String> {
     std::env::var("LANYARD_TEST_DATABASE_URL")
         .ok()
         .filter(|u| !u.is_empty())
-}
-
-/// Replaces the database name of a PostgreSQL URL.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let prefix = match base.rfind('/') {
-        Some(i) if i > "postgres://".len() => &base[..i],
-        _ => base,
-    };
-    format!("{prefix}/{name}{query}")
 }
 
 fn init_logging() {
@@ -150,7 +144,7 @@ pub async fn spawn_app_with(mut settings: Settings) -> TestApp {
         (admin, name.clone())
     });
     settings.database.url = match &postgres {
-        Some((admin, name)) => with_database(admin, name),
+        Some((admin, name)) => database_url(admin, name, None),
         None => {
             let dir = std::env::temp_dir().join("lanyard-tests");
             std::fs::create_dir_all(&dir).expect("temp dir");
@@ -416,24 +410,6 @@ impl TestApp {
             .await
             .expect("credential JSON")
     }
-}
-
-/// The value of a hidden input named `name`.
-pub fn hidden_value(html: &str, name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker)? + marker.len();
-    let end = html[start..].find('"')? + start;
-    Some(html[start..end].to_string())
-}
-
-/// The `Location` header of a redirect.
-pub fn location(response: &Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
 }
 
 /// Asserts a redirect to the sign-in page.

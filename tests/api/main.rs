@@ -1,6 +1,9 @@
 //! One test binary: the real application over HTTP, on SQLite or PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../common/mod.rs"]
+mod common;
+
 mod accounts;
 mod api;
 mod audit_trail;

@@ -433,17 +433,10 @@ async fn prepare() -> Sweep {
 /// The library and the science museum each invite Elmstead's admin as a mentor; the ids of the
 /// two invitations, as their `/me` page offers them.
 async fn invite_elmsteads_admin(app: &TestApp, world: &World) -> [String; 2] {
-    let librarian = world
-        .demo
-        .accounts
-        .iter()
-        .find(|a| a.username == "librarian")
-        .expect("the librarian");
-    let librarian = Person {
-        username: librarian.username.clone(),
-        password: librarian.password.clone(),
-    };
-    for (admin, org) in [(librarian, "library"), (world.curator(), "science-museum")] {
+    for (admin, org) in [
+        (world.account("librarian"), "library"),
+        (world.curator(), "science-museum"),
+    ] {
         let client = app.signed_in(&admin).await;
         let response = app
             .post_form(
@@ -486,17 +479,7 @@ impl Sweep {
             Who::Youth => w.person("youth"),
             Who::Parent => w.person("parent"),
             Who::Mentor => w.person("mentor"),
-            Who::OrgAdmin => Person {
-                username: "librarian".into(),
-                password: w
-                    .demo
-                    .accounts
-                    .iter()
-                    .find(|a| a.username == "librarian")
-                    .expect("the librarian")
-                    .password
-                    .clone(),
-            },
+            Who::OrgAdmin => w.account("librarian"),
             Who::OtherOrgAdmin => w.curator(),
             Who::Coordinator => w.person("coordinator"),
             Who::OtherCityStaff => w.other_admin.clone(),

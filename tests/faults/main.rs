@@ -5,6 +5,9 @@
 //! process is killed when its guard drops, even when a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../common/mod.rs"]
+mod common;
+
 mod crash;
 mod database;
 mod redis_lost;

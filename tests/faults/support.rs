@@ -17,6 +17,8 @@ use lanyard::startup::Application;
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response, StatusCode};
 
+pub use crate::common::{database_url, hidden_value, location};
+
 /// The bound on any single answer in these tests: generous, but far below a hang.
 pub const PROMPTLY: Duration = Duration::from_secs(5);
 
@@ -26,22 +28,6 @@ pub fn admin_url() -> String {
         .ok()
         .filter(|u| !u.is_empty())
         .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable".into())
-}
-
-/// Replaces the database name (and optionally the host:port) of a PostgreSQL URL.
-pub fn database_url(admin: &str, name: &str, host_port: Option<&str>) -> String {
-    let (base, query) = match admin.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (admin, String::new()),
-    };
-    let rest = base.strip_prefix("postgres://").unwrap_or(base);
-    let (authority, _) = rest.split_once('/').unwrap_or((rest, ""));
-    let authority = match (host_port, authority.rsplit_once('@')) {
-        (Some(hp), Some((user, _))) => format!("{user}@{hp}"),
-        (Some(hp), None) => hp.to_string(),
-        (None, _) => authority.to_string(),
-    };
-    format!("postgres://{authority}/{name}{query}")
 }
 
 /// The `host:port` of a PostgreSQL URL.
@@ -420,14 +406,6 @@ where
     }
 }
 
-/// The value of a hidden input named `name`.
-pub fn hidden_value(html: &str, name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker)? + marker.len();
-    let end = html[start..].find('"')? + start;
-    Some(html[start..end].to_string())
-}
-
 /// The text of the page's first `h1`.
 pub fn heading(html: &str) -> String {
     let doc = scraper::Html::parse_document(html);
@@ -445,16 +423,6 @@ pub fn password_of(demo: &lanyard::demo::DemoData, username: &str) -> String {
         .find(|a| a.username == username)
         .map(|a| a.password.clone())
         .unwrap_or_else(|| panic!("no demo account {username}"))
-}
-
-/// The `Location` header of a redirect.
-pub fn location(response: &Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
 }
 
 /// `lanyard serve` (or another subcommand) as a child process on a database of the test's,
