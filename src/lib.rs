@@ -21,6 +21,7 @@ pub mod health;
 pub mod i18n;
 pub mod ids;
 pub mod kv;
+pub mod notify;
 pub mod orgs;
 pub mod routes;
 pub mod secrets;

@@ -14,6 +14,13 @@ diesel::table! {
         name -> Text,
         tagline -> Text,
         created_at -> Timestamp,
+        languages -> Text,
+        season_starts_on -> Nullable<Date>,
+        season_ends_on -> Nullable<Date>,
+        brand_primary -> Text,
+        brand_secondary -> Text,
+        logo_mime -> Nullable<Text>,
+        logo_data -> Nullable<Binary>,
     }
 }
 
@@ -63,6 +70,15 @@ diesel::table! {
         website -> Text,
         created_at -> Timestamp,
         next_status_index -> BigInt,
+        kind -> Text,
+        address -> Text,
+        neighborhood_id -> Nullable<BigInt>,
+        contact_email -> Text,
+        status -> Text,
+        decision_message -> Text,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+        applied_by -> Nullable<BigInt>,
     }
 }
 
@@ -87,6 +103,25 @@ diesel::table! {
         starts_on -> Nullable<Date>,
         ends_on -> Nullable<Date>,
         created_at -> Timestamp,
+        category_id -> Nullable<BigInt>,
+        neighborhood_id -> Nullable<BigInt>,
+        age_min -> Nullable<Integer>,
+        age_max -> Nullable<Integer>,
+        weekdays -> Integer,
+        time_from -> Text,
+        time_to -> Text,
+        online -> Bool,
+        cost_cents -> Integer,
+        capacity -> Nullable<Integer>,
+        registration_url -> Text,
+        image_mime -> Nullable<Text>,
+        image_data -> Nullable<Binary>,
+        accessibility -> Text,
+        languages -> Text,
+        status -> Text,
+        original_locale -> Text,
+        search_text -> Text,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -104,6 +139,13 @@ diesel::table! {
         image_data -> Binary,
         created_at -> Timestamp,
         valid_days -> Nullable<Integer>,
+        badge_type -> Text,
+        earned_by -> Text,
+        tags -> Text,
+        design -> Nullable<Text>,
+        original_locale -> Text,
+        version -> Integer,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -137,6 +179,7 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
         revocation_reason -> Nullable<Text>,
         recipient_identifier -> Nullable<Text>,
+        badge_version -> Nullable<Integer>,
     }
 }
 
@@ -217,6 +260,116 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    neighborhoods (id) {
+        id -> BigInt,
+        city_id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    categories (id) {
+        id -> BigInt,
+        city_id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    email_invitations (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        city_id -> BigInt,
+        org_id -> Nullable<BigInt>,
+        role -> Text,
+        email -> Text,
+        invited_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<BigInt>,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    activity_translations (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        locale -> Text,
+        title -> Text,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    activity_badges (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        badge_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    badge_alignments (id) {
+        id -> BigInt,
+        badge_id -> BigInt,
+        name -> Text,
+        url -> Text,
+        framework -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    badge_translations (id) {
+        id -> BigInt,
+        badge_id -> BigInt,
+        locale -> Text,
+        name -> Text,
+        description -> Text,
+        criteria -> Text,
+    }
+}
+
+diesel::table! {
+    badge_versions (id) {
+        id -> BigInt,
+        badge_id -> BigInt,
+        version -> Integer,
+        snapshot -> Text,
+        image_mime -> Text,
+        image_data -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        message_id -> Text,
+        city_id -> Nullable<BigInt>,
+        kind -> Text,
+        to_address -> Text,
+        locale -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        created_at -> Timestamp,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Text,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(city_members -> cities (city_id));
 diesel::joinable!(city_members -> users (user_id));
 diesel::joinable!(organizations -> cities (city_id));
@@ -231,6 +384,14 @@ diesel::joinable!(awards -> organizations (org_id));
 diesel::joinable!(api_tokens -> organizations (org_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(org_invitations -> organizations (org_id));
+diesel::joinable!(neighborhoods -> cities (city_id));
+diesel::joinable!(categories -> cities (city_id));
+diesel::joinable!(activity_translations -> activities (activity_id));
+diesel::joinable!(activity_badges -> activities (activity_id));
+diesel::joinable!(activity_badges -> badges (badge_id));
+diesel::joinable!(badge_alignments -> badges (badge_id));
+diesel::joinable!(badge_translations -> badges (badge_id));
+diesel::joinable!(badge_versions -> badges (badge_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     platform,
@@ -250,4 +411,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     signature_log,
     audit_events,
     org_invitations,
+    neighborhoods,
+    categories,
+    email_invitations,
+    activity_translations,
+    activity_badges,
+    badge_alignments,
+    badge_translations,
+    badge_versions,
+    outbox,
 );

@@ -57,15 +57,21 @@ mod tests {
         assert!(missing.is_empty(), "missing translations: {missing:#?}");
     }
 
-    /// The namespaces of the catalog's keys (`nav`, `field`, …), read from the catalog file.
+    /// The namespaces of the catalog's keys (`nav`, `field`, …), read from every catalog file.
     fn namespaces() -> Vec<String> {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/i18n/locales/app.yml");
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        let mut namespaces: Vec<String> = text
-            .lines()
-            .filter(|l| !l.starts_with(' ') && !l.starts_with('_'))
-            .filter_map(|l| l.split_once('.').map(|(ns, _)| ns.to_string()))
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/i18n/locales");
+        let mut namespaces: Vec<String> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "yml"))
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .flat_map(|text| {
+                text.lines()
+                    .filter(|l| !l.starts_with(' ') && !l.starts_with('_'))
+                    .filter_map(|l| l.split_once('.').map(|(ns, _)| ns.to_string()))
+                    .collect::<Vec<_>>()
+            })
             .collect();
         namespaces.sort();
         namespaces.dedup();

@@ -17,6 +17,33 @@ pub struct City {
     pub slug: String,
     pub name: String,
     pub tagline: String,
+    /// The languages the city offers, its first the original of its texts (`en`, `es`).
+    pub languages: Vec<&'static str>,
+    pub season_starts_on: Option<chrono::NaiveDate>,
+    pub season_ends_on: Option<chrono::NaiveDate>,
+    /// Brand colors as `#rrggbb`, used by the city's pages.
+    pub brand_primary: String,
+    pub brand_secondary: String,
+    /// Whether the city has uploaded a logo.
+    pub has_logo: bool,
+}
+
+impl City {
+    /// The supported locales named in a stored comma list, in order; English when none is.
+    pub fn parse_languages(stored: &str) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        for tag in stored.split(',') {
+            if let Some(locale) = crate::i18n::supported(tag.trim()) {
+                if !out.contains(&locale) {
+                    out.push(locale);
+                }
+            }
+        }
+        if out.is_empty() {
+            out.push(crate::i18n::LOCALES[0]);
+        }
+        out
+    }
 }
 
 /// The city named by the `{city}` path segment; 404 when there is none.
