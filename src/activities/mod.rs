@@ -2,6 +2,7 @@
 
 pub mod handlers;
 pub mod pages;
+pub mod search;
 pub mod store;
 
 use chrono::NaiveDate;

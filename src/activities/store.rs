@@ -113,3 +113,37 @@ pub fn belongs_to(conn: &mut DbConnection, activity: ActivityId, org: OrgId) -> 
     ))
     .get_result(conn)
 }
+
+/// The words of `activity` in every language: title, description, location, translations.
+pub fn searchable_parts(conn: &mut DbConnection, activity: ActivityId) -> QueryResult<Vec<String>> {
+    use crate::db::schema::activity_translations as tr;
+    let (title, description, location) = activities::table
+        .filter(activities::id.eq(activity.0))
+        .select((
+            activities::title,
+            activities::description,
+            activities::location,
+        ))
+        .first::<(String, String, String)>(conn)?;
+    let mut parts = vec![title, description, location];
+    for (t, d) in tr::table
+        .filter(tr::activity_id.eq(activity.0))
+        .select((tr::title, tr::description))
+        .load::<(String, String)>(conn)?
+    {
+        parts.push(t);
+        parts.push(d);
+    }
+    Ok(parts)
+}
+
+pub fn set_search_text(
+    conn: &mut DbConnection,
+    activity: ActivityId,
+    text: &str,
+) -> QueryResult<()> {
+    diesel::update(activities::table.filter(activities::id.eq(activity.0)))
+        .set(activities::search_text.eq(text))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -1,6 +1,8 @@
 //! English and Spanish catalogs (`src/i18n/locales/*.yml`, compiled in) and locale negotiation:
 //! the user's choice (cookie or profile) first, then `Accept-Language`, then English.
 
+pub mod dates;
+
 /// The locales Lanyard speaks, the default first.
 pub const LOCALES: [&str; 2] = ["en", "es"];
 

@@ -393,3 +393,18 @@ pub fn contact_email(conn: &mut DbConnection, org: OrgId) -> QueryResult<Option<
         .optional()
         .map(Option::flatten)
 }
+
+/// The standing of organization `org` of `city`, if it is one of the city's.
+pub fn status_of(
+    conn: &mut DbConnection,
+    city: CityId,
+    org: OrgId,
+) -> QueryResult<Option<crate::orgs::OrgStatus>> {
+    organizations::table
+        .filter(organizations::city_id.eq(city.0))
+        .filter(organizations::id.eq(org.0))
+        .select(organizations::status)
+        .first::<String>(conn)
+        .optional()
+        .map(|s| s.map(|s| crate::orgs::OrgStatus::parse(&s)))
+}
