@@ -37,10 +37,14 @@ pub enum AuditAction {
     AwardsImported,
     AwardRevoked,
     KeyRotated,
+    InvitationSent,
+    InvitationWithdrawn,
+    CityCreated,
+    CityUpdated,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 17] = [
         AuditAction::PlatformSetUp,
         AuditAction::OrgCreated,
         AuditAction::MemberAdded,
@@ -54,6 +58,10 @@ impl AuditAction {
         AuditAction::AwardsImported,
         AuditAction::AwardRevoked,
         AuditAction::KeyRotated,
+        AuditAction::InvitationSent,
+        AuditAction::InvitationWithdrawn,
+        AuditAction::CityCreated,
+        AuditAction::CityUpdated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +79,10 @@ impl AuditAction {
             AuditAction::AwardsImported => "awards.imported",
             AuditAction::AwardRevoked => "awards.revoked",
             AuditAction::KeyRotated => "key.rotated",
+            AuditAction::InvitationSent => "invitation.sent",
+            AuditAction::InvitationWithdrawn => "invitation.withdrawn",
+            AuditAction::CityCreated => "city.created",
+            AuditAction::CityUpdated => "city.updated",
         }
     }
 
