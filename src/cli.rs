@@ -1,4 +1,4 @@
-//! The command line: `lanyard [serve]`, `demo`, `migrate`, `token create`.
+//! The command line: `lanyard [serve]`, `demo`, `migrate`, `worker`, `token create`, …
 
 use std::path::PathBuf;
 
@@ -47,6 +47,8 @@ pub enum Command {
     },
     /// Run the signing service as its own process (web servers then use signing.mode = remote).
     Signer,
+    /// Deliver queued e-mail only, until stopped (web servers then use mail.worker = false).
+    Worker,
     /// Award badges in bulk from a CSV file with the columns `badge,recipient`, signing each.
     Award {
         /// The city's slug.
@@ -118,6 +120,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Signer => signer().await,
+        Command::Worker => mail_worker().await,
         Command::Award {
             city,
             org,
@@ -170,6 +173,31 @@ pub fn create_token(db: &Db, city: &str, org: &str, name: &str) -> anyhow::Resul
         &crate::audit::Actor::command_line(),
     )?;
     Ok(token)
+}
+
+async fn mail_worker() -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    let db = Db::connect(&settings.database.url, 2)?;
+    let worker = crate::notify::worker::Worker::new(db, &settings.mail)?.spawn();
+    eprintln!("Lanyard mail worker running; Ctrl-C or SIGTERM stops it");
+    shutdown_signal().await?;
+    worker.stop().await;
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM (what a service manager sends).
+async fn shutdown_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            signal = tokio::signal::ctrl_c() => signal?,
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await?;
+    Ok(())
 }
 
 async fn signer() -> anyhow::Result<()> {

@@ -47,6 +47,8 @@ pub struct DemoCode {
 #[derive(Serialize)]
 pub struct DemoData {
     pub base_url: String,
+    /// The operator's mail viewer: every message the demo sends, no SMTP needed.
+    pub mail_url: String,
     pub city: String,
     pub accounts: Vec<DemoAccount>,
     pub orgs: Vec<DemoOrg>,
@@ -387,6 +389,7 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
     }
     Ok(DemoData {
         base_url: String::new(),
+        mail_url: String::new(),
         city: "riverton".into(),
         accounts,
         orgs: demo_orgs,
@@ -453,6 +456,7 @@ pub async fn run(port: u16, data: PathBuf, json: bool) -> anyhow::Result<()> {
     let mut demo = seed(&db)?;
     let app = Application::build_with_db(settings, db).await?;
     demo.base_url = format!("http://127.0.0.1:{}", app.port());
+    demo.mail_url = format!("{}/admin/mail", demo.base_url);
     if json {
         println!("{}", serde_json::to_string(&demo)?);
     } else {
@@ -479,5 +483,9 @@ fn print_demo(demo: &DemoData) {
     for c in demo.claim_codes.iter().step_by(5) {
         println!("  {}  {}", c.code, c.badge);
     }
+    println!(
+        "\nE-mail is not sent anywhere: the operator reads it at {}",
+        demo.mail_url
+    );
     println!("\nThe demo database is re-created on every start.\n");
 }

@@ -4,7 +4,8 @@
 use actix_web::web::{self, get, post};
 
 use crate::{
-    activities, api, audit, auth, awards, badges, dashboard, earning, health, invitations, orgs,
+    activities, api, audit, auth, awards, badges, dashboard, earning, health, invitations, notify,
+    orgs,
     signing, tenancy, verify, web as pages,
 };
 
@@ -53,6 +54,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/admin/audit.csv", get().to(audit::handlers::admin_csv))
     .route("/admin/keys", get().to(signing::handlers::list))
     .route("/admin/keys/rotate", post().to(signing::handlers::rotate))
+    .route("/admin/mail", get().to(notify::handlers::list))
+    .route("/admin/mail/{id}", get().to(notify::handlers::show))
+    .route(
+        "/admin/mail/{id}/html",
+        get().to(notify::handlers::html_part),
+    )
     .service(
         web::scope("/c/{city}")
             // Public pages.

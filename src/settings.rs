@@ -15,6 +15,7 @@ pub struct Settings {
     pub session: SessionSettings,
     pub limits: LimitsSettings,
     pub signing: SigningSettings,
+    pub mail: MailSettings,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -150,6 +151,62 @@ impl std::fmt::Debug for SigningSettings {
     }
 }
 
+/// E-mail delivery (see `notify::worker`). With no SMTP host, the worker marks each message
+/// delivered to the mail viewer (`/admin/mail`) without any network call. Secrets never reach
+/// `Debug` output.
+#[derive(Clone, Deserialize)]
+pub struct MailSettings {
+    /// `LANYARD__MAIL__SMTP_URL`: `smtp://user:pass@host:port` (STARTTLS required),
+    /// `smtps://…` (TLS from the first byte) or `smtp://…?tls=none`; when set it replaces the
+    /// host, port, TLS and credentials below.
+    pub smtp_url: String,
+    /// `LANYARD__MAIL__SMTP_HOST`: empty (the default) delivers to the mail viewer only.
+    pub smtp_host: String,
+    /// `LANYARD__MAIL__SMTP_PORT`: 587 for STARTTLS, 465 for TLS, 25 or a test port for none.
+    pub smtp_port: u16,
+    /// `LANYARD__MAIL__TLS`: `starttls` (default), `tls`, or `none` (tests and a local relay).
+    pub tls: String,
+    /// `LANYARD__MAIL__SMTP_USERNAME` and `LANYARD__MAIL__SMTP_PASSWORD`: empty sends no
+    /// authentication.
+    pub smtp_username: String,
+    pub smtp_password: String,
+    /// `LANYARD__MAIL__FROM`: the sender, `Name <address>` or a bare address.
+    pub from: String,
+    /// `LANYARD__MAIL__WORKER`: run the delivery worker inside `serve` and `demo`; turn it off
+    /// where a separate `lanyard worker` delivers.
+    pub worker: bool,
+    /// `LANYARD__MAIL__POLL_INTERVAL_MS`: how often the worker looks for due messages.
+    pub poll_interval_ms: u64,
+    /// `LANYARD__MAIL__MAX_ATTEMPTS`: failed attempts after which a message is marked failed.
+    pub max_attempts: i32,
+    /// `LANYARD__MAIL__RETRY_BASE_MS` and `LANYARD__MAIL__RETRY_CAP_MS`: the wait after the
+    /// first failure, doubled after each further one, never longer than the cap.
+    pub retry_base_ms: u64,
+    pub retry_cap_ms: u64,
+    /// `LANYARD__MAIL__TIMEOUT_MS`: the longest one delivery (connect, send, quit) may take.
+    pub timeout_ms: u64,
+}
+
+impl MailSettings {
+    /// Whether an SMTP server is configured at all.
+    pub fn uses_smtp(&self) -> bool {
+        !self.smtp_url.trim().is_empty() || !self.smtp_host.trim().is_empty()
+    }
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("smtp", &self.uses_smtp())
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("tls", &self.tls)
+            .field("from", &self.from)
+            .field("worker", &self.worker)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Settings {
     /// Loads the layers for the profile named by `LANYARD_PROFILE`.
     pub fn load() -> anyhow::Result<Settings> {
@@ -196,5 +253,19 @@ mod tests {
             checkout_timeout_ms: 1500,
         };
         assert!(!format!("{db:?}").contains("secret"));
+    }
+
+    #[test]
+    fn by_default_mail_goes_to_the_viewer_and_its_password_never_reaches_debug_output() {
+        let mut settings: Settings = Config::builder()
+            .add_source(File::from_str(BASE, FileFormat::Toml))
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .unwrap_or_else(|e| panic!("base.toml must deserialize: {e}"));
+        assert!(!settings.mail.uses_smtp());
+        assert!(settings.mail.worker);
+        settings.mail.smtp_password = "hunter2".into();
+        settings.mail.smtp_url = "smtp://u:hunter2@mail.example".into();
+        assert!(!format!("{:?}", settings.mail).contains("hunter2"));
     }
 }

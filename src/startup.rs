@@ -39,6 +39,8 @@ pub struct Application {
     port: u16,
     server: Server,
     setup_code: Option<String>,
+    /// The in-process mail worker (`mail.worker`), stopped after the server.
+    mail_worker: Option<crate::notify::worker::WorkerHandle>,
 }
 
 /// The signing service the settings ask for: in-process with the master key, or the remote
@@ -161,6 +163,14 @@ impl Application {
             assets: Assets::new(),
             signer,
         });
+        // Built before the server so that bad mail settings stop the start; spawned last.
+        let mail_worker = match state.settings.mail.worker {
+            true => Some(crate::notify::worker::Worker::new(
+                state.db.clone(),
+                &state.settings.mail,
+            )?),
+            false => None,
+        };
         let hsts = sends_hsts(&state.settings);
         let server = HttpServer::new(move || {
             let mut headers = DefaultHeaders::new()
@@ -189,6 +199,7 @@ impl Application {
             port,
             server,
             setup_code,
+            mail_worker: mail_worker.map(crate::notify::worker::Worker::spawn),
         })
     }
 
@@ -206,7 +217,13 @@ impl Application {
         self.setup_code.as_deref()
     }
 
+    /// Serves until the server is stopped (a signal, or its handle), then stops the mail
+    /// worker, which finishes the message at hand.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(worker) = self.mail_worker {
+            worker.stop().await;
+        }
+        served
     }
 }

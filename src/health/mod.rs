@@ -1,5 +1,5 @@
 //! Liveness and readiness: `/healthz` says the process answers (no I/O at all); `/readyz` says
-//! whether each dependency (database, Redis, signer) is ok, degraded or down, with a short
+//! whether each dependency (database, Redis, signer, mail delivery) is ok, degraded or down, with a short
 //! reason fit for a load balancer's eyes (never an address or a secret). Only a database that
 //! does not answer makes the instance unready: without Redis the app degrades, it does not stop.
 
@@ -40,6 +40,7 @@ pub struct Readiness {
     pub database: Check,
     pub redis: Check,
     pub signer: Check,
+    pub mail: Check,
 }
 
 impl Readiness {
@@ -51,12 +52,17 @@ impl Readiness {
 
 /// Checks every dependency, each within its own short bound.
 pub async fn readiness(state: &AppState) -> Readiness {
-    let (database, signer) =
-        futures_util::future::join(database_check(state), signer_check(state)).await;
+    let (database, signer, mail) = futures_util::future::join3(
+        database_check(state),
+        signer_check(state),
+        mail_check(state),
+    )
+    .await;
     let redis = redis_check(state);
     let status = if database.status != Status::Ok {
         Status::Down
-    } else if redis.status != Status::Ok || signer.status != Status::Ok {
+    } else if redis.status != Status::Ok || signer.status != Status::Ok || mail.status != Status::Ok
+    {
         Status::Degraded
     } else {
         Status::Ok
@@ -66,6 +72,7 @@ pub async fn readiness(state: &AppState) -> Readiness {
         database,
         redis,
         signer,
+        mail,
     }
 }
 
@@ -95,5 +102,28 @@ async fn signer_check(state: &AppState) -> Check {
             Ok(()) => Check::new(Status::Ok, "remote signer answered"),
             Err(reason) => Check::new(Status::Degraded, reason),
         },
+    }
+}
+
+/// Read from the outbox, so that every instance tells the same story whichever process delivers:
+/// a message waiting after a failed attempt means delivery is failing.
+async fn mail_check(state: &AppState) -> Check {
+    if !state.settings.mail.uses_smtp() {
+        return Check::new(
+            Status::Ok,
+            "no SMTP configured; mail kept for the mail viewer",
+        );
+    }
+    match state
+        .db
+        .run(|conn| Ok(crate::notify::store::delivery_failing(conn)?))
+        .await
+    {
+        Ok(false) => Check::new(Status::Ok, "delivering"),
+        Ok(true) => Check::new(
+            Status::Degraded,
+            "delivery failing; messages wait to be retried",
+        ),
+        Err(_) => Check::new(Status::Degraded, "unknown without the database"),
     }
 }

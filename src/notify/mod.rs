@@ -5,7 +5,14 @@
 //! recipient's language) into a [`Mail`] and calls [`enqueue`] on the connection of its own
 //! transaction: if the event rolls back, so does its mail.
 
+pub mod frame;
+pub mod handlers;
+pub mod pages;
+pub mod smtp;
 pub mod store;
+pub mod worker;
+
+pub use frame::EmailFrame;
 
 use chrono::NaiveDateTime;
 
