@@ -37,10 +37,14 @@ pub enum AuditAction {
     AwardsImported,
     AwardRevoked,
     KeyRotated,
+    OrgApplied,
+    OrgApproved,
+    OrgDeclined,
+    OrgUpdated,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 17] = [
         AuditAction::PlatformSetUp,
         AuditAction::OrgCreated,
         AuditAction::MemberAdded,
@@ -54,6 +58,10 @@ impl AuditAction {
         AuditAction::AwardsImported,
         AuditAction::AwardRevoked,
         AuditAction::KeyRotated,
+        AuditAction::OrgApplied,
+        AuditAction::OrgApproved,
+        AuditAction::OrgDeclined,
+        AuditAction::OrgUpdated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +79,10 @@ impl AuditAction {
             AuditAction::AwardsImported => "awards.imported",
             AuditAction::AwardRevoked => "awards.revoked",
             AuditAction::KeyRotated => "key.rotated",
+            AuditAction::OrgApplied => "org.applied",
+            AuditAction::OrgApproved => "org.approved",
+            AuditAction::OrgDeclined => "org.declined",
+            AuditAction::OrgUpdated => "org.updated",
         }
     }
 
