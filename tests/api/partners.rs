@@ -165,7 +165,7 @@ async fn a_signed_out_visitor_is_offered_a_staff_account_that_brings_them_back_t
         .attr("href")
         .unwrap()
         .to_string();
-    assert_eq!(signin, "/signin?next=%2Fc%2Friverton%2Fpartners%2Fapply");
+    assert_eq!(signin, "/signin?next=/c/riverton/partners/apply");
 
     let (status, form) = page(&app, &visitor, &signup).await;
     assert_eq!(status, StatusCode::OK);
