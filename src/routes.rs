@@ -118,6 +118,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/audit.csv", get().to(audit::handlers::city_csv))
             .route("/orgs", get().to(orgs::handlers::list))
             .route("/orgs", post().to(orgs::handlers::create))
+            // Partners: an organization's public page; staff apply (the form is public, to
+            // offer sign-up); coordinators review; admins edit their organization's profile.
+            .route("/o/{org}", get().to(orgs::public::show))
+            .route("/partners/apply", get().to(orgs::partners::apply_form))
+            .route("/partners/apply", post().to(orgs::partners::apply))
+            .route("/partners", get().to(orgs::partners::list))
+            .route("/partners/{org}", get().to(orgs::partners::show))
+            .route(
+                "/partners/{org}/approve",
+                post().to(orgs::partners::approve),
+            )
+            .route(
+                "/partners/{org}/decline",
+                post().to(orgs::partners::decline),
+            )
+            .route("/orgs/{org}/edit", get().to(orgs::edit::edit_form))
+            .route("/orgs/{org}/edit", post().to(orgs::edit::update))
             // Staff of an organization (admins for changes).
             .route("/orgs/{org}", get().to(orgs::handlers::show))
             .route("/orgs/{org}/members", post().to(orgs::handlers::add_member))

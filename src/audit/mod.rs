@@ -41,10 +41,14 @@ pub enum AuditAction {
     InvitationWithdrawn,
     CityCreated,
     CityUpdated,
+    OrgApplied,
+    OrgApproved,
+    OrgDeclined,
+    OrgUpdated,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::PlatformSetUp,
         AuditAction::OrgCreated,
         AuditAction::MemberAdded,
@@ -62,6 +66,10 @@ impl AuditAction {
         AuditAction::InvitationWithdrawn,
         AuditAction::CityCreated,
         AuditAction::CityUpdated,
+        AuditAction::OrgApplied,
+        AuditAction::OrgApproved,
+        AuditAction::OrgDeclined,
+        AuditAction::OrgUpdated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -83,6 +91,10 @@ impl AuditAction {
             AuditAction::InvitationWithdrawn => "invitation.withdrawn",
             AuditAction::CityCreated => "city.created",
             AuditAction::CityUpdated => "city.updated",
+            AuditAction::OrgApplied => "org.applied",
+            AuditAction::OrgApproved => "org.approved",
+            AuditAction::OrgDeclined => "org.declined",
+            AuditAction::OrgUpdated => "org.updated",
         }
     }
 

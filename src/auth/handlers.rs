@@ -179,18 +179,40 @@ pub async fn my_home(
     })
 }
 
+/// `?kind=staff&next=…`: a sign-up that starts as a staff account and comes back to `next`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignUpQuery {
+    kind: String,
+    next: String,
+}
+
 pub async fn sign_up_form(
     chrome: Chrome,
     CurrentCity(city): CurrentCity,
+    query: web::Query<SignUpQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let kind = match query.kind.as_str() {
+        "parent" | "staff" => query.kind.clone(),
+        _ => "youth".into(),
+    };
     page(&SignUpPage {
         chrome: chrome.in_city(&city.slug, &city.name),
         form: SignUpForm {
-            kind: "youth".into(),
+            kind,
+            next: local_next(&query.next),
             ..SignUpForm::default()
         },
         errors: FormErrors::default(),
     })
+}
+
+/// A `next` that stays on this site; empty when there is none.
+fn local_next(next: &str) -> String {
+    match safe_next(next).as_str() {
+        "/" => String::new(),
+        local => local.to_string(),
+    }
 }
 
 /// A sign-up, parsed and checked.
@@ -347,7 +369,11 @@ pub async fn sign_up(
             email_attached,
         } => {
             tracing::info!(user.id = %user, signup.email_attached = email_attached, "signed up");
-            start_session(&state, user, &format!("/c/{}/me", city.slug)).await
+            let to = match local_next(&form.next) {
+                next if next.is_empty() => format!("/c/{}/me", city.slug),
+                next => next,
+            };
+            start_session(&state, user, &to).await
         }
         Registered::UsernameTaken => invalid(chrome, form, username_taken()),
     }

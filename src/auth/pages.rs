@@ -23,6 +23,8 @@ pub struct SignUpForm {
     pub email: String,
     pub password: String,
     pub birth_date: String,
+    /// Where to go once the account exists (a local path; the application form of a partner).
+    pub next: String,
 }
 
 #[derive(Template)]

@@ -162,7 +162,7 @@ pub async fn me(
     let is_youth = access.has_city_role(CityRole::Youth);
     let is_parent = access.has_city_role(CityRole::Parent);
     let (city_id, user_id) = (city.id, me.id);
-    let (awards, children, staff_of, invitations) = state
+    let (awards, children, staff_of, invitations, (applications, my_email)) = state
         .db
         .run(move |conn| {
             let awards = if is_youth {
@@ -179,7 +179,11 @@ pub async fn me(
             }
             let staff_of = orgs::store::list_for_staff(conn, city_id, user_id)?;
             let invitations = orgs::store::invitations_for(conn, user_id)?;
-            Ok((awards, children, staff_of, invitations))
+            let partner = (
+                orgs::store::applied_by(conn, city_id, user_id)?,
+                orgs::store::account_email(conn, user_id)?,
+            );
+            Ok((awards, children, staff_of, invitations, partner))
         })
         .await?;
     page(&MyPage {
@@ -192,5 +196,7 @@ pub async fn me(
         children,
         staff_of,
         invitations,
+        applications,
+        my_email,
     })
 }

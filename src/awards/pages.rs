@@ -4,7 +4,7 @@ use askama::Template;
 
 use crate::auth::CurrentUser;
 use crate::awards::AwardView;
-use crate::orgs::Org;
+use crate::orgs::{Org, OrgStatus};
 use crate::tenancy::City;
 use crate::web::forms::FormErrors;
 use crate::web::Chrome;
@@ -56,6 +56,21 @@ pub struct MyPage {
     pub staff_of: Vec<(Org, String)>,
     /// Staff roles offered to this person and waiting for their answer, in every city.
     pub invitations: Vec<crate::orgs::store::PendingInvitation>,
+    /// Organizations this person applied for in the city, and the e-mail an admin would
+    /// invite them with (see `orgs::partners`).
+    pub applications: Vec<Org>,
+    pub my_email: Option<String>,
+}
+
+impl MyPage {
+    /// A staff account with no organization, no application and no invitation: told what to do.
+    pub fn staff_without_org(&self) -> bool {
+        self.me.kind == crate::auth::AccountKind::Staff
+            && !self.is_coordinator
+            && self.staff_of.is_empty()
+            && self.invitations.is_empty()
+            && self.applications.is_empty()
+    }
 }
 
 /// Where an award can be downloaded, verified and shared.

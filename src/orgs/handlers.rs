@@ -3,6 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
+use diesel::Connection;
 
 use crate::audit::{Actor, ClientAddress};
 use crate::auth::access::{Coordinator, OrgAdmin, OrgStaff};
@@ -11,7 +12,8 @@ use crate::db::is_unique_violation;
 use crate::error::AppError;
 use crate::fields::{self, Slug};
 use crate::orgs::membership::{self, GrantRefused, StaffGrant};
-use crate::orgs::pages::{MemberForm, NewOrgForm, OrgListPage, OrgPage, TokenForm};
+use crate::orgs::pages::{MemberForm, NewOrgForm, OrgListPage, OrgPage, ProfileChoices, TokenForm};
+use crate::orgs::profile::{OrgProfile, ProfileRules};
 use crate::orgs::store::{self, NewOrg};
 use crate::orgs::tokens;
 use crate::state::AppState;
@@ -26,9 +28,14 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let city = access.city;
     let city_id = city.id;
-    let orgs = state
+    let (orgs, neighborhoods) = state
         .db
-        .run(move |conn| Ok(store::list_in_city(conn, city_id)?))
+        .run(move |conn| {
+            Ok((
+                store::list_in_city(conn, city_id)?,
+                store::neighborhoods(conn, city_id)?,
+            ))
+        })
         .await?;
     page(&OrgListPage {
         chrome: chrome.in_city(&city.slug, &city.name),
@@ -36,6 +43,7 @@ pub async fn list(
         orgs,
         form: NewOrgForm::default(),
         errors: FormErrors::default(),
+        choices: ProfileChoices::new(&neighborhoods),
     })
 }
 
@@ -47,40 +55,33 @@ pub async fn create(
     CsrfForm(form): CsrfForm<NewOrgForm>,
 ) -> Result<HttpResponse, AppError> {
     let city = access.city;
-    let mut errors = FormErrors::default();
-    let name = fields::line(&form.name, 80)
-        .map_err(|e| errors.add("name", e))
-        .ok();
+    let city_id = city.id;
+    let neighborhoods = state
+        .db
+        .run(move |conn| Ok(store::neighborhoods(conn, city_id)?))
+        .await?;
+    let (profile, mut errors) = match OrgProfile::parse(
+        &form.profile(),
+        &neighborhoods,
+        ProfileRules { complete: false },
+    ) {
+        Ok(profile) => (Some(profile), FormErrors::default()),
+        Err(errors) => (None, errors),
+    };
     let slug = if form.slug.trim().is_empty() {
-        name.as_deref()
-            .and_then(Slug::from_name)
+        profile
+            .as_ref()
+            .and_then(|p| Slug::from_name(&p.name))
             .ok_or("field.slug_invalid")
     } else {
         Slug::parse(&form.slug)
     }
     .map_err(|e| errors.add("slug", e))
     .ok();
-    let description = fields::text(&form.description, 2000, false)
-        .map_err(|e| errors.add("description", e))
-        .ok();
-    let website = match form.website.trim() {
-        "" => Some(String::new()),
-        w if (w.starts_with("https://") || w.starts_with("http://"))
-            && w.len() <= 200
-            && !w.contains(char::is_whitespace) =>
-        {
-            Some(w.to_string())
-        }
-        _ => {
-            errors.add("website", "field.url_invalid");
-            None
-        }
-    };
     let admin_login = form.admin.trim().to_ascii_lowercase();
     if admin_login.is_empty() {
         errors.add("admin", "field.required");
     }
-    let city_id = city.id;
     let actor = Actor::user(&access.user, &address);
     let outcome = state
         .db
@@ -95,24 +96,31 @@ pub async fn create(
                     errors.add("slug", "field.slug_taken");
                 }
             }
-            let (Some(name), Some(slug), Some(description), Some(website), Some((admin, _)), true) =
-                (name, slug, description, website, admin, errors.is_empty())
+            let (Some(profile), Some(slug), Some((admin, _)), true) =
+                (profile, slug, admin, errors.is_empty())
             else {
                 return Ok(Err(errors));
             };
-            let created = membership::create_org(
-                conn,
-                city_id,
-                &NewOrg {
-                    slug: slug.as_str(),
-                    name: &name,
-                    description: &description,
-                    website: &website,
-                },
-                &admin,
-                &actor,
-                Utc::now().naive_utc(),
-            );
+            let created = conn.transaction(|conn| {
+                let created = membership::create_org(
+                    conn,
+                    city_id,
+                    &NewOrg {
+                        slug: slug.as_str(),
+                        name: &profile.name,
+                        description: &profile.description,
+                        website: &profile.website,
+                    },
+                    &admin,
+                    &actor,
+                    Utc::now().naive_utc(),
+                )?;
+                if let Ok((id, _)) = &created {
+                    store::set_profile(conn, city_id, *id, &profile)?;
+                }
+                Ok::<_, diesel::result::Error>(created)
+            });
+            let name = profile.name.clone();
             match created {
                 Ok(Ok((_, grant))) => Ok(Ok((slug, name, grant))),
                 Ok(Err(_refused)) => {
@@ -153,6 +161,7 @@ pub async fn create(
                     orgs,
                     form,
                     errors,
+                    choices: ProfileChoices::new(&neighborhoods),
                 },
             )
         }
@@ -168,7 +177,8 @@ async fn org_page(
     edit: impl FnOnce(&mut OrgPage),
 ) -> Result<HttpResponse, AppError> {
     let (city_id, org_id) = (staff.access.city.id, staff.org.id);
-    let (activities, badges, (members, invited), tokens) = state
+    let org_slug = staff.org.slug.clone();
+    let (activities, badges, (members, invited), tokens, decision_message) = state
         .db
         .run(move |conn| {
             Ok((
@@ -176,6 +186,9 @@ async fn org_page(
                 badges::store::list(conn, city_id, Some(org_id))?,
                 (store::members(conn, org_id)?, store::invited(conn, org_id)?),
                 store::tokens(conn, org_id)?,
+                store::application(conn, city_id, &org_slug)?
+                    .map(|a| a.decision_message)
+                    .unwrap_or_default(),
             ))
         })
         .await?;
@@ -184,6 +197,7 @@ async fn org_page(
         chrome: chrome.in_city(&city.slug, &city.name),
         city,
         org: staff.org,
+        decision_message,
         is_admin: staff.role == OrgRole::Admin,
         activities,
         badges,

@@ -1,10 +1,17 @@
-//! Partner organizations of a city, their staff (admins and mentors) and their API tokens.
+//! Partner organizations of a city, their staff (admins and mentors) and their API tokens;
+//! how an organization applies to its city and is approved or declined (`applications`), its
+//! profile (`profile`) and its public page (`public`).
 
+pub mod applications;
+pub mod edit;
 pub mod handlers;
 pub mod invitations;
 pub mod issuer;
 pub mod membership;
 pub mod pages;
+pub mod partners;
+pub mod profile;
+pub mod public;
 pub mod removal;
 pub mod store;
 pub mod tokens;
@@ -19,6 +26,68 @@ pub struct Org {
     pub name: String,
     pub description: String,
     pub website: String,
+    pub kind: OrgKind,
+    pub address: String,
+    pub neighborhood_id: Option<i64>,
+    pub contact_email: String,
+    pub status: OrgStatus,
+}
+
+/// What sort of place an organization is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrgKind {
+    Library,
+    Museum,
+    Park,
+    School,
+    Community,
+    Business,
+}
+
+impl OrgKind {
+    pub const ALL: [OrgKind; 6] = [
+        OrgKind::Library,
+        OrgKind::Museum,
+        OrgKind::Park,
+        OrgKind::School,
+        OrgKind::Community,
+        OrgKind::Business,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Library => "library",
+            OrgKind::Museum => "museum",
+            OrgKind::Park => "park",
+            OrgKind::School => "school",
+            OrgKind::Community => "community",
+            OrgKind::Business => "business",
+        }
+    }
+
+    /// A kind typed in a form; `None` for anything else.
+    pub fn parse(input: &str) -> Option<OrgKind> {
+        OrgKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == input.trim())
+    }
+
+    /// The stored value; anything unknown reads as a community organization (the default).
+    pub fn from_stored(stored: &str) -> OrgKind {
+        OrgKind::parse(stored).unwrap_or(OrgKind::Community)
+    }
+
+    /// The catalog key of the kind's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            OrgKind::Library => "partners.kind_library",
+            OrgKind::Museum => "partners.kind_museum",
+            OrgKind::Park => "partners.kind_park",
+            OrgKind::School => "partners.kind_school",
+            OrgKind::Community => "partners.kind_community",
+            OrgKind::Business => "partners.kind_business",
+        }
+    }
 }
 
 /// Where an organization stands with its city. Only an approved organization publishes
@@ -60,4 +129,26 @@ pub fn may_publish(
     org: OrgId,
 ) -> diesel::QueryResult<Option<bool>> {
     Ok(store::status_of(conn, city, org)?.map(OrgStatus::may_publish))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_approved_organization_may_publish() {
+        assert!(OrgStatus::Approved.may_publish());
+        assert!(!OrgStatus::Pending.may_publish());
+        assert!(!OrgStatus::Declined.may_publish());
+        assert_eq!(OrgStatus::parse("something else"), OrgStatus::Pending);
+    }
+
+    #[test]
+    fn kinds_are_the_six_the_city_knows() {
+        for kind in OrgKind::ALL {
+            assert_eq!(OrgKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(OrgKind::parse("bank"), None);
+        assert_eq!(OrgKind::from_stored(""), OrgKind::Community);
+    }
 }

@@ -4,12 +4,28 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::auth::store::{add_city_member, CityRole, OrgRole};
-use crate::db::schema::{api_tokens, cities, org_invitations, org_members, organizations, users};
+use crate::db::schema::{
+    api_tokens, cities, city_members, neighborhoods, org_invitations, org_members, organizations,
+    users,
+};
 use crate::db::DbConnection;
 use crate::ids::{ApiTokenId, CityId, OrgId, UserId};
-use crate::orgs::Org;
+use crate::orgs::profile::OrgProfile;
+use crate::orgs::{Org, OrgKind, OrgStatus};
 
-type OrgRow = (i64, i64, String, String, String, String);
+type OrgRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    String,
+    String,
+);
 
 const ORG_COLUMNS: (
     organizations::id,
@@ -18,6 +34,11 @@ const ORG_COLUMNS: (
     organizations::name,
     organizations::description,
     organizations::website,
+    organizations::kind,
+    organizations::address,
+    organizations::neighborhood_id,
+    organizations::contact_email,
+    organizations::status,
 ) = (
     organizations::id,
     organizations::city_id,
@@ -25,9 +46,27 @@ const ORG_COLUMNS: (
     organizations::name,
     organizations::description,
     organizations::website,
+    organizations::kind,
+    organizations::address,
+    organizations::neighborhood_id,
+    organizations::contact_email,
+    organizations::status,
 );
 
-fn to_org((id, city_id, slug, name, description, website): OrgRow) -> Org {
+fn to_org(row: OrgRow) -> Org {
+    let (
+        id,
+        city_id,
+        slug,
+        name,
+        description,
+        website,
+        kind,
+        address,
+        neighborhood_id,
+        contact_email,
+        status,
+    ) = row;
     Org {
         id: OrgId(id),
         city_id: CityId(city_id),
@@ -35,6 +74,11 @@ fn to_org((id, city_id, slug, name, description, website): OrgRow) -> Org {
         name,
         description,
         website,
+        kind: OrgKind::from_stored(&kind),
+        address,
+        neighborhood_id,
+        contact_email,
+        status: OrgStatus::parse(&status),
     }
 }
 
@@ -407,4 +451,252 @@ pub fn status_of(
         .first::<String>(conn)
         .optional()
         .map(|s| s.map(|s| crate::orgs::OrgStatus::parse(&s)))
+}
+
+/// The organizations of a city the public sees: approved ones, by name.
+pub fn list_public(conn: &mut DbConnection, city: CityId) -> QueryResult<Vec<Org>> {
+    organizations::table
+        .filter(organizations::city_id.eq(city.0))
+        .filter(organizations::status.eq(OrgStatus::Approved.as_str()))
+        .order(organizations::name)
+        .select(ORG_COLUMNS)
+        .load::<OrgRow>(conn)
+        .map(|rows| rows.into_iter().map(to_org).collect())
+}
+
+/// Writes the profile of organization `org` of `city`; the number of rows changed (0 or 1).
+pub fn set_profile(
+    conn: &mut DbConnection,
+    city: CityId,
+    org: OrgId,
+    profile: &OrgProfile,
+) -> QueryResult<usize> {
+    diesel::update(
+        organizations::table
+            .filter(organizations::city_id.eq(city.0))
+            .filter(organizations::id.eq(org.0)),
+    )
+    .set((
+        organizations::name.eq(&profile.name),
+        organizations::kind.eq(profile.kind.as_str()),
+        organizations::address.eq(&profile.address),
+        organizations::neighborhood_id.eq(profile.neighborhood_id),
+        organizations::website.eq(&profile.website),
+        organizations::contact_email.eq(&profile.contact_email),
+        organizations::description.eq(&profile.description),
+    ))
+    .execute(conn)
+}
+
+/// Marks organization `org` as an application of `applicant`, waiting for a decision.
+pub fn mark_applied(conn: &mut DbConnection, org: OrgId, applicant: UserId) -> QueryResult<()> {
+    diesel::update(organizations::table.filter(organizations::id.eq(org.0)))
+        .set((
+            organizations::status.eq(OrgStatus::Pending.as_str()),
+            organizations::applied_by.eq(Some(applicant.0)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Records the decision on a pending application. Only a pending one changes: the number of
+/// rows changed is 0 when it was decided meanwhile.
+pub fn set_decision(
+    conn: &mut DbConnection,
+    city: CityId,
+    org: OrgId,
+    status: OrgStatus,
+    message: &str,
+    by: UserId,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        organizations::table
+            .filter(organizations::city_id.eq(city.0))
+            .filter(organizations::id.eq(org.0))
+            .filter(organizations::status.eq(OrgStatus::Pending.as_str())),
+    )
+    .set((
+        organizations::status.eq(status.as_str()),
+        organizations::decision_message.eq(message),
+        organizations::decided_at.eq(Some(now)),
+        organizations::decided_by.eq(Some(by.0)),
+    ))
+    .execute(conn)
+}
+
+/// An organization as its city's coordinators review it.
+#[derive(Clone, Debug)]
+pub struct Application {
+    pub org: Org,
+    pub applied_at: NaiveDateTime,
+    /// The applicant's display name and e-mail (none for organizations a coordinator made).
+    pub applicant: Option<(String, Option<String>)>,
+    pub applicant_id: Option<UserId>,
+    pub applicant_locale: Option<String>,
+    pub decision_message: String,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
+}
+
+type ApplicationRow = (
+    OrgRow,
+    NaiveDateTime,
+    Option<i64>,
+    String,
+    Option<NaiveDateTime>,
+    Option<i64>,
+);
+
+fn to_application(
+    conn: &mut DbConnection,
+    (org, applied_at, applied_by, decision_message, decided_at, decided_by): ApplicationRow,
+) -> QueryResult<Application> {
+    let person = |conn: &mut DbConnection, id: i64| {
+        users::table
+            .filter(users::id.eq(id))
+            .select((users::display_name, users::email, users::locale))
+            .first::<(String, Option<String>, Option<String>)>(conn)
+            .optional()
+    };
+    let applicant = match applied_by {
+        Some(id) => person(conn, id)?,
+        None => None,
+    };
+    let decider = match decided_by {
+        Some(id) => person(conn, id)?.map(|(name, _, _)| name),
+        None => None,
+    };
+    Ok(Application {
+        org: to_org(org),
+        applied_at,
+        applicant_id: applied_by.map(UserId),
+        applicant_locale: applicant.as_ref().and_then(|(_, _, l)| l.clone()),
+        applicant: applicant.map(|(name, email, _)| (name, email)),
+        decision_message,
+        decided_at,
+        decided_by: decider,
+    })
+}
+
+const APPLICATION_COLUMNS: (
+    (
+        organizations::id,
+        organizations::city_id,
+        organizations::slug,
+        organizations::name,
+        organizations::description,
+        organizations::website,
+        organizations::kind,
+        organizations::address,
+        organizations::neighborhood_id,
+        organizations::contact_email,
+        organizations::status,
+    ),
+    organizations::created_at,
+    organizations::applied_by,
+    organizations::decision_message,
+    organizations::decided_at,
+    organizations::decided_by,
+) = (
+    ORG_COLUMNS,
+    organizations::created_at,
+    organizations::applied_by,
+    organizations::decision_message,
+    organizations::decided_at,
+    organizations::decided_by,
+);
+
+/// Every organization of a city with its application, oldest first.
+pub fn applications(conn: &mut DbConnection, city: CityId) -> QueryResult<Vec<Application>> {
+    let rows: Vec<ApplicationRow> = organizations::table
+        .filter(organizations::city_id.eq(city.0))
+        .order((organizations::created_at.asc(), organizations::id.asc()))
+        .select(APPLICATION_COLUMNS)
+        .load(conn)?;
+    rows.into_iter().map(|r| to_application(conn, r)).collect()
+}
+
+/// The application of organization `slug` of `city`.
+pub fn application(
+    conn: &mut DbConnection,
+    city: CityId,
+    slug: &str,
+) -> QueryResult<Option<Application>> {
+    let row: Option<ApplicationRow> = organizations::table
+        .filter(organizations::city_id.eq(city.0))
+        .filter(organizations::slug.eq(slug))
+        .select(APPLICATION_COLUMNS)
+        .first(conn)
+        .optional()?;
+    row.map(|r| to_application(conn, r)).transpose()
+}
+
+/// The organizations of `city` that `user` applied for, oldest first.
+pub fn applied_by(conn: &mut DbConnection, city: CityId, user: UserId) -> QueryResult<Vec<Org>> {
+    organizations::table
+        .filter(organizations::city_id.eq(city.0))
+        .filter(organizations::applied_by.eq(user.0))
+        .order(organizations::created_at.asc())
+        .select(ORG_COLUMNS)
+        .load::<OrgRow>(conn)
+        .map(|rows| rows.into_iter().map(to_org).collect())
+}
+
+/// The neighborhoods of a city in their order: (id, name).
+pub fn neighborhoods(conn: &mut DbConnection, city: CityId) -> QueryResult<Vec<(i64, String)>> {
+    neighborhoods::table
+        .filter(neighborhoods::city_id.eq(city.0))
+        .order((neighborhoods::position.asc(), neighborhoods::name.asc()))
+        .select((neighborhoods::id, neighborhoods::name))
+        .load(conn)
+}
+
+/// The e-mail and language of every coordinator of `city` who has an e-mail address.
+pub fn coordinator_contacts(
+    conn: &mut DbConnection,
+    city: CityId,
+) -> QueryResult<Vec<(String, Option<String>)>> {
+    city_members::table
+        .inner_join(users::table)
+        .filter(city_members::city_id.eq(city.0))
+        .filter(city_members::role.eq(CityRole::Coordinator.as_str()))
+        .filter(users::email.is_not_null())
+        .order(users::id)
+        .select((users::email, users::locale))
+        .load::<(Option<String>, Option<String>)>(conn)
+        .map(|rows| {
+            rows.into_iter()
+                .filter_map(|(email, locale)| email.map(|e| (e, locale)))
+                .collect()
+        })
+}
+
+/// Whether a name-derived slug is free in the city.
+pub fn slug_free(conn: &mut DbConnection, city: CityId, slug: &str) -> QueryResult<bool> {
+    find_by_slug(conn, city, slug).map(|o| o.is_none())
+}
+
+/// The e-mail address of an account, if it has one.
+pub fn account_email(conn: &mut DbConnection, user: UserId) -> QueryResult<Option<String>> {
+    users::table
+        .filter(users::id.eq(user.0))
+        .select(users::email)
+        .first::<Option<String>>(conn)
+        .optional()
+        .map(Option::flatten)
+}
+
+/// The name of neighborhood `id` of `city`.
+pub fn neighborhood_name(
+    conn: &mut DbConnection,
+    city: CityId,
+    id: i64,
+) -> QueryResult<Option<String>> {
+    neighborhoods::table
+        .filter(neighborhoods::city_id.eq(city.0))
+        .filter(neighborhoods::id.eq(id))
+        .select(neighborhoods::name)
+        .first(conn)
+        .optional()
 }

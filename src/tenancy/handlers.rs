@@ -30,7 +30,7 @@ pub async fn city_home(
         .db
         .run(move |conn| {
             Ok((
-                orgs::store::list_in_city(conn, city_id)?,
+                orgs::store::list_public(conn, city_id)?,
                 badges::store::list(conn, city_id, None)?,
                 activities::store::count(conn, city_id)?,
             ))

@@ -35,6 +35,8 @@ enum Access {
     Api,
     /// The person a staff invitation is for.
     Invitee,
+    /// Anyone signed in with a staff account (of any city), not youth or parents.
+    StaffAccount,
 }
 
 /// The people of the sweep.
@@ -87,6 +89,12 @@ impl Who {
                 NotFound
             };
         }
+        if access == Access::StaffAccount {
+            return match self {
+                Who::Youth | Who::Parent | Who::OtherCityYouth => Forbidden,
+                _ => Allowed,
+            };
+        }
         if access == Access::SignedIn || (self == Who::Operator && access != Access::Youth) {
             return Allowed;
         }
@@ -120,7 +128,8 @@ impl Who {
             | Access::SignedIn
             | Access::Operator
             | Access::Api
-            | Access::Invitee => Forbidden,
+            | Access::Invitee
+            | Access::StaffAccount => Forbidden,
         }
     }
 }
@@ -185,6 +194,23 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/c/{city}/audit.csv", Access::Coordinator),
     ("GET", "/c/{city}/orgs", Access::Coordinator),
     ("POST", "/c/{city}/orgs", Access::Coordinator),
+    ("GET", "/c/{city}/o/{org}", Access::Public),
+    ("GET", "/c/{city}/partners/apply", Access::Public),
+    ("POST", "/c/{city}/partners/apply", Access::StaffAccount),
+    ("GET", "/c/{city}/partners", Access::Coordinator),
+    ("GET", "/c/{city}/partners/{org}", Access::Coordinator),
+    (
+        "POST",
+        "/c/{city}/partners/{org}/approve",
+        Access::Coordinator,
+    ),
+    (
+        "POST",
+        "/c/{city}/partners/{org}/decline",
+        Access::Coordinator,
+    ),
+    ("GET", "/c/{city}/orgs/{org}/edit", Access::OrgAdmin),
+    ("POST", "/c/{city}/orgs/{org}/edit", Access::OrgAdmin),
     ("GET", "/c/{city}/orgs/{org}", Access::OrgStaff),
     ("POST", "/c/{city}/orgs/{org}/members", Access::OrgAdmin),
     (
