@@ -54,6 +54,7 @@ pub struct DemoData {
     pub orgs: Vec<DemoOrg>,
     pub badges: Vec<DemoBadge>,
     pub claim_codes: Vec<DemoCode>,
+    pub activities: Vec<crate::catalog::demo::DemoActivity>,
 }
 
 fn demo_password(role: &str) -> String {
@@ -387,6 +388,7 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
             }
         }
     }
+    let activities = crate::catalog::demo::seed(conn, city, "riverton", now)?;
     Ok(DemoData {
         base_url: String::new(),
         mail_url: String::new(),
@@ -395,6 +397,7 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
         orgs: demo_orgs,
         badges: demo_badges,
         claim_codes,
+        activities,
     })
 }
 

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod awards;
 pub mod badges;
+pub mod catalog;
 pub mod cli;
 pub mod credentials;
 pub mod dashboard;

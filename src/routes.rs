@@ -4,8 +4,8 @@
 use actix_web::web::{self, get, post};
 
 use crate::{
-    activities, api, audit, auth, awards, badges, dashboard, earning, health, invitations, notify,
-    orgs,
+    activities, api, audit, auth, awards, badges, catalog, dashboard, earning, health, invitations,
+    notify, orgs,
     signing, tenancy, verify, web as pages,
 };
 
@@ -64,7 +64,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/c/{city}")
             // Public pages.
             .route("", get().to(tenancy::handlers::city_home))
-            .route("/activities", get().to(activities::handlers::catalog))
+            .route("/activities", get().to(catalog::handlers::activities))
             .route("/badges/{badge}", get().to(badges::handlers::show))
             .route("/badges/{badge}/image", get().to(badges::handlers::image))
             .route("/awards/{award}", get().to(awards::handlers::show))

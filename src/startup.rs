@@ -139,6 +139,8 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("server.trusted_proxies: {e}"))?;
         let set_up = {
             let mut conn = db.get()?;
+            // Activities written before the catalog's index get their search text.
+            crate::catalog::index::fill_missing(&mut conn)?;
             auth_store::is_set_up(&mut conn)?
         };
         let setup_code = (!set_up).then(new_setup_code);

@@ -9,6 +9,7 @@ mod api;
 mod audit_trail;
 mod authorization;
 mod badges;
+mod catalog;
 mod claim;
 mod claim_limits;
 mod csrf_binding;
