@@ -16,6 +16,7 @@ mod disclosure;
 mod helpers;
 mod limits_support;
 mod locale;
+mod mail;
 mod probes;
 mod public_pages;
 mod recipients;
