@@ -18,6 +18,7 @@ mod helpers;
 mod limits_support;
 mod locale;
 mod partners;
+mod mail;
 mod probes;
 mod public_pages;
 mod recipients;

@@ -161,6 +161,9 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/admin/audit.csv", Access::Operator),
     ("GET", "/admin/keys", Access::Operator),
     ("POST", "/admin/keys/rotate", Access::Operator),
+    ("GET", "/admin/mail", Access::Operator),
+    ("GET", "/admin/mail/{id}", Access::Operator),
+    ("GET", "/admin/mail/{id}/html", Access::Operator),
     ("GET", "/c/{city}", Access::Public),
     ("GET", "/c/{city}/activities", Access::Public),
     ("GET", "/c/{city}/badges/{badge}", Access::Public),
@@ -338,6 +341,8 @@ struct Objects {
     member: &'static str,
     /// Two staff invitations of Elmstead's admin, one to accept and one to decline.
     invitations: [String; 2],
+    /// A message of the outbox (the operator's, whatever the city).
+    mail: String,
 }
 
 fn fill(pattern: &str, objects: &Objects) -> String {
@@ -354,6 +359,7 @@ fn fill(pattern: &str, objects: &Objects) -> String {
             "/invitations/{id}/decline",
             &format!("/invitations/{}/decline", objects.invitations[1]),
         )
+        .replace("/admin/mail/{id}", &format!("/admin/mail/{}", objects.mail))
         .replace("{id}", &objects.award)
         .replace("{list}", objects.list)
         .replace("{member}", objects.member)
@@ -417,6 +423,9 @@ async fn prepare() -> Sweep {
         )
         .await;
     let invitations = invite_elmsteads_admin(&app, &world).await;
+    let mail = crate::mail::queue_mail(&app, "sweep@example.test", "sweep")
+        .0
+        .to_string();
     let id = |award: &serde_json::Value| {
         award["id"]
             .as_str()
@@ -432,6 +441,7 @@ async fn prepare() -> Sweep {
             list: "1",
             member: "mentor",
             invitations: invitations.clone(),
+            mail: mail.clone(),
         },
         other_city: Objects {
             city: "riverton",
@@ -441,6 +451,7 @@ async fn prepare() -> Sweep {
             list: "1",
             member: "elm-admin",
             invitations: invitations.clone(),
+            mail: mail.clone(),
         },
         other_org: Objects {
             city: "riverton",
@@ -450,6 +461,7 @@ async fn prepare() -> Sweep {
             list: "1",
             member: "mentor",
             invitations,
+            mail,
         },
         app,
         world,
