@@ -35,6 +35,9 @@ enum Access {
     Api,
     /// The person a staff invitation is for.
     Invitee,
+    /// Anyone signed in with an account that may take an e-mail invitation's role (youth and
+    /// parents get 403).
+    JoinInvitation,
 }
 
 /// The people of the sweep.
@@ -80,6 +83,12 @@ impl Who {
         if self == Who::Anonymous {
             return SignIn;
         }
+        if access == Access::JoinInvitation {
+            return match self {
+                Who::Youth | Who::Parent | Who::OtherCityYouth => Forbidden,
+                _ => Allowed,
+            };
+        }
         if access == Access::Invitee {
             return if self == Who::OtherCityStaff {
                 Allowed
@@ -120,7 +129,8 @@ impl Who {
             | Access::SignedIn
             | Access::Operator
             | Access::Api
-            | Access::Invitee => Forbidden,
+            | Access::Invitee
+            | Access::JoinInvitation => Forbidden,
         }
     }
 }
@@ -148,6 +158,12 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/me", Access::SignedIn),
     ("POST", "/invitations/{id}/accept", Access::Invitee),
     ("POST", "/invitations/{id}/decline", Access::Invitee),
+    ("GET", "/join/{token}", Access::Public),
+    ("POST", "/join/{token}", Access::JoinInvitation),
+    ("POST", "/join/{token}/signup", Access::Public),
+    ("GET", "/admin", Access::Operator),
+    ("GET", "/admin/cities", Access::Operator),
+    ("POST", "/admin/cities", Access::Operator),
     ("GET", "/admin/audit", Access::Operator),
     ("GET", "/admin/audit.csv", Access::Operator),
     ("GET", "/admin/keys", Access::Operator),
@@ -183,6 +199,13 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/c/{city}/dashboard", Access::Coordinator),
     ("GET", "/c/{city}/audit", Access::Coordinator),
     ("GET", "/c/{city}/audit.csv", Access::Coordinator),
+    ("GET", "/c/{city}/coordinators", Access::Coordinator),
+    ("POST", "/c/{city}/coordinators", Access::Coordinator),
+    (
+        "POST",
+        "/c/{city}/coordinators/invitations/{invitation}/withdraw",
+        Access::Coordinator,
+    ),
     ("GET", "/c/{city}/orgs", Access::Coordinator),
     ("POST", "/c/{city}/orgs", Access::Coordinator),
     ("GET", "/c/{city}/orgs/{org}", Access::OrgStaff),
@@ -219,7 +242,11 @@ const ENDS_THE_SESSION: [&str; 1] = ["/signout"];
 
 /// Routes that change what the client may do (accepting an invitation makes the invitee staff):
 /// swept after every other route but those that end the session.
-const CHANGES_THE_ROLES: [&str; 2] = ["/invitations/{id}/accept", "/invitations/{id}/decline"];
+const CHANGES_THE_ROLES: [&str; 3] = [
+    "/invitations/{id}/accept",
+    "/invitations/{id}/decline",
+    "/join/{token}",
+];
 
 /// `(method, full pattern)` of every `.route(…)` in `src/routes.rs`, scopes included.
 fn routes_of_the_table() -> BTreeSet<(String, String)> {
@@ -312,6 +339,10 @@ struct Objects {
     member: &'static str,
     /// Two staff invitations of Elmstead's admin, one to accept and one to decline.
     invitations: [String; 2],
+    /// The `/join/{token}` path of an e-mail invitation to coordinate Riverton.
+    join: String,
+    /// A pending coordinator invitation of Riverton, to withdraw.
+    withdraw: String,
 }
 
 fn fill(pattern: &str, objects: &Objects) -> String {
@@ -332,6 +363,8 @@ fn fill(pattern: &str, objects: &Objects) -> String {
         .replace("{list}", objects.list)
         .replace("{member}", objects.member)
         .replace("{file}", "style.css")
+        .replace("/join/{token}", &objects.join)
+        .replace("{invitation}", &objects.withdraw)
 }
 
 /// The variants of a route: Riverton's library objects, then the objects of Elmstead's parks
@@ -391,6 +424,24 @@ async fn prepare() -> Sweep {
         )
         .await;
     let invitations = invite_elmsteads_admin(&app, &world).await;
+    crate::invitations::invite(
+        &app,
+        "riverton",
+        None,
+        lanyard::invitations::InvitedRole::Coordinator,
+        "sweep@example.org",
+        &world.person("coordinator").username,
+    );
+    let join = crate::invitations::join_path_in_mail(&app, "sweep@example.org");
+    let withdraw = crate::invitations::invite(
+        &app,
+        "riverton",
+        None,
+        lanyard::invitations::InvitedRole::Coordinator,
+        "withdraw@example.org",
+        &world.person("coordinator").username,
+    )
+    .to_string();
     let id = |award: &serde_json::Value| {
         award["id"]
             .as_str()
@@ -406,6 +457,8 @@ async fn prepare() -> Sweep {
             list: "1",
             member: "mentor",
             invitations: invitations.clone(),
+            join: join.clone(),
+            withdraw: withdraw.clone(),
         },
         other_city: Objects {
             city: "riverton",
@@ -415,6 +468,8 @@ async fn prepare() -> Sweep {
             list: "1",
             member: "elm-admin",
             invitations: invitations.clone(),
+            join: join.clone(),
+            withdraw: withdraw.clone(),
         },
         other_org: Objects {
             city: "riverton",
@@ -424,6 +479,8 @@ async fn prepare() -> Sweep {
             list: "1",
             member: "mentor",
             invitations,
+            join,
+            withdraw,
         },
         app,
         world,
@@ -509,7 +566,7 @@ impl Sweep {
 /// The fields a POST needs before its guard can judge it.
 fn form_for(path: &str) -> Vec<(&'static str, &'static str)> {
     match path {
-        "/admin/keys/rotate" => vec![("city", "riverton"), ("org", "library")],
+        "/admin/keys/rotate" => vec![("city", "riverton"), ("org", "library"), ("confirm", "yes")],
         _ => Vec::new(),
     }
 }
