@@ -64,6 +64,11 @@ pub enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Manage cities.
+    City {
+        #[command(subcommand)]
+        action: CityCommand,
+    },
     /// Manage issuer keys and the master key.
     Keys {
         #[command(subcommand)]
@@ -91,6 +96,25 @@ pub enum KeysCommand {
     },
     /// Print a new random master key (base64) for LANYARD__SIGNING__MASTER_KEY.
     Master,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CityCommand {
+    /// Create a city and invite its first coordinator by e-mail (the mail goes to the outbox).
+    Create {
+        /// The city's web address name (`/c/SLUG`).
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        tagline: String,
+        /// Languages offered, comma-separated (`en`, `es`).
+        #[arg(long, default_value = "en")]
+        languages: String,
+        #[arg(long)]
+        coordinator_email: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -128,6 +152,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             base_url,
         } => award_csv(&city, &org, &csv, base_url),
         Command::Keys { action } => keys(action),
+        Command::City { action } => crate::tenancy::create::run_cli(action),
         Command::Token {
             action: TokenCommand::Create { city, org, name },
         } => {

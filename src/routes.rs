@@ -50,6 +50,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         "/join/{token}/signup",
         post().to(invitations::handlers::sign_up),
     )
+    .route("/admin", get().to(tenancy::admin::home))
+    .route("/admin/cities", get().to(tenancy::admin::cities))
+    .route("/admin/cities", post().to(tenancy::admin::create_city))
     .route("/admin/audit", get().to(audit::handlers::admin_page))
     .route("/admin/audit.csv", get().to(audit::handlers::admin_csv))
     .route("/admin/keys", get().to(signing::handlers::list))
@@ -116,6 +119,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/dashboard", get().to(dashboard::handlers::show))
             .route("/audit", get().to(audit::handlers::city_page))
             .route("/audit.csv", get().to(audit::handlers::city_csv))
+            .route("/coordinators", get().to(tenancy::coordinators::list))
+            .route("/coordinators", post().to(tenancy::coordinators::invite))
+            .route(
+                "/coordinators/invitations/{invitation}/withdraw",
+                post().to(tenancy::coordinators::withdraw),
+            )
             .route("/orgs", get().to(orgs::handlers::list))
             .route("/orgs", post().to(orgs::handlers::create))
             // Partners: an organization's public page; staff apply (the form is public, to

@@ -39,7 +39,11 @@ async fn find(
 
 fn unusable(chrome: Chrome, why: AcceptRefused) -> Result<HttpResponse, AppError> {
     let (status, message) = match why {
-        AcceptRefused::Unusable(u) => (StatusCode::NOT_FOUND, u.message_key()),
+        AcceptRefused::Unusable(Unusable::Unknown) => {
+            (StatusCode::NOT_FOUND, Unusable::Unknown.message_key())
+        }
+        // A real link that no longer works: gone, with its own reason.
+        AcceptRefused::Unusable(u) => (StatusCode::GONE, u.message_key()),
         AcceptRefused::WrongKind(_) => (StatusCode::FORBIDDEN, "invitation.wrong_kind"),
         AcceptRefused::LastAdmin => (StatusCode::CONFLICT, "invitation.last_admin"),
     };

@@ -50,6 +50,8 @@ pub async fn list(
 pub struct RotateForm {
     city: String,
     org: String,
+    /// The required confirmation checkbox: a POST without it changes nothing.
+    confirm: String,
 }
 
 pub async fn rotate(
@@ -58,6 +60,12 @@ pub async fn rotate(
     ClientAddress(address): ClientAddress,
     CsrfForm(form): CsrfForm<RotateForm>,
 ) -> Result<HttpResponse, AppError> {
+    if form.confirm.is_empty() {
+        return Err(AppError::Invalid(vec![crate::error::FieldError {
+            field: "confirm",
+            message: "keys.confirm_required",
+        }]));
+    }
     let actor = Actor::user(&operator, &address);
     let SigningService::InProcess(keyring) = &state.signer else {
         return Err(AppError::Conflict("error.rotate_on_signer"));

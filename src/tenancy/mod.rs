@@ -1,5 +1,8 @@
 //! Cities: the tenants. A request's city is resolved once, from the `{city}` path segment.
 
+pub mod admin;
+pub mod coordinators;
+pub mod create;
 pub mod handlers;
 pub mod pages;
 pub mod store;

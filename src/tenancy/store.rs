@@ -120,3 +120,35 @@ pub fn insert(
         .get_result(conn)
         .map(CityId)
 }
+
+/// A new city's languages (a comma list of supported locales).
+pub fn set_languages(conn: &mut DbConnection, city: CityId, languages: &str) -> QueryResult<()> {
+    diesel::update(cities::table.filter(cities::id.eq(city.0)))
+        .set(cities::languages.eq(languages))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The platform operator's account (the first), who signs invitations sent by the command line.
+pub fn first_operator(conn: &mut DbConnection) -> QueryResult<Option<crate::ids::UserId>> {
+    use crate::db::schema::users;
+    users::table
+        .filter(users::is_operator.eq(true))
+        .order(users::id)
+        .select(users::id)
+        .first::<i64>(conn)
+        .optional()
+        .map(|id| id.map(crate::ids::UserId))
+}
+
+/// The coordinators of `city`: (display name, user name), by name.
+pub fn coordinators(conn: &mut DbConnection, city: CityId) -> QueryResult<Vec<(String, String)>> {
+    use crate::db::schema::{city_members, users};
+    city_members::table
+        .inner_join(users::table)
+        .filter(city_members::city_id.eq(city.0))
+        .filter(city_members::role.eq("coordinator"))
+        .order(users::display_name)
+        .select((users::display_name, users::username))
+        .load(conn)
+}

@@ -136,7 +136,7 @@ async fn each_privileged_action_writes_one_event_with_its_actor_target_and_addre
         .post_form(
             &operator,
             "/admin/keys/rotate",
-            &[("city", "riverton"), ("org", "library")],
+            &[("city", "riverton"), ("org", "library"), ("confirm", "yes")],
         )
         .await;
     assert_eq!(rotated.status(), StatusCode::SEE_OTHER);

@@ -156,7 +156,7 @@ async fn rotation_signs_new_badges_with_a_new_key_and_old_badges_keep_verifying(
         .post_form(
             &operator,
             "/admin/keys/rotate",
-            &[("city", "riverton"), ("org", "library")],
+            &[("city", "riverton"), ("org", "library"), ("confirm", "yes")],
         )
         .await;
     assert_eq!(rotated.status(), StatusCode::SEE_OTHER);

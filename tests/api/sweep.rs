@@ -37,6 +37,9 @@ enum Access {
     Invitee,
     /// Anyone signed in with a staff account (of any city), not youth or parents.
     StaffAccount,
+    /// Anyone signed in with an account that may take an e-mail invitation's role (youth and
+    /// parents get 403).
+    JoinInvitation,
 }
 
 /// The people of the sweep.
@@ -81,6 +84,12 @@ impl Who {
         }
         if self == Who::Anonymous {
             return SignIn;
+        }
+        if access == Access::JoinInvitation {
+            return match self {
+                Who::Youth | Who::Parent | Who::OtherCityYouth => Forbidden,
+                _ => Allowed,
+            };
         }
         if access == Access::Invitee {
             return if self == Who::OtherCityStaff {
@@ -130,6 +139,7 @@ impl Who {
             | Access::Api
             | Access::Invitee
             | Access::StaffAccount => Forbidden,
+            | Access::JoinInvitation => Forbidden,
         }
     }
 }
@@ -157,6 +167,12 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/me", Access::SignedIn),
     ("POST", "/invitations/{id}/accept", Access::Invitee),
     ("POST", "/invitations/{id}/decline", Access::Invitee),
+    ("GET", "/join/{token}", Access::Public),
+    ("POST", "/join/{token}", Access::JoinInvitation),
+    ("POST", "/join/{token}/signup", Access::Public),
+    ("GET", "/admin", Access::Operator),
+    ("GET", "/admin/cities", Access::Operator),
+    ("POST", "/admin/cities", Access::Operator),
     ("GET", "/admin/audit", Access::Operator),
     ("GET", "/admin/audit.csv", Access::Operator),
     ("GET", "/admin/keys", Access::Operator),
@@ -195,6 +211,13 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/c/{city}/dashboard", Access::Coordinator),
     ("GET", "/c/{city}/audit", Access::Coordinator),
     ("GET", "/c/{city}/audit.csv", Access::Coordinator),
+    ("GET", "/c/{city}/coordinators", Access::Coordinator),
+    ("POST", "/c/{city}/coordinators", Access::Coordinator),
+    (
+        "POST",
+        "/c/{city}/coordinators/invitations/{invitation}/withdraw",
+        Access::Coordinator,
+    ),
     ("GET", "/c/{city}/orgs", Access::Coordinator),
     ("POST", "/c/{city}/orgs", Access::Coordinator),
     ("GET", "/c/{city}/o/{org}", Access::Public),
@@ -248,7 +271,11 @@ const ENDS_THE_SESSION: [&str; 1] = ["/signout"];
 
 /// Routes that change what the client may do (accepting an invitation makes the invitee staff):
 /// swept after every other route but those that end the session.
-const CHANGES_THE_ROLES: [&str; 2] = ["/invitations/{id}/accept", "/invitations/{id}/decline"];
+const CHANGES_THE_ROLES: [&str; 3] = [
+    "/invitations/{id}/accept",
+    "/invitations/{id}/decline",
+    "/join/{token}",
+];
 
 /// `(method, full pattern)` of every `.route(…)` in `src/routes.rs`, scopes included.
 fn routes_of_the_table() -> BTreeSet<(String, String)> {
@@ -343,6 +370,10 @@ struct Objects {
     invitations: [String; 2],
     /// A message of the outbox (the operator's, whatever the city).
     mail: String,
+    /// The `/join/{token}` path of an e-mail invitation to coordinate Riverton.
+    join: String,
+    /// A pending coordinator invitation of Riverton, to withdraw.
+    withdraw: String,
 }
 
 fn fill(pattern: &str, objects: &Objects) -> String {
@@ -364,6 +395,8 @@ fn fill(pattern: &str, objects: &Objects) -> String {
         .replace("{list}", objects.list)
         .replace("{member}", objects.member)
         .replace("{file}", "style.css")
+        .replace("/join/{token}", &objects.join)
+        .replace("{invitation}", &objects.withdraw)
 }
 
 /// The variants of a route: Riverton's library objects, then the objects of Elmstead's parks
@@ -426,6 +459,24 @@ async fn prepare() -> Sweep {
     let mail = crate::mail::queue_mail(&app, "sweep@example.test", "sweep")
         .0
         .to_string();
+    crate::invitations::invite(
+        &app,
+        "riverton",
+        None,
+        lanyard::invitations::InvitedRole::Coordinator,
+        "sweep@example.org",
+        &world.person("coordinator").username,
+    );
+    let join = crate::invitations::join_path_in_mail(&app, "sweep@example.org");
+    let withdraw = crate::invitations::invite(
+        &app,
+        "riverton",
+        None,
+        lanyard::invitations::InvitedRole::Coordinator,
+        "withdraw@example.org",
+        &world.person("coordinator").username,
+    )
+    .to_string();
     let id = |award: &serde_json::Value| {
         award["id"]
             .as_str()
@@ -442,6 +493,8 @@ async fn prepare() -> Sweep {
             member: "mentor",
             invitations: invitations.clone(),
             mail: mail.clone(),
+            join: join.clone(),
+            withdraw: withdraw.clone(),
         },
         other_city: Objects {
             city: "riverton",
@@ -452,6 +505,8 @@ async fn prepare() -> Sweep {
             member: "elm-admin",
             invitations: invitations.clone(),
             mail: mail.clone(),
+            join: join.clone(),
+            withdraw: withdraw.clone(),
         },
         other_org: Objects {
             city: "riverton",
@@ -462,6 +517,8 @@ async fn prepare() -> Sweep {
             member: "mentor",
             invitations,
             mail,
+            join,
+            withdraw,
         },
         app,
         world,
@@ -547,7 +604,7 @@ impl Sweep {
 /// The fields a POST needs before its guard can judge it.
 fn form_for(path: &str) -> Vec<(&'static str, &'static str)> {
     match path {
-        "/admin/keys/rotate" => vec![("city", "riverton"), ("org", "library")],
+        "/admin/keys/rotate" => vec![("city", "riverton"), ("org", "library"), ("confirm", "yes")],
         _ => Vec::new(),
     }
 }
