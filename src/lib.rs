@@ -20,6 +20,7 @@ pub mod fields;
 pub mod health;
 pub mod i18n;
 pub mod ids;
+pub mod invitations;
 pub mod kv;
 pub mod notify;
 pub mod orgs;

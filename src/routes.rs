@@ -4,8 +4,8 @@
 use actix_web::web::{self, get, post};
 
 use crate::{
-    activities, api, audit, auth, awards, badges, dashboard, earning, health, orgs, signing,
-    tenancy, verify, web as pages,
+    activities, api, audit, auth, awards, badges, dashboard, earning, health, invitations, orgs,
+    signing, tenancy, verify, web as pages,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -42,6 +42,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(
         "/invitations/{id}/decline",
         post().to(orgs::invitations::decline),
+    )
+    .route("/join/{token}", get().to(invitations::handlers::show))
+    .route("/join/{token}", post().to(invitations::handlers::accept))
+    .route(
+        "/join/{token}/signup",
+        post().to(invitations::handlers::sign_up),
     )
     .route("/admin/audit", get().to(audit::handlers::admin_page))
     .route("/admin/audit.csv", get().to(audit::handlers::admin_csv))

@@ -37,6 +37,10 @@ pub enum AuditAction {
     AwardsImported,
     AwardRevoked,
     KeyRotated,
+    InvitationSent,
+    InvitationWithdrawn,
+    CityCreated,
+    CityUpdated,
     OrgApplied,
     OrgApproved,
     OrgDeclined,
@@ -44,7 +48,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::PlatformSetUp,
         AuditAction::OrgCreated,
         AuditAction::MemberAdded,
@@ -58,6 +62,10 @@ impl AuditAction {
         AuditAction::AwardsImported,
         AuditAction::AwardRevoked,
         AuditAction::KeyRotated,
+        AuditAction::InvitationSent,
+        AuditAction::InvitationWithdrawn,
+        AuditAction::CityCreated,
+        AuditAction::CityUpdated,
         AuditAction::OrgApplied,
         AuditAction::OrgApproved,
         AuditAction::OrgDeclined,
@@ -79,6 +87,10 @@ impl AuditAction {
             AuditAction::AwardsImported => "awards.imported",
             AuditAction::AwardRevoked => "awards.revoked",
             AuditAction::KeyRotated => "key.rotated",
+            AuditAction::InvitationSent => "invitation.sent",
+            AuditAction::InvitationWithdrawn => "invitation.withdrawn",
+            AuditAction::CityCreated => "city.created",
+            AuditAction::CityUpdated => "city.updated",
             AuditAction::OrgApplied => "org.applied",
             AuditAction::OrgApproved => "org.approved",
             AuditAction::OrgDeclined => "org.declined",

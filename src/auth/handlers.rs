@@ -47,7 +47,7 @@ pub struct SignInForm {
     next: String,
 }
 
-async fn start_session(
+pub(crate) async fn start_session(
     state: &AppState,
     user: crate::ids::UserId,
     to: &str,

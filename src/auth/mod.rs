@@ -78,6 +78,19 @@ pub struct CurrentUser {
     pub locale: Option<String>,
 }
 
+/// The places of one city a signed-in person may open, for their navigation (loaded once per
+/// page of a city; empty elsewhere). Navigation only: every page still checks its own guard.
+#[derive(Clone, Debug, Default)]
+pub struct NavPlaces {
+    /// The city these places are of.
+    pub city_slug: Option<String>,
+    /// Whether they belong to the city at all (any role).
+    pub member: bool,
+    pub coordinator: bool,
+    /// The organizations of the city they are staff of: (slug, name).
+    pub orgs: Vec<(String, String)>,
+}
+
 impl CurrentUser {
     pub fn is_youth(&self) -> bool {
         self.kind == AccountKind::Youth

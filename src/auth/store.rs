@@ -354,3 +354,38 @@ pub fn active_youth_by_login(
     }
     Ok(found)
 }
+
+/// What a signed-in person may open in the city `city_slug`: the links of their navigation.
+pub fn nav_places(
+    conn: &mut DbConnection,
+    user: UserId,
+    city_slug: &str,
+) -> QueryResult<crate::auth::NavPlaces> {
+    use crate::db::schema::cities;
+    let Some(city) = cities::table
+        .filter(cities::slug.eq(city_slug))
+        .select(cities::id)
+        .first::<i64>(conn)
+        .optional()?
+    else {
+        return Ok(crate::auth::NavPlaces::default());
+    };
+    let roles: Vec<String> = city_members::table
+        .filter(city_members::city_id.eq(city))
+        .filter(city_members::user_id.eq(user.0))
+        .select(city_members::role)
+        .load(conn)?;
+    let orgs: Vec<(String, String)> = org_members::table
+        .inner_join(organizations::table)
+        .filter(organizations::city_id.eq(city))
+        .filter(org_members::user_id.eq(user.0))
+        .order(organizations::name)
+        .select((organizations::slug, organizations::name))
+        .load(conn)?;
+    Ok(crate::auth::NavPlaces {
+        city_slug: Some(city_slug.to_string()),
+        member: !roles.is_empty(),
+        coordinator: roles.iter().any(|r| r == CityRole::Coordinator.as_str()),
+        orgs,
+    })
+}

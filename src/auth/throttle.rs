@@ -48,6 +48,8 @@ pub enum Counter {
     ClaimAddress,
     /// Sign-up attempts from one address.
     SignUpAddress,
+    /// Unknown invitation tokens tried from one address (guessing `/join/{token}` links).
+    InvitationAddress,
 }
 
 impl Counter {
@@ -59,6 +61,7 @@ impl Counter {
             Counter::ClaimAccount => "claim-account",
             Counter::ClaimAddress => "claim-address",
             Counter::SignUpAddress => "signup-address",
+            Counter::InvitationAddress => "invitation-address",
         }
     }
 }
@@ -72,6 +75,7 @@ pub struct Limits {
     claim_account: Limit,
     claim_address: Limit,
     sign_up_address: Limit,
+    invitation_address: Limit,
 }
 
 impl Limits {
@@ -86,6 +90,10 @@ impl Limits {
             claim_account: Limit::new(s.claim_failures_per_account, s.claim_window_seconds),
             claim_address: Limit::new(s.claim_failures_per_address, s.claim_window_seconds),
             sign_up_address: Limit::new(s.signups_per_address, s.signup_window_seconds),
+            invitation_address: Limit::new(
+                INVITATION_GUESSES_PER_ADDRESS,
+                INVITATION_GUESS_WINDOW_SECONDS,
+            ),
         }
     }
 
@@ -97,6 +105,7 @@ impl Limits {
             Counter::ClaimAccount => self.claim_account,
             Counter::ClaimAddress => self.claim_address,
             Counter::SignUpAddress => self.sign_up_address,
+            Counter::InvitationAddress => self.invitation_address,
         }
     }
 }
@@ -195,7 +204,10 @@ impl Counter {
     fn of_address(self) -> bool {
         matches!(
             self,
-            Counter::SignInAddress | Counter::ClaimAddress | Counter::SignUpAddress
+            Counter::SignInAddress
+                | Counter::ClaimAddress
+                | Counter::SignUpAddress
+                | Counter::InvitationAddress
         )
     }
 }
@@ -243,6 +255,18 @@ pub fn claim_keys(account: &str, address: &str) -> [Key; 2] {
         Key::new(Counter::ClaimAccount, &[account]),
         Key::new(Counter::ClaimAddress, &[address]),
     ]
+}
+
+/// Unknown invitation tokens an address may try in one window: a person who mistypes a link a
+/// few times is never refused, a script guessing tokens soon is.
+pub const INVITATION_GUESSES_PER_ADDRESS: u32 = 10;
+pub const INVITATION_GUESS_WINDOW_SECONDS: u64 = 900;
+
+/// The invitation-token key of `address` (only unknown tokens count: give the attempt back
+/// when the token is known).
+pub fn invitation_keys(address: &str) -> [Key; 1] {
+    let address = limit_bucket(address);
+    [Key::new(Counter::InvitationAddress, &[address.as_str()])]
 }
 
 /// The sign-up key of `address`.

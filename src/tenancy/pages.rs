@@ -23,3 +23,14 @@ pub struct CityPage {
     pub badges: Vec<Badge>,
     pub activity_count: i64,
 }
+
+impl CityPage {
+    /// The season in words ("July 6 – August 14"), empty when the city has not set it.
+    pub fn season(&self) -> String {
+        crate::i18n::dates::range(
+            self.chrome.locale,
+            self.city.season_starts_on,
+            self.city.season_ends_on,
+        )
+    }
+}

@@ -9,6 +9,12 @@ use crate::error::AppError;
 
 const STYLE_CSS: &str = include_str!("../../static/style.css");
 const FAVICON_SVG: &str = include_str!("../../static/favicon.svg");
+/// Atkinson Hyperlegible (SIL Open Font License, static/fonts/AtkinsonHyperlegible-LICENSE.txt):
+/// made by the Braille Institute to be told apart letter by letter, for young and new readers.
+const FONT_REGULAR: &[u8] =
+    include_bytes!("../../static/fonts/atkinson-hyperlegible-latin-400-normal.woff2");
+const FONT_BOLD: &[u8] =
+    include_bytes!("../../static/fonts/atkinson-hyperlegible-latin-700-normal.woff2");
 
 #[derive(Clone, Debug)]
 pub struct Assets {
@@ -31,9 +37,11 @@ impl Default for Assets {
 }
 
 pub async fn serve(file: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let (mime, body) = match file.as_str() {
-        "style.css" => ("text/css; charset=utf-8", STYLE_CSS),
-        "favicon.svg" => ("image/svg+xml", FAVICON_SVG),
+    let (mime, body): (&str, &'static [u8]) = match file.as_str() {
+        "style.css" => ("text/css; charset=utf-8", STYLE_CSS.as_bytes()),
+        "favicon.svg" => ("image/svg+xml", FAVICON_SVG.as_bytes()),
+        "atkinson-400.woff2" => ("font/woff2", FONT_REGULAR),
+        "atkinson-700.woff2" => ("font/woff2", FONT_BOLD),
         _ => return Err(AppError::NotFound),
     };
     Ok(HttpResponse::Ok()

@@ -10,7 +10,7 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest, ResponseError};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{session, CurrentUser};
+use crate::auth::{session, CurrentUser, NavPlaces};
 use crate::error::AppError;
 use crate::i18n;
 use crate::secrets::random_token;
@@ -28,6 +28,8 @@ pub struct RequestContext {
     pub csrf: String,
     pub flash: Option<Flash>,
     pub path: String,
+    /// What the person may open in the city of the path (navigation only).
+    pub places: NavPlaces,
 }
 
 /// A one-time message shown on the page after a redirect.
@@ -127,6 +129,7 @@ pub async fn load_context<B: MessageBody>(
                     csrf: anonymous_csrf,
                     flash: None,
                     path,
+                    places: NavPlaces::default(),
                 });
                 let response = e.error_response();
                 return Ok(req.into_response(response).map_into_right_body());
@@ -148,6 +151,19 @@ pub async fn load_context<B: MessageBody>(
         .and_then(|c| Flash::from_cookie(c.value()));
     let had_flash_cookie = req.cookie(FLASH_COOKIE).is_some();
 
+    let places = match (&user, city_of_path(&path)) {
+        (Some(user), Some(slug)) => {
+            let (id, slug) = (user.id, slug.to_string());
+            // Navigation only: a failure leaves the links out, the page itself still answers.
+            state
+                .db
+                .run(move |conn| Ok(crate::auth::store::nav_places(conn, id, &slug)?))
+                .await
+                .unwrap_or_default()
+        }
+        _ => NavPlaces::default(),
+    };
+
     let full_path = match req.query_string() {
         "" => path,
         q => format!("{path}?{q}"),
@@ -158,6 +174,7 @@ pub async fn load_context<B: MessageBody>(
         csrf: csrf.clone(),
         flash,
         path: full_path,
+        places,
     });
 
     let mut res = next.call(req).await?.map_into_left_body();
@@ -181,6 +198,14 @@ pub async fn load_context<B: MessageBody>(
         mark_cookies_secure(res.response_mut());
     }
     Ok(res)
+}
+
+/// The city slug of a `/c/{city}/…` path.
+fn city_of_path(path: &str) -> Option<&str> {
+    path.strip_prefix("/c/")?
+        .split('/')
+        .next()
+        .filter(|s| !s.is_empty())
 }
 
 /// The visitor's choice, then their profile's, then `Accept-Language`, then English.
@@ -242,6 +267,7 @@ pub fn request_context(req: &HttpRequest) -> RequestContext {
             csrf: String::new(),
             flash: None,
             path: req.path().to_string(),
+            places: NavPlaces::default(),
         })
 }
 
@@ -262,6 +288,7 @@ pub struct Chrome {
     pub path: String,
     pub city: Option<CityNav>,
     pub css_url: String,
+    pub places: NavPlaces,
 }
 
 impl Chrome {
@@ -279,6 +306,7 @@ impl Chrome {
             path: ctx.path,
             city: None,
             css_url,
+            places: ctx.places,
         }
     }
 
@@ -305,6 +333,43 @@ impl Chrome {
             .as_ref()
             .map(|f| i18n::t_with(self.locale, &f.key, "name", &f.name))
             .unwrap_or_default()
+    }
+
+    /// The places of the page's city this person may open (empty when signed out or elsewhere).
+    fn places_here(&self) -> Option<&NavPlaces> {
+        let city = self.city.as_ref()?;
+        (self.places.city_slug.as_deref() == Some(city.slug.as_str())).then_some(&self.places)
+    }
+
+    /// A youth of the page's city: may redeem codes and has a badge page here.
+    pub fn nav_youth(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.is_youth())
+            && self.places_here().is_some_and(|p| p.member)
+    }
+
+    pub fn nav_coordinator(&self) -> bool {
+        self.places_here().is_some_and(|p| p.coordinator)
+    }
+
+    /// The organizations of the page's city this person is staff of: (slug, name).
+    pub fn nav_orgs(&self) -> Vec<(String, String)> {
+        self.places_here()
+            .map(|p| p.orgs.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn nav_operator(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.is_operator)
+    }
+
+    /// `aria-current="page"` for the link to `href` on its own page.
+    pub fn current(&self, href: &str) -> &'static str {
+        let path = self.path.split('?').next().unwrap_or_default();
+        if path == href {
+            " aria-current=\"page\""
+        } else {
+            ""
+        }
     }
 
     pub fn is_locale(&self, code: &str) -> bool {

@@ -478,7 +478,7 @@ async fn the_page_speaks_spanish() {
     assert_eq!(form.status(), StatusCode::OK);
     let html = form.text().await.unwrap();
     assert!(html.contains("<html lang=\"es\">"));
-    assert!(html.contains("Pegue una credencial (JSON)"));
+    assert!(html.contains("Pega una credencial (JSON)"));
     let answered = client
         .get(app.url(&format!("/verify?url={url}")))
         .header("Accept-Language", "es")

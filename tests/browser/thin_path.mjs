@@ -8,52 +8,12 @@
 // browser download is needed. Screenshots go to a fresh temp dir (or to
 // $LANYARD_ARTIFACTS_DIR when set); their paths are printed as diagnostics.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-
-const CHROMIUM = process.env.LANYARD_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const ACTION_TIMEOUT_MS = 15_000;
-const TEST_TIMEOUT_MS = 90_000;
-
-// ---------------------------------------------------------------- demo data
-
-function loadDemo() {
-  const file = process.env.LANYARD_DEMO_JSON;
-  if (!file) throw new Error('LANYARD_DEMO_JSON is not set (path to the output of `lanyard demo --json`)');
-  const text = readFileSync(file, 'utf8');
-  const line = text.split(/\r?\n/).find((l) => l.trim().startsWith('{'));
-  if (!line) throw new Error(`no JSON object line in ${file}`);
-  const demo = JSON.parse(line);
-  for (const key of ['base_url', 'city', 'accounts', 'badges', 'claim_codes']) {
-    if (!(key in demo)) throw new Error(`demo JSON lacks "${key}"`);
-  }
-  demo.base_url = String(demo.base_url).replace(/\/+$/, '');
-  return demo;
-}
-
-const demo = loadDemo();
-const city = demo.city;
-const url = (p) => `${demo.base_url}${p}`;
-
-function account(role) {
-  const a = demo.accounts.find((x) => x.role === role);
-  if (!a) throw new Error(`demo JSON has no account with role "${role}"`);
-  return a;
-}
+import {
+  TEST_TIMEOUT_MS, demo, city, url, account, artifactsDir, withPage, open, submit, pathname, signIn, norm,
+} from './lib.mjs';
 
 // Claim codes are handed out one per redeeming test, in order, skipping any the
 // demo marks as already used.
@@ -69,93 +29,6 @@ function takeClaimCode(accept = () => true) {
   if (!badge) throw new Error(`claim code ${c.code} names badge "${c.badge}", which is not in demo.badges`);
   return { code: c.code, badge };
 }
-
-// ------------------------------------------------------------------ browser
-
-const artifactsDir = process.env.LANYARD_ARTIFACTS_DIR
-  ? (mkdirSync(process.env.LANYARD_ARTIFACTS_DIR, { recursive: true }), process.env.LANYARD_ARTIFACTS_DIR)
-  : mkdtempSync(path.join(tmpdir(), 'lanyard-browser-'));
-
-let browser;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
-
-// A fresh context (own cookies) per test; collects server errors (5xx) seen by
-// the page, and on failure saves a screenshot plus the page URL and text.
-async function withPage(t, opts, fn) {
-  const context = await browser.newContext({ locale: 'en-US', ...opts });
-  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-  const page = await context.newPage();
-  const serverErrors = [];
-  page.on('response', (r) => {
-    if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
-  });
-  try {
-    await fn(page);
-    assert.deepEqual(serverErrors, [], 'server answered with 5xx');
-  } catch (err) {
-    try {
-      const shot = path.join(artifactsDir, `FAILED-${t.name.replace(/[^a-z0-9]+/gi, '_')}.png`);
-      await page.screenshot({ path: shot, fullPage: true });
-      const body = (await page.locator('body').innerText({ timeout: 2000 }).catch(() => '')).slice(0, 1500);
-      t.diagnostic(`failure at ${page.url()} (screenshot ${shot})`);
-      t.diagnostic(`page text: ${body.replace(/\s+/g, ' ')}`);
-      if (serverErrors.length) t.diagnostic(`5xx responses: ${serverErrors.join('; ')}`);
-    } catch {
-      /* best effort */
-    }
-    throw err;
-  } finally {
-    await context.close();
-  }
-}
-
-async function open(page, p) {
-  const resp = await page.goto(url(p), { waitUntil: 'load' });
-  assert.ok(resp, `no response for ${p}`);
-  assert.equal(resp.status(), 200, `GET ${p} answered ${resp.status()}`);
-  return resp;
-}
-
-// Submits a form by its submit button (falls back to requestSubmit() when the
-// button is not visible) and waits for the resulting page to load.
-async function submit(page, formSelector) {
-  const form = page.locator(formSelector);
-  assert.equal(await form.count(), 1, `expected exactly one ${formSelector} on ${page.url()}`);
-  const button = form.locator('button[type=submit], input[type=submit], button:not([type])').first();
-  const loaded = page.waitForEvent('load');
-  if (await button.isVisible()) {
-    await button.click();
-  } else {
-    await form.evaluate((f) => f.requestSubmit());
-  }
-  await loaded;
-}
-
-function pathname(page) {
-  return new URL(page.url()).pathname;
-}
-
-async function signIn(page, who) {
-  await open(page, '/signin');
-  const form = 'form#signin-form';
-  await page.locator(`${form} input[name=username]`).fill(who.username);
-  await page.locator(`${form} input[name=password]`).fill(who.password);
-  await submit(page, form);
-  assert.notEqual(pathname(page), '/signin', `sign-in as ${who.role} "${who.username}" stayed on /signin`);
-}
-
-const norm = (s) => s.replace(/\s+/g, ' ').trim();
 
 // ------------------------------------------------------------------- tests
 
