@@ -144,6 +144,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .route("/orgs/{org}/edit", get().to(orgs::edit::edit_form))
             .route("/orgs/{org}/edit", post().to(orgs::edit::update))
+            .route(
+                "/orgs/{org}/invitations",
+                post().to(orgs::staff_invites::invite),
+            )
+            .route(
+                "/orgs/{org}/invitations/withdraw",
+                post().to(orgs::staff_invites::withdraw),
+            )
             // Staff of an organization (admins for changes).
             .route("/orgs/{org}", get().to(orgs::handlers::show))
             .route("/orgs/{org}/members", post().to(orgs::handlers::add_member))

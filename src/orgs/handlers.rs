@@ -14,6 +14,7 @@ use crate::fields::{self, Slug};
 use crate::orgs::membership::{self, GrantRefused, StaffGrant};
 use crate::orgs::pages::{MemberForm, NewOrgForm, OrgListPage, OrgPage, ProfileChoices, TokenForm};
 use crate::orgs::profile::{OrgProfile, ProfileRules};
+use crate::orgs::staff_invites::InviteForm;
 use crate::orgs::store::{self, NewOrg};
 use crate::orgs::tokens;
 use crate::state::AppState;
@@ -169,7 +170,7 @@ pub async fn create(
 }
 
 /// The staff page of an organization, optionally with a form's result.
-async fn org_page(
+pub(crate) async fn org_page(
     state: &AppState,
     chrome: Chrome,
     staff: OrgStaff,
@@ -178,20 +179,27 @@ async fn org_page(
 ) -> Result<HttpResponse, AppError> {
     let (city_id, org_id) = (staff.access.city.id, staff.org.id);
     let org_slug = staff.org.slug.clone();
-    let (activities, badges, (members, invited), tokens, decision_message) = state
-        .db
-        .run(move |conn| {
-            Ok((
-                activities::store::list(conn, city_id, Some(org_id))?,
-                badges::store::list(conn, city_id, Some(org_id))?,
-                (store::members(conn, org_id)?, store::invited(conn, org_id)?),
-                store::tokens(conn, org_id)?,
-                store::application(conn, city_id, &org_slug)?
-                    .map(|a| a.decision_message)
-                    .unwrap_or_default(),
-            ))
-        })
-        .await?;
+    let (activities, badges, (members, invited), tokens, decision_message, email_invitations) =
+        state
+            .db
+            .run(move |conn| {
+                Ok((
+                    activities::store::list(conn, city_id, Some(org_id))?,
+                    badges::store::list(conn, city_id, Some(org_id))?,
+                    (store::members(conn, org_id)?, store::invited(conn, org_id)?),
+                    store::tokens(conn, org_id)?,
+                    store::application(conn, city_id, &org_slug)?
+                        .map(|a| a.decision_message)
+                        .unwrap_or_default(),
+                    crate::invitations::pending(
+                        conn,
+                        city_id,
+                        Some(org_id),
+                        Utc::now().naive_utc(),
+                    )?,
+                ))
+            })
+            .await?;
     let city = staff.access.city;
     let mut page = OrgPage {
         chrome: chrome.in_city(&city.slug, &city.name),
@@ -213,6 +221,9 @@ async fn org_page(
         member_errors: FormErrors::default(),
         token_form: TokenForm::default(),
         token_errors: FormErrors::default(),
+        email_invitations,
+        invite_form: InviteForm::default(),
+        invite_errors: FormErrors::default(),
     };
     edit(&mut page);
     render(status, &page)

@@ -13,6 +13,7 @@ pub mod partners;
 pub mod profile;
 pub mod public;
 pub mod removal;
+pub mod staff_invites;
 pub mod store;
 pub mod tokens;
 

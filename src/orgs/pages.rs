@@ -87,11 +87,20 @@ pub struct OrgPage {
     pub member_errors: FormErrors,
     pub token_form: TokenForm,
     pub token_errors: FormErrors,
+    /// E-mail invitations still waiting for an answer.
+    pub email_invitations: Vec<crate::invitations::Pending>,
+    pub invite_form: crate::orgs::staff_invites::InviteForm,
+    pub invite_errors: FormErrors,
 }
 
 impl OrgPage {
     pub fn when(&self, at: &NaiveDateTime) -> String {
         at.format("%Y-%m-%d %H:%M").to_string()
+    }
+
+    /// "until July 7" for an invitation's expiry, in the reader's language.
+    pub fn until(&self, at: &NaiveDateTime) -> String {
+        crate::i18n::dates::day(self.chrome.locale, at.date())
     }
 }
 

@@ -176,7 +176,7 @@ async fn a_signed_out_visitor_is_offered_a_staff_account_that_brings_them_back_t
         Some("staff"),
         "the sign-up starts as a staff account"
     );
-    let next = select(&form, "input[name=next]")[0]
+    let next = select(&form, "#signup-form input[name=next]")[0]
         .value()
         .attr("value")
         .unwrap()
@@ -213,7 +213,7 @@ async fn a_signed_out_visitor_is_offered_a_staff_account_that_brings_them_back_t
         "/c/riverton/signup?kind=staff&next=https://evil.example",
     )
     .await;
-    assert!(select(&form, "input[name=next]").is_empty());
+    assert!(select(&form, "#signup-form input[name=next]").is_empty());
 }
 
 #[tokio::test]
@@ -763,4 +763,188 @@ async fn a_coordinator_adds_an_approved_organization_with_its_profile() {
     assert_eq!(status, StatusCode::OK);
     assert!(text_of(&public, "#org-kind").contains("Park"));
     assert!(text_of(&public, "dl").contains("Riverside Park"));
+}
+
+/// The `/join/{token}` path in the last invitation e-mail sent to `to`.
+fn join_path_mailed_to(app: &TestApp, to: &str) -> String {
+    let mut conn = app.db.get().unwrap();
+    let text: String = outbox::table
+        .filter(outbox::to_address.eq(to))
+        .filter(outbox::kind.like("invitation.%"))
+        .order(outbox::id.desc())
+        .select(outbox::text_body)
+        .first(&mut conn)
+        .unwrap();
+    let start = text.find("/join/").expect("the mail has a join link");
+    text[start..].split_whitespace().next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn an_admin_invites_a_mentor_by_e_mail_who_joins_through_the_link() {
+    let (app, world) = spawn_world().await;
+    let admin = app.signed_in(&world.account("librarian")).await;
+    let response = app
+        .post_form(
+            &admin,
+            "/c/riverton/orgs/library/invitations",
+            &[("email", "new.mentor@art.example"), ("role", "mentor")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, manage) = page(&app, &admin, "/c/riverton/orgs/library").await;
+    let waiting = text_of(&manage, "#email-invitations");
+    assert!(
+        waiting.contains("new.mentor@art.example") && waiting.contains("Mentor"),
+        "{waiting}"
+    );
+    let join = join_path_mailed_to(&app, "new.mentor@art.example");
+
+    let invitee = app.client();
+    let (status, _) = page(&app, &invitee, &join).await;
+    assert_eq!(status, StatusCode::OK);
+    let response = app
+        .post_form(
+            &invitee,
+            &format!("{join}/signup"),
+            &[
+                ("display_name", "Nia Mentor"),
+                ("username", "nia"),
+                ("email", "new.mentor@art.example"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "the invitee joins"
+    );
+    let (status, _) = page(&app, &invitee, "/c/riverton/orgs/library").await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the new mentor is staff of the library"
+    );
+    let (status, _) = page(&app, &invitee, "/c/riverton/orgs/library/edit").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a mentor, not an admin");
+    let (_, manage) = page(&app, &admin, "/c/riverton/orgs/library").await;
+    assert!(!text_of(&manage, "#email-invitations").contains("new.mentor@art.example"));
+}
+
+#[tokio::test]
+async fn an_admin_withdraws_an_invitation_and_its_link_stops_working() {
+    let (app, world) = spawn_world().await;
+    let admin = app.signed_in(&world.account("librarian")).await;
+    app.post_form(
+        &admin,
+        "/c/riverton/orgs/library/invitations",
+        &[("email", "late@art.example"), ("role", "admin")],
+    )
+    .await;
+    let join = join_path_mailed_to(&app, "late@art.example");
+    let (_, manage) = page(&app, &admin, "/c/riverton/orgs/library").await;
+    let id = select(&manage, "#email-invitations input[name=invitation]")[0]
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_string();
+
+    // Another organization's admin cannot withdraw it, nor a mentor.
+    let curator = app.signed_in(&world.curator()).await;
+    let response = app
+        .post_form(
+            &curator,
+            "/c/riverton/orgs/science-museum/invitations/withdraw",
+            &[("invitation", &id)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let mentor = app.signed_in(&world.person("mentor")).await;
+    let response = app
+        .post_form(
+            &mentor,
+            "/c/riverton/orgs/library/invitations/withdraw",
+            &[("invitation", &id)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let (status, _) = page(&app, &app.client(), &join).await;
+    assert_eq!(status, StatusCode::OK, "still usable");
+
+    let response = app
+        .post_form(
+            &admin,
+            "/c/riverton/orgs/library/invitations/withdraw",
+            &[("invitation", &id)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, manage) = page(&app, &admin, "/c/riverton/orgs/library").await;
+    assert!(select(&manage, "#email-invitations").is_empty());
+    let (status, _) = page(&app, &app.client(), &join).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "a withdrawn link no longer works"
+    );
+    // Twice is not found; garbage is bad input.
+    let response = app
+        .post_form(
+            &admin,
+            "/c/riverton/orgs/library/invitations/withdraw",
+            &[("invitation", &id)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let response = app
+        .post_form(
+            &admin,
+            "/c/riverton/orgs/library/invitations/withdraw",
+            &[("invitation", "x")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn bad_input_on_the_invitation_form_is_kept_and_only_admins_invite() {
+    let (app, world) = spawn_world().await;
+    let admin = app.signed_in(&world.account("librarian")).await;
+    let response = app
+        .post_form(
+            &admin,
+            "/c/riverton/orgs/library/invitations",
+            &[("email", "not-an-address"), ("role", "owner")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = Html::parse_document(&response.text().await.unwrap());
+    assert_eq!(select(&html, "#e-email").len(), 1);
+    assert_eq!(select(&html, "#e-invite-role").len(), 1);
+    assert_eq!(
+        select(&html, "#invite-form #f-email")[0]
+            .value()
+            .attr("value"),
+        Some("not-an-address")
+    );
+    assert!(mails(&app, "invitation.mentor").is_empty());
+    assert!(mails(&app, "invitation.org_admin").is_empty());
+
+    let fields = [("email", "someone@art.example"), ("role", "mentor")];
+    let mentor = app.signed_in(&world.person("mentor")).await;
+    let response = app
+        .post_form(&mentor, "/c/riverton/orgs/library/invitations", &fields)
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let curator = app.signed_in(&world.curator()).await;
+    let response = app
+        .post_form(&curator, "/c/riverton/orgs/library/invitations", &fields)
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let other = app.signed_in(&world.other_coordinator).await;
+    let response = app
+        .post_form(&other, "/c/riverton/orgs/library/invitations", &fields)
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(mails(&app, "invitation.mentor").is_empty());
 }

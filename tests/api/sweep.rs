@@ -237,6 +237,12 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/c/{city}/orgs/{org}/edit", Access::OrgAdmin),
     ("POST", "/c/{city}/orgs/{org}/edit", Access::OrgAdmin),
+    ("POST", "/c/{city}/orgs/{org}/invitations", Access::OrgAdmin),
+    (
+        "POST",
+        "/c/{city}/orgs/{org}/invitations/withdraw",
+        Access::OrgAdmin,
+    ),
     ("GET", "/c/{city}/orgs/{org}", Access::OrgStaff),
     ("POST", "/c/{city}/orgs/{org}/members", Access::OrgAdmin),
     (
