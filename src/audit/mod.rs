@@ -37,10 +37,16 @@ pub enum AuditAction {
     AwardsImported,
     AwardRevoked,
     KeyRotated,
+    ActivityCreated,
+    ActivityEdited,
+    ActivityPublished,
+    ActivityArchived,
+    ActivityReopened,
+    ActivitiesImported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 19] = [
         AuditAction::PlatformSetUp,
         AuditAction::OrgCreated,
         AuditAction::MemberAdded,
@@ -54,6 +60,12 @@ impl AuditAction {
         AuditAction::AwardsImported,
         AuditAction::AwardRevoked,
         AuditAction::KeyRotated,
+        AuditAction::ActivityCreated,
+        AuditAction::ActivityEdited,
+        AuditAction::ActivityPublished,
+        AuditAction::ActivityArchived,
+        AuditAction::ActivityReopened,
+        AuditAction::ActivitiesImported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +83,12 @@ impl AuditAction {
             AuditAction::AwardsImported => "awards.imported",
             AuditAction::AwardRevoked => "awards.revoked",
             AuditAction::KeyRotated => "key.rotated",
+            AuditAction::ActivityCreated => "activities.created",
+            AuditAction::ActivityEdited => "activities.edited",
+            AuditAction::ActivityPublished => "activities.published",
+            AuditAction::ActivityArchived => "activities.archived",
+            AuditAction::ActivityReopened => "activities.reopened",
+            AuditAction::ActivitiesImported => "activities.imported",
         }
     }
 

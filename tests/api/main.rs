@@ -5,6 +5,8 @@
 mod common;
 
 mod accounts;
+mod activities;
+mod activity_import;
 mod api;
 mod audit_trail;
 mod authorization;
