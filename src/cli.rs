@@ -69,6 +69,11 @@ pub enum Command {
         #[command(subcommand)]
         action: CityCommand,
     },
+    /// Import data from files.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
     /// Manage issuer keys and the master key.
     Keys {
         #[command(subcommand)]
@@ -118,6 +123,22 @@ pub enum CityCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Activities of an organization from a CSV file (columns as on the import page and in
+    /// README). Every row is checked first; nothing is imported while any row is bad.
+    Activities {
+        /// The city's slug.
+        #[arg(long)]
+        city: String,
+        /// The organization's slug.
+        #[arg(long)]
+        org: String,
+        /// The CSV file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum TokenCommand {
     /// Create a bearer token for an organization and print it (it is shown only once).
     Create {
@@ -153,6 +174,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => award_csv(&city, &org, &csv, base_url),
         Command::Keys { action } => keys(action),
         Command::City { action } => crate::tenancy::create::run_cli(action),
+        Command::Import {
+            what: ImportCommand::Activities { city, org, file },
+        } => {
+            let settings = Settings::load()?;
+            let db = Db::connect(&settings.database.url, 1)?;
+            let report = import_activities(&db, &city, &org, &file, true)?;
+            for line in report.lines("en") {
+                eprintln!("{line}");
+            }
+            if report.is_ok() {
+                Ok(())
+            } else {
+                anyhow::bail!("nothing was imported")
+            }
+        }
         Command::Token {
             action: TokenCommand::Create { city, org, name },
         } => {
@@ -223,6 +259,54 @@ async fn shutdown_signal() -> anyhow::Result<()> {
     #[cfg(not(unix))]
     tokio::signal::ctrl_c().await?;
     Ok(())
+}
+
+/// Imports the activities of `file` for `org` of `city` (see `activities::import`), with a
+/// progress bar on the terminal when `progress` is set.
+pub fn import_activities(
+    db: &Db,
+    city: &str,
+    org: &str,
+    file: &std::path::Path,
+    progress: bool,
+) -> anyhow::Result<crate::activities::import::ImportReport> {
+    let mut conn = db.get()?;
+    let city = crate::tenancy::store::find_by_slug(&mut conn, city)?
+        .ok_or_else(|| anyhow::anyhow!("no city with the slug {city:?}"))?;
+    let org = crate::orgs::store::find_by_slug(&mut conn, city.id, org)?
+        .ok_or_else(|| anyhow::anyhow!("no organization {org:?} in {}", city.slug))?;
+    let limit = crate::activities::import::MAX_BYTES as u64;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open(file)?, limit + 1),
+        &mut bytes,
+    )?;
+    let bar = if progress {
+        indicatif::ProgressBar::new(0)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message("checking and writing rows");
+    let report = crate::activities::import::import_activities(
+        &mut conn,
+        &city,
+        org.id,
+        &bytes,
+        &crate::audit::Actor::command_line(),
+        chrono::Utc::now().naive_utc(),
+        &mut |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        },
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    bar.finish_and_clear();
+    Ok(report)
 }
 
 async fn signer() -> anyhow::Result<()> {

@@ -5,8 +5,7 @@ use actix_web::web::{self, get, post};
 
 use crate::{
     activities, api, audit, auth, awards, badges, catalog, dashboard, earning, health, invitations,
-    notify, orgs,
-    signing, tenancy, verify, web as pages,
+    notify, orgs, signing, tenancy, verify, web as pages,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -68,6 +67,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             // Public pages.
             .route("", get().to(tenancy::handlers::city_home))
             .route("/activities", get().to(catalog::handlers::activities))
+            .route("/activities/{activity}", get().to(activities::show::show))
+            .route(
+                "/activities/{activity}/image",
+                get().to(activities::show::image),
+            )
             .route("/badges/{badge}", get().to(badges::handlers::show))
             .route("/badges/{badge}/image", get().to(badges::handlers::image))
             .route("/awards/{award}", get().to(awards::handlers::show))
@@ -163,13 +167,42 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/orgs/{org}/tokens",
                 post().to(orgs::handlers::create_token),
             )
+            // Activities: the organization's staff (mentors too) write them.
             .route(
                 "/orgs/{org}/activities/new",
-                get().to(activities::handlers::new_form),
+                get().to(activities::editor::new_form),
             )
             .route(
                 "/orgs/{org}/activities",
-                post().to(activities::handlers::create),
+                post().to(activities::editor::create),
+            )
+            .route(
+                "/orgs/{org}/activities/import",
+                get().to(activities::editor::import_form),
+            )
+            .route(
+                "/orgs/{org}/activities/import",
+                post().to(activities::editor::import_upload),
+            )
+            .route(
+                "/orgs/{org}/activities/{activity}/edit",
+                get().to(activities::editor::edit_form),
+            )
+            .route(
+                "/orgs/{org}/activities/{activity}",
+                post().to(activities::editor::update),
+            )
+            .route(
+                "/orgs/{org}/activities/{activity}/publish",
+                post().to(activities::editor::publish),
+            )
+            .route(
+                "/orgs/{org}/activities/{activity}/archive",
+                post().to(activities::editor::archive),
+            )
+            .route(
+                "/orgs/{org}/activities/{activity}/reopen",
+                post().to(activities::editor::reopen),
             )
             .route(
                 "/orgs/{org}/badges/new",

@@ -1,9 +1,18 @@
 //! The activity catalog: what partner organizations offer youth this summer.
 
+pub mod command;
+pub mod detail;
+pub mod editing;
+pub mod editor;
+pub mod editor_pages;
 pub mod handlers;
+pub mod image;
+pub mod import;
 pub mod pages;
 pub mod search;
+pub mod show;
 pub mod store;
+pub mod upload;
 
 use chrono::NaiveDate;
 

@@ -1,4 +1,4 @@
-//! Pages of the catalog and the new-activity form.
+//! Pages of the catalog.
 
 use askama::Template;
 
@@ -6,7 +6,6 @@ use crate::activities::Activity;
 use crate::badges::Badge;
 use crate::orgs::Org;
 use crate::tenancy::City;
-use crate::web::forms::FormErrors;
 use crate::web::Chrome;
 
 #[derive(Template)]
@@ -28,26 +27,6 @@ impl CatalogPage {
             .filter(|b| b.activity_id == Some(activity.id))
             .collect()
     }
-}
-
-#[derive(Default, Clone, serde::Deserialize)]
-#[serde(default)]
-pub struct ActivityForm {
-    pub title: String,
-    pub description: String,
-    pub location: String,
-    pub starts_on: String,
-    pub ends_on: String,
-}
-
-#[derive(Template)]
-#[template(path = "activities/new.html")]
-pub struct NewActivityPage {
-    pub chrome: Chrome,
-    pub city: City,
-    pub org: Org,
-    pub form: ActivityForm,
-    pub errors: FormErrors,
 }
 
 impl Activity {

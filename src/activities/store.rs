@@ -147,3 +147,6 @@ pub fn set_search_text(
         .execute(conn)
         .map(|_| ())
 }
+
+pub mod editing;
+pub use editing::*;

@@ -45,10 +45,16 @@ pub enum AuditAction {
     OrgApproved,
     OrgDeclined,
     OrgUpdated,
+    ActivityCreated,
+    ActivityEdited,
+    ActivityPublished,
+    ActivityArchived,
+    ActivityReopened,
+    ActivitiesImported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 27] = [
         AuditAction::PlatformSetUp,
         AuditAction::OrgCreated,
         AuditAction::MemberAdded,
@@ -70,6 +76,12 @@ impl AuditAction {
         AuditAction::OrgApproved,
         AuditAction::OrgDeclined,
         AuditAction::OrgUpdated,
+        AuditAction::ActivityCreated,
+        AuditAction::ActivityEdited,
+        AuditAction::ActivityPublished,
+        AuditAction::ActivityArchived,
+        AuditAction::ActivityReopened,
+        AuditAction::ActivitiesImported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -95,6 +107,12 @@ impl AuditAction {
             AuditAction::OrgApproved => "org.approved",
             AuditAction::OrgDeclined => "org.declined",
             AuditAction::OrgUpdated => "org.updated",
+            AuditAction::ActivityCreated => "activities.created",
+            AuditAction::ActivityEdited => "activities.edited",
+            AuditAction::ActivityPublished => "activities.published",
+            AuditAction::ActivityArchived => "activities.archived",
+            AuditAction::ActivityReopened => "activities.reopened",
+            AuditAction::ActivitiesImported => "activities.imported",
         }
     }
 

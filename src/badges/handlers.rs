@@ -237,7 +237,8 @@ pub async fn show(
     let (_, slug) = path.into_inner();
     let city_id = city.id;
     let viewer = chrome.user.as_ref().map(|u| u.id);
-    let (badge, earners, my_award) = state
+    let locale = chrome.locale;
+    let (badge, earners, my_award, leading) = state
         .db
         .run(move |conn| {
             let badge = store::find_by_slug(conn, city_id, &slug)?.ok_or(AppError::NotFound)?;
@@ -246,7 +247,8 @@ pub async fn show(
                 Some(user) => awards::store::find_for_recipient(conn, badge.id, user)?,
                 None => None,
             };
-            Ok((badge, earners, mine))
+            let leading = activities::store::published_leading_to(conn, city_id, badge.id, locale)?;
+            Ok((badge, earners, mine, leading))
         })
         .await?;
     page(&BadgePage {
@@ -255,6 +257,7 @@ pub async fn show(
         badge,
         earners,
         my_award,
+        activities: leading,
     })
 }
 

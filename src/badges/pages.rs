@@ -39,4 +39,12 @@ pub struct BadgePage {
     pub badge: Badge,
     pub earners: i64,
     pub my_award: Option<AwardView>,
+    /// The published activities that lead to it.
+    pub activities: Vec<crate::activities::detail::ActivityLink>,
+}
+
+impl BadgePage {
+    pub fn dates_of(&self, activity: &crate::activities::detail::ActivityLink) -> String {
+        crate::i18n::dates::range(self.chrome.locale, activity.starts_on, activity.ends_on)
+    }
 }

@@ -184,7 +184,7 @@ pub(crate) async fn org_page(
             .db
             .run(move |conn| {
                 Ok((
-                    activities::store::list(conn, city_id, Some(org_id))?,
+                    activities::store::list_for_org(conn, city_id, org_id)?,
                     badges::store::list(conn, city_id, Some(org_id))?,
                     (store::members(conn, org_id)?, store::invited(conn, org_id)?),
                     store::tokens(conn, org_id)?,

@@ -3,6 +3,7 @@
 use askama::Template;
 use chrono::NaiveDateTime;
 
+use crate::activities::detail::ActivitySummary;
 use crate::activities::Activity;
 use crate::badges::Badge;
 use crate::orgs::profile::ProfileForm;
@@ -74,7 +75,7 @@ pub struct OrgPage {
     /// The coordinator's message with the decision on the organization's application.
     pub decision_message: String,
     pub is_admin: bool,
-    pub activities: Vec<Activity>,
+    pub activities: Vec<ActivitySummary>,
     pub badges: Vec<Badge>,
     pub members: Vec<(String, String, String)>,
     /// How many of `members` are admins (the last one is offered no "Remove").
@@ -94,6 +95,11 @@ pub struct OrgPage {
 }
 
 impl OrgPage {
+    /// "July 6 – August 14" in the reader's language.
+    pub fn dates_of(&self, activity: &ActivitySummary) -> String {
+        crate::i18n::dates::range(self.chrome.locale, activity.starts_on, activity.ends_on)
+    }
+
     pub fn when(&self, at: &NaiveDateTime) -> String {
         at.format("%Y-%m-%d %H:%M").to_string()
     }

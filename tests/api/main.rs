@@ -5,6 +5,8 @@
 mod common;
 
 mod accounts;
+mod activities;
+mod activity_import;
 mod api;
 mod audit_trail;
 mod authorization;
@@ -19,8 +21,8 @@ mod helpers;
 mod invitations;
 mod limits_support;
 mod locale;
-mod partners;
 mod mail;
+mod partners;
 mod probes;
 mod public_pages;
 mod recipients;

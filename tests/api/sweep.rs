@@ -139,7 +139,7 @@ impl Who {
             | Access::Api
             | Access::Invitee
             | Access::StaffAccount => Forbidden,
-            | Access::JoinInvitation => Forbidden,
+            Access::JoinInvitation => Forbidden,
         }
     }
 }
@@ -182,6 +182,12 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/admin/mail/{id}/html", Access::Operator),
     ("GET", "/c/{city}", Access::Public),
     ("GET", "/c/{city}/activities", Access::Public),
+    ("GET", "/c/{city}/activities/{activity}", Access::Public),
+    (
+        "GET",
+        "/c/{city}/activities/{activity}/image",
+        Access::Public,
+    ),
     ("GET", "/c/{city}/badges/{badge}", Access::Public),
     ("GET", "/c/{city}/badges/{badge}/image", Access::Public),
     ("GET", "/c/{city}/awards/{award}", Access::Public),
@@ -251,12 +257,48 @@ const SWEEP: &[(&str, &str, Access)] = &[
         Access::OrgAdmin,
     ),
     ("POST", "/c/{city}/orgs/{org}/tokens", Access::OrgAdmin),
+    // Mentors write activities too; the status changes come last, as they change the page.
     (
         "GET",
         "/c/{city}/orgs/{org}/activities/new",
-        Access::OrgAdmin,
+        Access::OrgStaff,
     ),
-    ("POST", "/c/{city}/orgs/{org}/activities", Access::OrgAdmin),
+    ("POST", "/c/{city}/orgs/{org}/activities", Access::OrgStaff),
+    (
+        "GET",
+        "/c/{city}/orgs/{org}/activities/import",
+        Access::OrgStaff,
+    ),
+    (
+        "POST",
+        "/c/{city}/orgs/{org}/activities/import",
+        Access::OrgStaff,
+    ),
+    (
+        "GET",
+        "/c/{city}/orgs/{org}/activities/{activity}/edit",
+        Access::OrgStaff,
+    ),
+    (
+        "POST",
+        "/c/{city}/orgs/{org}/activities/{activity}",
+        Access::OrgStaff,
+    ),
+    (
+        "POST",
+        "/c/{city}/orgs/{org}/activities/{activity}/publish",
+        Access::OrgStaff,
+    ),
+    (
+        "POST",
+        "/c/{city}/orgs/{org}/activities/{activity}/archive",
+        Access::OrgStaff,
+    ),
+    (
+        "POST",
+        "/c/{city}/orgs/{org}/activities/{activity}/reopen",
+        Access::OrgStaff,
+    ),
     ("GET", "/c/{city}/orgs/{org}/badges/new", Access::OrgAdmin),
     ("POST", "/c/{city}/orgs/{org}/badges", Access::OrgAdmin),
     (
@@ -369,6 +411,7 @@ struct Objects {
     org: &'static str,
     badge: &'static str,
     award: String,
+    activity: String,
     list: &'static str,
     /// A staff member of the organization.
     member: &'static str,
@@ -387,6 +430,7 @@ fn fill(pattern: &str, objects: &Objects) -> String {
         .replace("{city}", objects.city)
         .replace("{org}", objects.org)
         .replace("{badge}", objects.badge)
+        .replace("{activity}", &objects.activity)
         .replace("{award}", &objects.award)
         .replace(
             "/invitations/{id}/accept",
@@ -415,9 +459,17 @@ fn variants(
 ) -> Vec<(&'static str, String)> {
     let mut out = vec![("home", fill(pattern, home))];
     // An invitation belongs to a person, not to a city: the invitee sweep covers everyone else.
-    let has_objects = ["{org}", "{badge}", "{award}", "{id}", "{list}", "{member}"]
-        .iter()
-        .any(|p| pattern.contains(p))
+    let has_objects = [
+        "{org}",
+        "{badge}",
+        "{award}",
+        "{id}",
+        "{list}",
+        "{member}",
+        "{activity}",
+    ]
+    .iter()
+    .any(|p| pattern.contains(p))
         && !pattern.starts_with("/invitations/");
     if has_objects {
         out.push(("another city's object", fill(pattern, other_city)));
@@ -425,7 +477,7 @@ fn variants(
     // Another organization's path to this organization's badge or award (an organization's own
     // pages under another's slug are covered by the admin of another organization).
     if pattern.contains("{org}")
-        && ["{badge}", "{award}", "{member}"]
+        && ["{badge}", "{award}", "{member}", "{activity}"]
             .iter()
             .any(|p| pattern.contains(p))
     {
@@ -483,6 +535,7 @@ async fn prepare() -> Sweep {
         &world.person("coordinator").username,
     )
     .to_string();
+    let (home_activity, other_activity) = sweep_activities(&app);
     let id = |award: &serde_json::Value| {
         award["id"]
             .as_str()
@@ -495,6 +548,7 @@ async fn prepare() -> Sweep {
             org: "library",
             badge: "reading-explorer",
             award: id(&home_award),
+            activity: home_activity.clone(),
             list: "1",
             member: "mentor",
             invitations: invitations.clone(),
@@ -507,6 +561,7 @@ async fn prepare() -> Sweep {
             org: "parks",
             badge: "trail-blazer",
             award: id(&other_award),
+            activity: other_activity,
             list: "1",
             member: "elm-admin",
             invitations: invitations.clone(),
@@ -519,6 +574,7 @@ async fn prepare() -> Sweep {
             org: "science-museum",
             badge: "reading-explorer",
             award: id(&home_award),
+            activity: home_activity,
             list: "1",
             member: "mentor",
             invitations,
@@ -529,6 +585,44 @@ async fn prepare() -> Sweep {
         app,
         world,
     }
+}
+
+/// A published activity of the library with an image, and one of Elmstead's parks.
+fn sweep_activities(app: &TestApp) -> (String, String) {
+    use lanyard::activities::store;
+    let mut conn = app.db.get().expect("connection");
+    let city = |slug: &str, conn: &mut lanyard::db::DbConnection| {
+        lanyard::tenancy::store::find_by_slug(conn, slug)
+            .expect("city")
+            .expect("the city exists")
+    };
+    let riverton = city("riverton", &mut conn);
+    let library = lanyard::orgs::store::find_by_slug(&mut conn, riverton.id, "library")
+        .expect("org")
+        .expect("the library");
+    let home = store::list(&mut conn, riverton.id, Some(library.id)).expect("activities")[0].id;
+    let image = lanyard::badges::image::default_image("Library");
+    store::set_image(&mut conn, home, image.mime, &image.bytes).expect("image");
+    let elmstead = city("elmstead", &mut conn);
+    let parks = lanyard::orgs::store::find_by_slug(&mut conn, elmstead.id, "parks")
+        .expect("org")
+        .expect("the parks");
+    let other = store::insert(
+        &mut conn,
+        elmstead.id,
+        parks.id,
+        &store::NewActivity {
+            title: "Trail Walk",
+            description: "Walk Elmstead Parks' trails.",
+            location: "Elm Park",
+            starts_on: None,
+            ends_on: None,
+        },
+        chrono::Utc::now().naive_utc(),
+    )
+    .expect("Elmstead's activity");
+    store::set_image(&mut conn, other, image.mime, &image.bytes).expect("image");
+    (home.to_string(), other.to_string())
 }
 
 /// The library and the science museum each invite Elmstead's admin as a mentor; the ids of the
