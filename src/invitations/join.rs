@@ -14,6 +14,8 @@ use crate::invitations::accept::{accept, AcceptRefused, Accepted};
 
 /// What signing up through an invitation did.
 #[derive(Debug)]
+// An accepted invitation carries its city and organization; it is made once per sign-up.
+#[allow(clippy::large_enum_variant)]
 pub enum Joined {
     Accepted(crate::ids::UserId, Accepted),
     UsernameTaken,

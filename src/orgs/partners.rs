@@ -131,8 +131,8 @@ pub async fn list(
         }
     }
     // Decided ones: the latest decision first.
-    approved.sort_by(|a, b| b.decided_at.cmp(&a.decided_at));
-    declined.sort_by(|a, b| b.decided_at.cmp(&a.decided_at));
+    approved.sort_by_key(|a| std::cmp::Reverse(a.decided_at));
+    declined.sort_by_key(|a| std::cmp::Reverse(a.decided_at));
     page(&PartnersPage {
         chrome: chrome.in_city(&city.slug, &city.name),
         city,

@@ -579,20 +579,22 @@ fn to_application(
     })
 }
 
+type OrgColumns = (
+    organizations::id,
+    organizations::city_id,
+    organizations::slug,
+    organizations::name,
+    organizations::description,
+    organizations::website,
+    organizations::kind,
+    organizations::address,
+    organizations::neighborhood_id,
+    organizations::contact_email,
+    organizations::status,
+);
+
 const APPLICATION_COLUMNS: (
-    (
-        organizations::id,
-        organizations::city_id,
-        organizations::slug,
-        organizations::name,
-        organizations::description,
-        organizations::website,
-        organizations::kind,
-        organizations::address,
-        organizations::neighborhood_id,
-        organizations::contact_email,
-        organizations::status,
-    ),
+    OrgColumns,
     organizations::created_at,
     organizations::applied_by,
     organizations::decision_message,

@@ -530,8 +530,6 @@ async fn the_application_offers_the_citys_neighborhoods_and_hides_the_field_when
     let id = id.to_string();
     fields.push(("neighborhood", &id));
     let slug = apply(&app, &applicant, &fields).await;
-    let (_, world_coordinator) = (0, ());
-    let _ = world_coordinator;
     let mut conn = app.db.get().unwrap();
     let stored: Option<i64> = organizations::table
         .filter(organizations::slug.eq(&slug))
