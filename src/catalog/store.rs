@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Double, Float, Text};
+use diesel::sql_types::{Bool, Float, Text};
 
 use crate::catalog::query::{Lists, Named, Search, Sort, PER_PAGE};
 use crate::db::schema::{
@@ -27,6 +27,37 @@ type Matching<'a> = diesel::dsl::IntoBoxed<
     diesel::dsl::InnerJoin<activities::table, organizations::table>,
     Backend,
 >;
+
+// The FTS5 table of migration 10 (SQLite only); `rank` is its hidden bm25 column.
+diesel::table! {
+    activities_fts (rowid) {
+        rowid -> BigInt,
+        rank -> Double,
+    }
+}
+
+macro_rules! listing_columns {
+    () => {
+        (
+            activities::id,
+            organizations::slug,
+            organizations::name,
+            activities::title,
+            activities::description,
+            activities::original_locale,
+            activities::category_id,
+            activities::neighborhood_id,
+            activities::location,
+            activities::online,
+            activities::starts_on,
+            activities::ends_on,
+            activities::age_min,
+            activities::age_max,
+            activities::cost_cents,
+            activities::image_mime,
+        )
+    };
+}
 
 /// An activity as the catalog lists it, in its original language.
 #[derive(Clone, Debug, Queryable)]
@@ -170,6 +201,45 @@ fn matching<'a>(sqlite: bool, city: CityId, search: &'a Search) -> Matching<'a> 
     query
 }
 
+/// Best match first on SQLite: FTS5 ranks every match in one pass (bm25, `ORDER BY rank`);
+/// the filters then keep those that qualify, and the page is cut from that order. (Ranking in
+/// the main query needs bm25 per row through a correlated subquery, which re-runs the match
+/// for each row.)
+fn ranked_on_sqlite(
+    conn: &mut DbConnection,
+    city: CityId,
+    search: &Search,
+) -> QueryResult<(i64, Vec<ListingRow>)> {
+    let ranked: Vec<i64> = activities_fts::table
+        .filter(sql::<Bool>("activities_fts MATCH ").bind::<Text, _>(search.fts5_query()))
+        .order(activities_fts::rank.asc())
+        .select(activities_fts::rowid)
+        .load(conn)?;
+    let qualifying: std::collections::HashSet<i64> = matching(true, city, search)
+        .select(activities::id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
+    let ordered: Vec<i64> = ranked
+        .into_iter()
+        .filter(|id| qualifying.contains(id))
+        .collect();
+    let page: Vec<i64> = ordered
+        .iter()
+        .skip(usize::try_from(search.offset()).unwrap_or(0))
+        .take(PER_PAGE as usize)
+        .copied()
+        .collect();
+    let mut rows = activities::table
+        .inner_join(organizations::table)
+        .filter(activities::city_id.eq(city.0))
+        .filter(activities::id.eq_any(&page))
+        .select(listing_columns!())
+        .load::<ListingRow>(conn)?;
+    rows.sort_by_key(|r| page.iter().position(|id| *id == r.id));
+    Ok((ordered.len() as i64, rows))
+}
+
 /// One page of `search` in `city`, with its total, its translations into `locale` and the
 /// badges its activities lead to.
 pub fn search(
@@ -179,57 +249,34 @@ pub fn search(
     locale: &str,
 ) -> QueryResult<Found> {
     let sqlite = matches!(conn, DbConnection::Sqlite(_));
-    let total: i64 = matching(sqlite, city, search).count().get_result(conn)?;
-    let mut query = matching(sqlite, city, search);
-    if search.sort == Sort::Relevance && !search.words.is_empty() {
-        query = if sqlite {
-            // bm25: lower is better.
-            query.order(
-                sql::<Double>(
-                    "(SELECT bm25(activities_fts) FROM activities_fts \
-                     WHERE activities_fts MATCH ",
-                )
-                .bind::<Text, _>(search.fts5_query())
-                .sql(" AND activities_fts.rowid = activities.id)")
-                .asc(),
-            )
-        } else {
-            query.order(
-                sql::<Float>("ts_rank(activities.search_vector, to_tsquery('simple', ")
-                    .bind::<Text, _>(search.tsquery())
-                    .sql("))")
-                    .desc(),
-            )
-        };
-        query = query.then_order_by(activities::starts_on.is_null().asc());
+    let by_relevance = search.sort == Sort::Relevance && !search.words.is_empty();
+    let (total, rows) = if sqlite && by_relevance {
+        ranked_on_sqlite(conn, city, search)?
     } else {
-        query = query.order(activities::starts_on.is_null().asc());
-    }
-    let rows = query
-        .then_order_by(activities::starts_on.asc())
-        .then_order_by(activities::title.asc())
-        .then_order_by(activities::id.asc())
-        .limit(PER_PAGE)
-        .offset(search.offset())
-        .select((
-            activities::id,
-            organizations::slug,
-            organizations::name,
-            activities::title,
-            activities::description,
-            activities::original_locale,
-            activities::category_id,
-            activities::neighborhood_id,
-            activities::location,
-            activities::online,
-            activities::starts_on,
-            activities::ends_on,
-            activities::age_min,
-            activities::age_max,
-            activities::cost_cents,
-            activities::image_mime,
-        ))
-        .load::<ListingRow>(conn)?;
+        let total: i64 = matching(sqlite, city, search).count().get_result(conn)?;
+        let mut query = matching(sqlite, city, search);
+        if by_relevance {
+            query = query
+                .order(
+                    sql::<Float>("ts_rank(activities.search_vector, to_tsquery('simple', ")
+                        .bind::<Text, _>(search.tsquery())
+                        .sql("))")
+                        .desc(),
+                )
+                .then_order_by(activities::starts_on.is_null().asc());
+        } else {
+            query = query.order(activities::starts_on.is_null().asc());
+        }
+        let rows = query
+            .then_order_by(activities::starts_on.asc())
+            .then_order_by(activities::title.asc())
+            .then_order_by(activities::id.asc())
+            .limit(PER_PAGE)
+            .offset(search.offset())
+            .select(listing_columns!())
+            .load::<ListingRow>(conn)?;
+        (total, rows)
+    };
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let translations = activity_translations::table
         .filter(activity_translations::activity_id.eq_any(&ids))
