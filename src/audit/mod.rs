@@ -37,10 +37,12 @@ pub enum AuditAction {
     AwardsImported,
     AwardRevoked,
     KeyRotated,
+    BadgeCreated,
+    BadgeEdited,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 15] = [
         AuditAction::PlatformSetUp,
         AuditAction::OrgCreated,
         AuditAction::MemberAdded,
@@ -54,6 +56,8 @@ impl AuditAction {
         AuditAction::AwardsImported,
         AuditAction::AwardRevoked,
         AuditAction::KeyRotated,
+        AuditAction::BadgeCreated,
+        AuditAction::BadgeEdited,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +75,8 @@ impl AuditAction {
             AuditAction::AwardsImported => "awards.imported",
             AuditAction::AwardRevoked => "awards.revoked",
             AuditAction::KeyRotated => "key.rotated",
+            AuditAction::BadgeCreated => "badge.created",
+            AuditAction::BadgeEdited => "badge.edited",
         }
     }
 
