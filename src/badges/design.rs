@@ -3,7 +3,6 @@
 //! user typed reaches the drawing but the label (escaped) and colours checked as `#rrggbb`;
 //! shapes and icons come from allowlists. An upload is cropped to the chosen shape.
 
-use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -322,15 +321,13 @@ impl Design {
     }
 }
 
-/// An upload (already checked: a re-encoded PNG or a sanitized SVG) cropped to `shape`, as an
-/// SVG drawing written back by the sanitizer.
+/// An upload (already checked: a re-encoded PNG or a sanitized SVG) cropped to `shape`: an SVG
+/// clipped to the shape (written back by the sanitizer), or a PNG composited inside the shape.
 pub fn crop_upload(shape: Shape, upload: &BadgeImage) -> Result<BadgeImage, &'static str> {
-    let content = if upload.mime == "image/png" {
-        format!(
-            "<image x=\"0\" y=\"0\" width=\"{SIZE}\" height=\"{SIZE}\" preserveAspectRatio=\"xMidYMid slice\" href=\"data:image/png;base64,{}\"/>",
-            base64::engine::general_purpose::STANDARD.encode(&upload.bytes)
-        )
-    } else {
+    if upload.mime == "image/png" {
+        return crop_png(shape, &upload.bytes);
+    }
+    let content = {
         let text = std::str::from_utf8(&upload.bytes).map_err(|_| "field.image_svg_unreadable")?;
         let tree = resvg::usvg::Tree::from_str(text, &svg::parse_options())
             .map_err(|_| "field.image_svg_unreadable")?;
@@ -357,6 +354,48 @@ pub fn crop_upload(shape: Shape, upload: &BadgeImage) -> Result<BadgeImage, &'st
             bytes: svg.into_bytes(),
         })
         .map_err(|problem| problem.message_key())
+}
+
+/// A PNG scaled to cover the canvas and composited inside `shape`, as a 256×256 PNG.
+fn crop_png(shape: Shape, png: &[u8]) -> Result<BadgeImage, &'static str> {
+    use resvg::{tiny_skia, usvg};
+    let source = tiny_skia::Pixmap::decode_png(png).map_err(|_| "field.image_unreadable")?;
+    let outline = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{SIZE}\" height=\"{SIZE}\"><path d=\"{}\" fill=\"#000\"/></svg>",
+        shape.path()
+    );
+    let tree = usvg::Tree::from_str(&outline, &svg::parse_options())
+        .map_err(|_| "field.image_unreadable")?;
+    let mut shape_pixels = tiny_skia::Pixmap::new(SIZE, SIZE).ok_or("field.image_unreadable")?;
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::identity(),
+        &mut shape_pixels.as_mut(),
+    );
+    let mask = tiny_skia::Mask::from_pixmap(shape_pixels.as_ref(), tiny_skia::MaskType::Alpha);
+    let (w, h) = (source.width() as f32, source.height() as f32);
+    let scale = (SIZE as f32 / w).max(SIZE as f32 / h);
+    let (tx, ty) = (
+        (SIZE as f32 - w * scale) / 2.0,
+        (SIZE as f32 - h * scale) / 2.0,
+    );
+    let mut out = tiny_skia::Pixmap::new(SIZE, SIZE).ok_or("field.image_unreadable")?;
+    out.draw_pixmap(
+        0,
+        0,
+        source.as_ref(),
+        &tiny_skia::PixmapPaint {
+            quality: tiny_skia::FilterQuality::Bilinear,
+            ..tiny_skia::PixmapPaint::default()
+        },
+        tiny_skia::Transform::from_row(scale, 0.0, 0.0, scale, tx, ty),
+        Some(&mask),
+    );
+    let bytes = out.encode_png().map_err(|_| "field.image_unreadable")?;
+    Ok(BadgeImage {
+        mime: "image/png",
+        bytes,
+    })
 }
 
 fn escape(text: &str) -> String {
@@ -492,12 +531,14 @@ mod tests {
             mime: "image/png",
             bytes: png,
         };
-        let square = opaque_pixels(
-            &String::from_utf8(crop_upload(Shape::Rounded, &upload).unwrap().bytes).unwrap(),
-        );
-        let circle = String::from_utf8(crop_upload(Shape::Circle, &upload).unwrap().bytes).unwrap();
-        assert!(circle.contains("clip"), "{circle}");
-        let round = opaque_pixels(&circle);
+        let opaque_png = |image: BadgeImage| {
+            assert_eq!(image.mime, "image/png");
+            let pixmap = tiny_skia::Pixmap::decode_png(&image.bytes).unwrap();
+            assert_eq!(pixmap.width(), SIZE);
+            pixmap.pixels().iter().filter(|p| p.alpha() == 255).count()
+        };
+        let square = opaque_png(crop_upload(Shape::Rounded, &upload).unwrap());
+        let round = opaque_png(crop_upload(Shape::Circle, &upload).unwrap());
         assert!(round > 30_000 && round < square, "{round} < {square}");
         let svg = crate::badges::image::check_upload(
             b"<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><rect width='10' height='10' fill='red'/></svg>".to_vec(),

@@ -320,7 +320,7 @@ fn check_image(
             None => checked.clone(),
         };
         let mut stored = design.unwrap_or_else(|_| Design::default_for(&form.name));
-        stored.shape = crop.unwrap_or(Shape::Rounded).as_str().into();
+        stored.shape = crop.map_or("none", Shape::as_str).into();
         stored.upload = true;
         return Ok((ImageChoice::New(shown, stored), Some(checked)));
     }
@@ -335,6 +335,12 @@ fn check_image(
             Ok((ImageChoice::New(design.image(), design), None))
         }
     }
+}
+
+/// The design JSON kept with the badge; none for an upload kept as it is (uncropped), which
+/// the edit form reopens as such.
+fn stored_design(design: &Design) -> Option<String> {
+    (!(design.upload && design.shape == "none")).then(|| design.to_json())
 }
 
 /// The image the form page shows: the designer's preview, the cropped upload (as a data: URI,
@@ -472,7 +478,7 @@ pub async fn create(
                     },
                     now,
                 )?;
-                store::save_content(conn, badge, &content, Some(&design.to_json()))?;
+                store::save_content(conn, badge, &content, stored_design(&design).as_deref())?;
                 store::keep_current_version(conn, badge, now)?;
                 crate::audit::record(
                     conn,
@@ -614,7 +620,7 @@ pub async fn update(
                         let (image, design) = match &choice {
                             ImageChoice::New(image, design) => (
                                 (image.mime.to_string(), image.bytes.clone()),
-                                Some(design.to_json()),
+                                stored_design(design),
                             ),
                             ImageChoice::Keep => {
                                 let stored = store::image(conn, city_id, &target, None)?

@@ -8,6 +8,8 @@ mod accounts;
 mod api;
 mod audit_trail;
 mod authorization;
+mod badge_design;
+mod badge_edit;
 mod badges;
 mod claim;
 mod claim_limits;
