@@ -581,6 +581,8 @@ pub async fn update(
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let (_, _, slug) = path.into_inner();
+    // Another organization's badge answers 404 before its form is read.
+    let (badge, current) = load_for_edit(&state, &staff, slug).await?;
     let (texts, upload) = read_multipart(payload).await?;
     check_csrf(
         &chrome.csrf,
@@ -589,7 +591,6 @@ pub async fn update(
             .map(String::as_str)
             .unwrap_or_default(),
     )?;
-    let (badge, current) = load_for_edit(&state, &staff, slug).await?;
     let city = staff.access.city.clone();
     let mut form = form_from(&texts, &city, &current.original_locale);
     form.slug = badge.slug.clone();
