@@ -343,7 +343,8 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
             )?);
         }
         for (spec, activity) in badge_specs.into_iter().zip(activity_ids) {
-            let image = badges::image::default_image(spec.name);
+            let design = demo_design(spec.slug);
+            let image = design.image();
             let badge = badges::store::insert(
                 conn,
                 city,
@@ -361,6 +362,10 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
                 },
                 now,
             )?;
+            let mut content = badges::store::content(conn, badge)?;
+            content.tags = demo_tags(spec.slug);
+            badges::store::save_content(conn, badge, &content, Some(&design.to_json()))?;
+            badges::store::keep_current_version(conn, badge, now)?;
             let codes = earning::store::generate(conn, city, badge, admin, 5, now)?;
             claim_codes.extend(codes.into_iter().map(|code| DemoCode {
                 code,
@@ -491,4 +496,34 @@ fn print_demo(demo: &DemoData) {
         demo.mail_url
     );
     println!("\nThe demo database is re-created on every start.\n");
+}
+
+/// The demo badges' designs: varied shapes, colours and icons.
+fn demo_design(slug: &str) -> badges::design::Design {
+    let (shape, primary, secondary, icon, label) = match slug {
+        "reading-explorer" => ("circle", "#1f5f8b", "#ffd166", "book-open", "READ"),
+        "comic-creator" => ("rounded", "#9a3412", "#fde68a", "paintbrush", "ART"),
+        "rocket-scientist" => ("shield", "#312e81", "#f9a8d4", "rocket", "STEM"),
+        "star-gazer" => ("hexagon", "#0f172a", "#facc15", "telescope", ""),
+        _ => ("octagon", "#166534", "#bbf7d0", "leaf", ""),
+    };
+    badges::design::Design {
+        shape: shape.into(),
+        primary: primary.into(),
+        secondary: secondary.into(),
+        icon: icon.into(),
+        label: label.into(),
+        upload: false,
+    }
+}
+
+fn demo_tags(slug: &str) -> Vec<String> {
+    let tags: &[&str] = match slug {
+        "reading-explorer" => &["reading", "literacy"],
+        "comic-creator" => &["art", "writing"],
+        "rocket-scientist" => &["science", "engineering"],
+        "star-gazer" => &["science", "astronomy"],
+        _ => &[],
+    };
+    tags.iter().map(|t| t.to_string()).collect()
 }

@@ -210,6 +210,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .route("/orgs/{org}/badges", post().to(badges::handlers::create))
             .route(
+                "/orgs/{org}/badges/preview.svg",
+                get().to(badges::handlers::preview),
+            )
+            .route(
+                "/orgs/{org}/badges/{badge}/edit",
+                get().to(badges::handlers::edit_form),
+            )
+            .route(
+                "/orgs/{org}/badges/{badge}",
+                post().to(badges::handlers::update),
+            )
+            .route(
                 "/orgs/{org}/badges/{badge}/codes",
                 get().to(earning::handlers::list_codes),
             )

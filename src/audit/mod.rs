@@ -51,10 +51,12 @@ pub enum AuditAction {
     ActivityArchived,
     ActivityReopened,
     ActivitiesImported,
+    BadgeCreated,
+    BadgeEdited,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 29] = [
         AuditAction::PlatformSetUp,
         AuditAction::OrgCreated,
         AuditAction::MemberAdded,
@@ -82,6 +84,8 @@ impl AuditAction {
         AuditAction::ActivityArchived,
         AuditAction::ActivityReopened,
         AuditAction::ActivitiesImported,
+        AuditAction::BadgeCreated,
+        AuditAction::BadgeEdited,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -113,6 +117,8 @@ impl AuditAction {
             AuditAction::ActivityArchived => "activities.archived",
             AuditAction::ActivityReopened => "activities.reopened",
             AuditAction::ActivitiesImported => "activities.imported",
+            AuditAction::BadgeCreated => "badge.created",
+            AuditAction::BadgeEdited => "badge.edited",
         }
     }
 

@@ -168,7 +168,20 @@ fn issue_chunk(
     let method = format!("{}#key-{key_number}", urls.issuer(Some(&org.slug)));
     let mut awards = Vec::with_capacity(accepted.len());
     let mut signatures = Vec::with_capacity(accepted.len());
+    // Each badge as it is now, read once per chunk, in the chunk's transaction.
+    let mut contents: HashMap<i64, (i32, badges::BadgeContent)> = HashMap::new();
     for (i, (badge, user, identifier)) in accepted.into_iter().enumerate() {
+        let (badge_version, content) = match contents.get(&badge.id.0) {
+            Some(known) => known.clone(),
+            None => {
+                let known = (
+                    badges::store::current_version(conn, badge.id)?,
+                    badges::store::content(conn, badge.id)?,
+                );
+                contents.insert(badge.id.0, known.clone());
+                known
+            }
+        };
         let public_id = uuid::Uuid::new_v4().to_string();
         let source = CredentialSource {
             id: AwardId(0),
@@ -178,10 +191,12 @@ fn issue_chunk(
             org_name: org.name.clone(),
             org_website: org.website.clone(),
             badge_slug: badge.slug.clone(),
-            badge_name: badge.name.clone(),
-            badge_description: badge.description.clone(),
-            criteria: badge.criteria.clone(),
-            valid_days: badge.valid_days,
+            badge_name: content.name.clone(),
+            badge_description: content.description.clone(),
+            criteria: content.criteria.clone(),
+            valid_days: content.valid_days,
+            badge_version,
+            badge: content,
             recipient: RecipientIdentity::Opaque(identifier.clone()),
             awarded_at: now,
             salt: store::new_salt(),
@@ -217,6 +232,7 @@ fn issue_chunk(
             status_index: source.status_index,
             credential: signed,
             recipient_identifier: Some(identifier),
+            badge_version: Some(badge_version),
         });
     }
     store::insert_signed(conn, &awards)?;

@@ -94,12 +94,19 @@ enum Format {
 async fn badge_image(
     state: &AppState,
     city: &City,
-    slug: &str,
-    name: &str,
+    source: &crate::awards::store::CredentialSource,
     format: Format,
 ) -> Result<Vec<u8>, AppError> {
-    // Baked images are made from the checked image, never from the stored bytes as such.
-    let shown = badges::image::load_for_display(state, city.id, slug.to_string()).await?;
+    let name = &source.badge_name;
+    // Baked images are made from the checked image, never from the stored bytes as such; the
+    // image is the one of the badge's version the award was made with.
+    let shown = badges::image::load_for_display(
+        state,
+        city.id,
+        source.badge_slug.clone(),
+        Some(source.badge_version),
+    )
+    .await?;
     let (is_png, bytes) = (shown.mime == "image/png", shown.bytes);
     match (format, is_png) {
         (Format::Png, true) | (Format::Svg, false) => Ok(bytes),
@@ -146,14 +153,7 @@ pub async fn baked_png(
     let (_, public_id) = path.into_inner();
     let (credential, source) =
         credential::ensure(&state, &state.base_url(), &city, &public_id).await?;
-    let png = badge_image(
-        &state,
-        &city,
-        &source.badge_slug,
-        &source.badge_name,
-        Format::Png,
-    )
-    .await?;
+    let png = badge_image(&state, &city, &source, Format::Png).await?;
     let baked = baking::bake_png(&png, baking::OB3_PNG_KEYWORD, &credential.to_string())
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the badge PNG could not be baked")))?;
     Ok(image_response(
@@ -171,14 +171,7 @@ pub async fn baked_svg(
     let (_, public_id) = path.into_inner();
     let (credential, source) =
         credential::ensure(&state, &state.base_url(), &city, &public_id).await?;
-    let svg = badge_image(
-        &state,
-        &city,
-        &source.badge_slug,
-        &source.badge_name,
-        Format::Svg,
-    )
-    .await?;
+    let svg = badge_image(&state, &city, &source, Format::Svg).await?;
     let baked = baking::bake_svg_ob3(&String::from_utf8_lossy(&svg), &credential.to_string())
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the badge SVG could not be baked")))?;
     Ok(image_response(
@@ -220,6 +213,7 @@ pub async fn assertion(
         urls,
         award_id: &source.public_id,
         badge_slug: &source.badge_slug,
+        badge_version: source.badge_version,
         recipient: &recipient,
         salt: &source.salt,
         issued_on: source.awarded_at,
@@ -243,14 +237,7 @@ pub async fn assertion(
     let text = document.to_string();
     match query.bake.as_str() {
         "png" => {
-            let png = badge_image(
-                &state,
-                &city,
-                &source.badge_slug,
-                &source.badge_name,
-                Format::Png,
-            )
-            .await?;
+            let png = badge_image(&state, &city, &source, Format::Png).await?;
             let baked =
                 baking::bake_png(&png, baking::OB2_PNG_KEYWORD, &text).ok_or_else(|| {
                     AppError::Internal(anyhow::anyhow!("the badge PNG could not be baked"))
@@ -262,14 +249,7 @@ pub async fn assertion(
             ))
         }
         "svg" => {
-            let svg = badge_image(
-                &state,
-                &city,
-                &source.badge_slug,
-                &source.badge_name,
-                Format::Svg,
-            )
-            .await?;
+            let svg = badge_image(&state, &city, &source, Format::Svg).await?;
             let url = urls.assertion(&source.public_id);
             let baked = baking::bake_svg_ob2(&String::from_utf8_lossy(&svg), &url, &text)
                 .ok_or_else(|| {

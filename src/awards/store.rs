@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::awards::recipient::{self, RecipientIdentity};
 use crate::awards::{AwardMethod, AwardView};
+use crate::badges::BadgeContent;
 use crate::db::schema::{awards, badges, organizations, users};
 use crate::db::DbConnection;
 use crate::ids::{AwardId, BadgeId, CityId, ClaimCodeId, OrgId, UserId};
@@ -143,8 +144,11 @@ fn insert_row(
     status_index: i64,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
+    // The badge as it is now is what the award describes, whatever changes later.
+    let version = crate::badges::store::current_version(conn, award.badge)?;
     diesel::insert_into(awards::table)
         .values((
+            awards::badge_version.eq(version),
             awards::salt.eq(new_salt()),
             awards::status_index.eq(status_index),
             awards::public_id.eq(&public_id),
@@ -174,12 +178,26 @@ pub fn find_by_public_id(
     city: CityId,
     public_id: &str,
 ) -> QueryResult<Option<AwardView>> {
-    award_views!()
+    let view = award_views!()
         .filter(awards::city_id.eq(city.0))
         .filter(awards::public_id.eq(public_id))
         .first::<AwardRow>(conn)
-        .optional()
-        .map(|r| r.map(to_view))
+        .optional()?
+        .map(to_view);
+    view.map(|v| as_awarded(conn, v)).transpose()
+}
+
+/// The award with the badge's texts as they were when it was made.
+fn as_awarded(conn: &mut DbConnection, mut view: AwardView) -> QueryResult<AwardView> {
+    let version: Option<i32> = awards::table
+        .find(view.id.0)
+        .select(awards::badge_version)
+        .first(conn)?;
+    if let Some(content) = crate::badges::store::content_at(conn, view.badge_id, version)? {
+        view.badge_name = content.name;
+        view.badge_description = content.description;
+    }
+    Ok(view)
 }
 
 /// An award by public id across cities (for the API, which then checks the organization).
@@ -264,6 +282,10 @@ pub struct CredentialSource {
     pub badge_description: String,
     pub criteria: String,
     pub valid_days: Option<i32>,
+    /// The badge's version the award was made with (1 for awards made before versions).
+    pub badge_version: i32,
+    /// What the badge said at that version.
+    pub badge: BadgeContent,
     pub recipient: RecipientIdentity,
     pub awarded_at: NaiveDateTime,
     pub salt: String,
@@ -284,6 +306,7 @@ type SourceRow = (
         Option<String>,
     ),
     (Option<NaiveDateTime>, Option<String>, Option<String>, i64),
+    (i64, Option<i32>),
 );
 
 pub fn credential_source(
@@ -326,14 +349,26 @@ pub fn credential_source(
                 awards::recipient_identifier,
                 awards::recipient_id,
             ),
+            (awards::badge_id, awards::badge_version),
         ))
         .first(conn)
         .optional()?;
     let Some(row) = row else {
         return Ok(None);
     };
-    let ((id, public_id, org_id, org_slug, org_name, org_website), badge, rest, revocation) = row;
-    let (badge_slug, badge_name, badge_description, criteria, valid_days) = badge;
+    let (
+        (id, public_id, org_id, org_slug, org_name, org_website),
+        badge,
+        rest,
+        revocation,
+        (badge_id, badge_version),
+    ) = row;
+    let (badge_slug, _, _, _, _) = badge;
+    // The badge as it was when the award was made.
+    let content = match crate::badges::store::content_at(conn, BadgeId(badge_id), badge_version)? {
+        Some(content) => content,
+        None => crate::badges::store::content(conn, BadgeId(badge_id))?,
+    };
     let (recipient_username, awarded_at, salt, status_index, credential) = rest;
     // Awards made before the signing service get their salt and position on first use.
     let (salt, status_index) = match (salt, status_index) {
@@ -379,10 +414,12 @@ pub fn credential_source(
         org_name,
         org_website,
         badge_slug,
-        badge_name,
-        badge_description,
-        criteria,
-        valid_days,
+        badge_name: content.name.clone(),
+        badge_description: content.description.clone(),
+        criteria: content.criteria.clone(),
+        valid_days: content.valid_days,
+        badge_version: badge_version.unwrap_or(1),
+        badge: content,
         recipient,
         awarded_at,
         salt,
@@ -485,6 +522,7 @@ pub struct SignedAward {
     pub status_index: i64,
     pub credential: String,
     pub recipient_identifier: Option<String>,
+    pub badge_version: Option<i32>,
 }
 
 /// Inserts signed awards in one statement.

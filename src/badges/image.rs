@@ -1,10 +1,9 @@
 //! Badge images: an uploaded PNG (re-encoded, see `bitmap`) or SVG (reduced to its drawing, see
-//! `svg`), or a generated default (the badge's initials on a ribbon-coloured disc).
+//! `svg`), or a generated default (a designed badge with the badge's initials).
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use askama::Template;
 use sha2::{Digest, Sha256};
 
 use crate::badges::{bitmap, svg};
@@ -79,17 +78,19 @@ pub fn for_display(mime: &str, bytes: &[u8], badge_name: &str) -> BadgeImage {
     image
 }
 
-/// The image of the badge `slug` of `city`, as it may be served or baked: loaded, then checked
-/// ([`for_display`]) off the async workers.
+/// The image of the badge `slug` of `city` (at `version`, or the current one), as it may be
+/// served or baked: loaded, then checked ([`for_display`]) off the async workers.
 pub async fn load_for_display(
     state: &crate::state::AppState,
     city: crate::ids::CityId,
     slug: String,
+    version: Option<i32>,
 ) -> Result<BadgeImage, crate::error::AppError> {
     let stored = state
         .db
         .run(move |conn| {
-            crate::badges::store::image(conn, city, &slug)?.ok_or(crate::error::AppError::NotFound)
+            crate::badges::store::image(conn, city, &slug, version)?
+                .ok_or(crate::error::AppError::NotFound)
         })
         .await?;
     actix_web::web::block(move || for_display(&stored.mime, &stored.bytes, &stored.badge_name))
@@ -106,37 +107,10 @@ fn cache() -> &'static Mutex<HashMap<[u8; 32], BadgeImage>> {
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
-#[derive(Template)]
-#[template(path = "badges/default.svg", escape = "html")]
-struct DefaultImage<'a> {
-    initials: &'a str,
-    hue: u16,
-}
-
-/// The generated image of a badge without an upload.
+/// The generated image of a badge without a design or an upload: a designed default (see
+/// [`crate::badges::design::Design::default_for`]).
 pub fn default_image(name: &str) -> BadgeImage {
-    let initials: String = name
-        .split_whitespace()
-        .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
-        .take(2)
-        .flat_map(|c| c.to_uppercase())
-        .collect();
-    let digest = Sha256::digest(name.as_bytes());
-    let hue = u16::from_be_bytes([digest[0], digest[1]]) % 360;
-    let svg = DefaultImage {
-        initials: if initials.is_empty() {
-            "★"
-        } else {
-            &initials
-        },
-        hue,
-    }
-    .render()
-    .unwrap_or_default();
-    BadgeImage {
-        mime: "image/svg+xml",
-        bytes: svg.into_bytes(),
-    }
+    crate::badges::design::Design::default_for(name).image()
 }
 
 #[cfg(test)]

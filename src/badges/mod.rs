@@ -1,6 +1,9 @@
-//! Badge definitions (the Open Badges "Achievement"): name, description, criteria and image.
+//! Badge definitions (the Open Badges "Achievement"): name, description, criteria, tags,
+//! alignments, type, image and design, in each language the city offers, and their versions.
 
 pub mod bitmap;
+pub mod content;
+pub mod design;
 pub mod handlers;
 pub mod image;
 pub mod pages;
@@ -9,6 +12,8 @@ pub mod store;
 pub mod svg;
 
 use crate::ids::{ActivityId, BadgeId, OrgId};
+
+pub use content::{Alignment, BadgeContent, BadgeType, EarnedBy, Translation};
 
 #[derive(Clone, Debug)]
 pub struct Badge {
@@ -23,4 +28,8 @@ pub struct Badge {
     pub criteria: String,
     /// Days a credential of this badge stays valid; none: it does not expire.
     pub valid_days: Option<i32>,
+    /// The current version (1 until the first edit).
+    pub version: i32,
+    /// The designer's settings (JSON of [`design::Design`]), when the image was designed.
+    pub design: Option<String>,
 }

@@ -12,6 +12,8 @@ pub struct AssertionInput<'a> {
     pub urls: Urls<'a>,
     pub award_id: &'a str,
     pub badge_slug: &'a str,
+    /// The badge's version the award was made with (its BadgeClass is the one of that version).
+    pub badge_version: i32,
     pub recipient: &'a str,
     pub salt: &'a str,
     pub issued_on: NaiveDateTime,
@@ -29,7 +31,7 @@ pub fn assertion(input: &AssertionInput<'_>) -> Value {
             "hashed": true,
             "salt": input.salt,
         },
-        "badge": input.urls.badge_class(input.badge_slug),
+        "badge": input.urls.badge_class_at(input.badge_slug, input.badge_version),
         "verification": {"type": "HostedBadge"},
         "issuedOn": timestamp(input.issued_on),
     });
@@ -47,22 +49,53 @@ pub struct BadgeClassInput<'a> {
     pub description: &'a str,
     pub criteria: &'a str,
     pub issuer_org: Option<&'a str>,
+    /// The version described (`None`: the current one, at the unversioned URLs).
+    pub version: Option<i32>,
+    pub tags: &'a [String],
+    pub alignments: &'a [crate::badges::Alignment],
 }
 
 pub fn badge_class(input: &BadgeClassInput<'_>) -> Value {
-    json!({
+    let (id, image) = match input.version {
+        Some(v) => (
+            input.urls.badge_class_at(input.badge_slug, v),
+            input.urls.badge_image_at(input.badge_slug, v),
+        ),
+        None => (
+            input.urls.badge_class(input.badge_slug),
+            input.urls.badge_image(input.badge_slug),
+        ),
+    };
+    let mut class = json!({
         "@context": OB2_CONTEXT,
         "type": "BadgeClass",
-        "id": input.urls.badge_class(input.badge_slug),
+        "id": id,
         "name": input.name,
         "description": input.description,
-        "image": input.urls.badge_image(input.badge_slug),
+        "image": image,
         "criteria": {
             "id": input.urls.achievement(input.badge_slug),
             "narrative": input.criteria,
         },
         "issuer": input.urls.ob2_issuer(input.issuer_org),
-    })
+    });
+    if !input.tags.is_empty() {
+        class["tags"] = json!(input.tags);
+    }
+    if !input.alignments.is_empty() {
+        class["alignment"] = input
+            .alignments
+            .iter()
+            .map(|a| {
+                let mut alignment = json!({"targetName": a.name, "targetUrl": a.url});
+                if !a.framework.is_empty() {
+                    alignment["targetFramework"] = json!(a.framework);
+                }
+                alignment
+            })
+            .collect();
+    }
+    class
 }
 
 pub fn issuer(urls: &Urls<'_>, org: Option<&str>, name: &str, url: &str, email: &str) -> Value {

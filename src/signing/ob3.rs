@@ -36,6 +36,16 @@ impl Urls<'_> {
         format!("{}/c/{}/badges/{badge}/image", self.base, self.city)
     }
 
+    /// The badge's image as it was at `version` (what an award of that version shows).
+    pub fn badge_image_at(&self, badge: &str, version: i32) -> String {
+        format!("{}?version={version}", self.badge_image(badge))
+    }
+
+    /// The OB 2.0 BadgeClass of the badge as it was at `version`.
+    pub fn badge_class_at(&self, badge: &str, version: i32) -> String {
+        format!("{}?version={version}", self.badge_class(badge))
+    }
+
     pub fn assertion(&self, award: &str) -> String {
         format!("{}/c/{}/awards/{award}/assertion", self.base, self.city)
     }
@@ -83,6 +93,12 @@ pub struct CredentialInput<'a> {
     pub badge_name: &'a str,
     pub badge_description: &'a str,
     pub criteria: &'a str,
+    /// The badge's version the award was made with (its image is the one of that version).
+    pub badge_version: i32,
+    pub tags: &'a [String],
+    pub alignments: &'a [crate::badges::Alignment],
+    /// The OB 3.0 `achievementType`.
+    pub achievement_type: &'a str,
     /// A stable identifier of the youth (hashed with `salt`, never signed in the clear).
     pub recipient: &'a str,
     pub salt: &'a str,
@@ -137,8 +153,9 @@ pub fn credential(input: &CredentialInput<'_>) -> Value {
                 "name": input.badge_name,
                 "description": input.badge_description,
                 "criteria": {"id": achievement_id, "narrative": input.criteria},
+                "achievementType": input.achievement_type,
                 "image": {
-                    "id": urls.badge_image(input.badge_slug),
+                    "id": urls.badge_image_at(input.badge_slug, input.badge_version),
                     "type": "Image",
                     "caption": input.badge_name,
                 },
@@ -158,6 +175,27 @@ pub fn credential(input: &CredentialInput<'_>) -> Value {
             },
         ],
     });
+    let achievement = &mut credential["credentialSubject"]["achievement"];
+    if !input.tags.is_empty() {
+        achievement["tag"] = json!(input.tags);
+    }
+    if !input.alignments.is_empty() {
+        achievement["alignment"] = input
+            .alignments
+            .iter()
+            .map(|a| {
+                let mut alignment = json!({
+                    "type": ["Alignment"],
+                    "targetName": a.name,
+                    "targetUrl": a.url,
+                });
+                if !a.framework.is_empty() {
+                    alignment["targetFramework"] = json!(a.framework);
+                }
+                alignment
+            })
+            .collect();
+    }
     if let Some(until) = input.valid_until {
         credential["validUntil"] = json!(timestamp(until));
     }
@@ -185,6 +223,10 @@ mod tests {
             badge_name: "Reading Explorer",
             badge_description: "Read five books.",
             criteria: "Read five books and tell a librarian about one.",
+            badge_version: 1,
+            tags: &[],
+            alignments: &[],
+            achievement_type: "CoCurricular",
             recipient: "urn:lanyard:riverton:maya",
             salt: "pepper",
             awarded_at: chrono::NaiveDate::from_ymd_opt(2026, 7, 1)

@@ -10,6 +10,8 @@ mod activity_import;
 mod api;
 mod audit_trail;
 mod authorization;
+mod badge_design;
+mod badge_edit;
 mod badges;
 mod catalog;
 mod cities;

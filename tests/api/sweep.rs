@@ -303,6 +303,21 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("POST", "/c/{city}/orgs/{org}/badges", Access::OrgAdmin),
     (
         "GET",
+        "/c/{city}/orgs/{org}/badges/preview.svg",
+        Access::OrgStaff,
+    ),
+    (
+        "GET",
+        "/c/{city}/orgs/{org}/badges/{badge}/edit",
+        Access::OrgStaff,
+    ),
+    (
+        "POST",
+        "/c/{city}/orgs/{org}/badges/{badge}",
+        Access::OrgStaff,
+    ),
+    (
+        "GET",
         "/c/{city}/orgs/{org}/badges/{badge}/codes",
         Access::OrgStaff,
     ),
