@@ -15,7 +15,7 @@ use crate::invitations::accept::{accept, AcceptRefused, Accepted};
 /// What signing up through an invitation did.
 #[derive(Debug)]
 pub enum Joined {
-    Accepted(crate::ids::UserId, Accepted),
+    Accepted(crate::ids::UserId, Box<Accepted>),
     UsernameTaken,
     Refused(AcceptRefused),
 }
@@ -55,7 +55,7 @@ pub fn sign_up_and_accept(
         }
     });
     match outcome {
-        Ok((id, accepted)) => Ok(Joined::Accepted(id, accepted)),
+        Ok((id, accepted)) => Ok(Joined::Accepted(id, Box::new(accepted))),
         Err(Undo::Taken) => Ok(Joined::UsernameTaken),
         Err(Undo::Refused(refused)) => Ok(Joined::Refused(refused)),
         Err(Undo::App(e)) => Err(e),
