@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate, Utc};
 use diesel::Connection;
 use rand::Rng;
 use serde::Serialize;
@@ -55,6 +55,8 @@ pub struct DemoData {
     pub badges: Vec<DemoBadge>,
     pub claim_codes: Vec<DemoCode>,
     pub activities: Vec<crate::catalog::demo::DemoActivity>,
+    /// Every city of the demo, by slug; `city` is the first.
+    pub cities: Vec<String>,
 }
 
 fn demo_password(role: &str) -> String {
@@ -218,6 +220,24 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
     let leo = s.user("youth", "leo", "Leo", AccountKind::Youth, leo_birth, false)?;
     let sam_birth = s.years_ago(16);
     let sam = s.user("youth", "sam", "Sam", AccountKind::Youth, sam_birth, false)?;
+    let second = SecondCityPeople {
+        coordinator: s.user(
+            "second_city_coordinator",
+            "lakeport-coordinator",
+            "Dana Okafor",
+            AccountKind::Staff,
+            None,
+            true,
+        )?,
+        admin: s.user(
+            "second_city_org_admin",
+            "lakeport-maker",
+            "Ruth Alvarez",
+            AccountKind::Staff,
+            None,
+            true,
+        )?,
+    };
     let accounts = std::mem::take(&mut s.accounts);
     let conn = s.conn;
 
@@ -394,6 +414,22 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
         }
     }
     let activities = crate::catalog::demo::seed(conn, city, "riverton", now)?;
+    // The next summer: the demo shows a season to come.
+    let season_year = if now.date().month() > 8 {
+        now.date().year() + 1
+    } else {
+        now.date().year()
+    };
+    let season_start = NaiveDate::from_ymd_opt(season_year, 6, 23);
+    let season_end = NaiveDate::from_ymd_opt(season_year, 8, 15);
+    tenancy::store::set_profile(
+        conn,
+        city,
+        "en,es",
+        (season_start, season_end),
+        ("#0b5394", "#b45309"),
+    )?;
+    let second_slug = seed_second_city(conn, &second, now)?;
     Ok(DemoData {
         base_url: String::new(),
         mail_url: String::new(),
@@ -403,7 +439,98 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
         badges: demo_badges,
         claim_codes,
         activities,
+        cities: vec!["riverton".into(), second_slug],
     })
+}
+
+/// The accounts of the demo's second city.
+struct SecondCityPeople {
+    coordinator: UserId,
+    admin: UserId,
+}
+
+/// A second, smaller city, so that tenancy is visible: its own coordinator, one organization,
+/// two activities and a badge. Answers its slug.
+fn seed_second_city(
+    conn: &mut DbConnection,
+    people: &SecondCityPeople,
+    now: chrono::NaiveDateTime,
+) -> anyhow::Result<String> {
+    let slug = "lakeport";
+    let city = tenancy::store::insert(conn, slug, "Lakeport", "Make something this summer", now)?;
+    tenancy::store::set_profile(
+        conn,
+        city,
+        "en",
+        (
+            NaiveDate::from_ymd_opt(now.date().year(), 7, 1),
+            NaiveDate::from_ymd_opt(now.date().year(), 8, 22),
+        ),
+        ("#065f46", "#7c2d12"),
+    )?;
+    auth_store::add_city_member(conn, city, people.coordinator, CityRole::Coordinator, now)?;
+    let org = orgs::store::insert_with_admin(
+        conn,
+        city,
+        &orgs::store::NewOrg {
+            slug: "makerspace",
+            name: "Lakeport Makerspace",
+            description: "Tools, wood, wires and people who show you how.",
+            website: "",
+        },
+        people.admin,
+        now,
+    )?;
+    let mut first_activity = None;
+    for (offset, (title, text, place)) in [
+        (
+            "Build a Birdhouse",
+            "Measure, saw and assemble a birdhouse to take home.",
+            "Makerspace workshop",
+        ),
+        (
+            "Blinking Lights",
+            "Solder your first circuit: a badge that blinks.",
+            "Makerspace electronics bench",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let start = now.date() + Duration::days(7 * (offset as i64 + 1));
+        let id = activities::store::insert(
+            conn,
+            city,
+            org,
+            &activities::store::NewActivity {
+                title,
+                description: text,
+                location: place,
+                starts_on: Some(start),
+                ends_on: Some(start + Duration::days(14)),
+            },
+            now,
+        )?;
+        first_activity.get_or_insert(id);
+    }
+    let image = badges::image::default_image("Young Maker");
+    badges::store::insert(
+        conn,
+        city,
+        org,
+        &badges::store::NewBadge {
+            slug: "young-maker",
+            name: "Young Maker",
+            description: "Built something real with your own hands.",
+            criteria: "Finish the birdhouse and show it to a mentor.",
+            activity: first_activity,
+            image_mime: image.mime,
+            image_data: &image.bytes,
+            valid_days: None,
+        },
+        now,
+    )?;
+    Ok(slug.to_string())
 }
 
 /// Adds active youth of `city`, all with one password hash (hash it once for many), for tests
@@ -476,6 +603,9 @@ pub async fn run(port: u16, data: PathBuf, json: bool) -> anyhow::Result<()> {
 
 fn print_demo(demo: &DemoData) {
     println!("\nLanyard demo: {}/c/{}\n", demo.base_url, demo.city);
+    for city in demo.cities.iter().skip(1) {
+        println!("Another city: {}/c/{city}\n", demo.base_url);
+    }
     println!("Accounts (sign in at {}/signin):", demo.base_url);
     for a in &demo.accounts {
         println!("  {:<12} {:<12} {}", a.role, a.username, a.password);

@@ -42,10 +42,10 @@ impl Unusable {
     /// The catalog key of the sentence that explains it.
     pub fn message_key(self) -> &'static str {
         match self {
-            Unusable::Unknown => "invitation.unusable.unknown",
-            Unusable::Used => "invitation.unusable.used",
-            Unusable::Withdrawn => "invitation.unusable.withdrawn",
-            Unusable::Expired => "invitation.unusable.expired",
+            Unusable::Unknown => "invite.unusable.unknown",
+            Unusable::Used => "invite.unusable.used",
+            Unusable::Withdrawn => "invite.unusable.withdrawn",
+            Unusable::Expired => "invite.unusable.expired",
         }
     }
 }

@@ -44,8 +44,8 @@ fn unusable(chrome: Chrome, why: AcceptRefused) -> Result<HttpResponse, AppError
         }
         // A real link that no longer works: gone, with its own reason.
         AcceptRefused::Unusable(u) => (StatusCode::GONE, u.message_key()),
-        AcceptRefused::WrongKind(_) => (StatusCode::FORBIDDEN, "invitation.wrong_kind"),
-        AcceptRefused::LastAdmin => (StatusCode::CONFLICT, "invitation.last_admin"),
+        AcceptRefused::WrongKind(_) => (StatusCode::FORBIDDEN, "invite.wrong_kind"),
+        AcceptRefused::LastAdmin => (StatusCode::CONFLICT, "invite.last_admin"),
     };
     render(status, &UnusablePage { chrome, message })
 }

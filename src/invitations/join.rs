@@ -17,7 +17,7 @@ use crate::invitations::accept::{accept, AcceptRefused, Accepted};
 // An accepted invitation carries its city and organization; it is made once per sign-up.
 #[allow(clippy::large_enum_variant)]
 pub enum Joined {
-    Accepted(crate::ids::UserId, Accepted),
+    Accepted(crate::ids::UserId, Box<Accepted>),
     UsernameTaken,
     Refused(AcceptRefused),
 }
@@ -57,7 +57,7 @@ pub fn sign_up_and_accept(
         }
     });
     match outcome {
-        Ok((id, accepted)) => Ok(Joined::Accepted(id, accepted)),
+        Ok((id, accepted)) => Ok(Joined::Accepted(id, Box::new(accepted))),
         Err(Undo::Taken) => Ok(Joined::UsernameTaken),
         Err(Undo::Refused(refused)) => Ok(Joined::Refused(refused)),
         Err(Undo::App(e)) => Err(e),

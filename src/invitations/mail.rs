@@ -70,22 +70,22 @@ pub fn invitation(invitation: &InvitationMail<'_>, locale: &'static str) -> Resu
     };
     let words = Words {
         subject: fill(
-            t(locale, "invitation.mail.subject"),
+            t(locale, "invite.mail.subject"),
             &[("inviter", invitation.inviter), ("place", &place)],
         ),
         intro: fill(
-            t(locale, "invitation.mail.intro"),
+            t(locale, "invite.mail.intro"),
             &[("inviter", invitation.inviter), ("role", &role)],
         ),
-        action: t(locale, "invitation.mail.action"),
+        action: t(locale, "invite.mail.action"),
         expiry: fill(
-            t(locale, "invitation.mail.expiry"),
+            t(locale, "invite.mail.expiry"),
             &[(
                 "date",
                 &crate::i18n::dates::moment(locale, invitation.expires_at),
             )],
         ),
-        ignore: t(locale, "invitation.mail.ignore"),
+        ignore: t(locale, "invite.mail.ignore"),
     };
     let kind = match invitation.role {
         InvitedRole::Coordinator => "invitation.coordinator",

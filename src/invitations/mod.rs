@@ -82,9 +82,9 @@ impl InvitedRole {
     /// The catalog key of "a coordinator of %{place}" and its kin.
     pub fn phrase_key(self) -> &'static str {
         match self {
-            InvitedRole::Coordinator => "invitation.role.coordinator",
-            InvitedRole::OrgAdmin => "invitation.role.admin",
-            InvitedRole::Mentor => "invitation.role.mentor",
+            InvitedRole::Coordinator => "invite.role.coordinator",
+            InvitedRole::OrgAdmin => "invite.role.admin",
+            InvitedRole::Mentor => "invite.role.mentor",
         }
     }
 }

@@ -36,16 +36,16 @@ impl JoinPage {
         let locale = chrome.locale;
         let role = role_phrase(locale, found.role, &found.city, found.org.as_ref());
         let inviter = if found.inviter.is_empty() {
-            chrome.t("invitation.join.someone")
+            chrome.t("invite.join.someone")
         } else {
             found.inviter.clone()
         };
         let summary = fill(
-            chrome.t("invitation.mail.intro"),
+            chrome.t("invite.mail.intro"),
             &[("inviter", &inviter), ("role", &role)],
         );
         let expiry = fill(
-            chrome.t("invitation.mail.expiry"),
+            chrome.t("invite.mail.expiry"),
             &[(
                 "date",
                 &crate::i18n::dates::moment(locale, found.expires_at),

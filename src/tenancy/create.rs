@@ -189,11 +189,8 @@ pub fn run_cli(action: crate::cli::CityCommand) -> anyhow::Result<()> {
     let settings = crate::settings::Settings::load()?;
     let db = crate::db::Db::connect(&settings.database.url, 1)?;
     let mut conn = db.get()?;
-    let base_url = settings
-        .server
-        .public_base_url
-        .trim_end_matches('/')
-        .to_string();
+    // The same address the server signs under, so that the e-mailed link is absolute.
+    let base_url = crate::startup::public_base_url(&settings, settings.server.port)?;
     let outcome = create_city(
         &mut conn,
         &new,

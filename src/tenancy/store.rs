@@ -152,3 +152,23 @@ pub fn coordinators(conn: &mut DbConnection, city: CityId) -> QueryResult<Vec<(S
         .select((users::display_name, users::username))
         .load(conn)
 }
+
+/// A city's languages, season and brand colors at once (the demo and the settings page).
+pub fn set_profile(
+    conn: &mut DbConnection,
+    city: CityId,
+    languages: &str,
+    season: (Option<NaiveDate>, Option<NaiveDate>),
+    brand: (&str, &str),
+) -> QueryResult<()> {
+    diesel::update(cities::table.filter(cities::id.eq(city.0)))
+        .set((
+            cities::languages.eq(languages),
+            cities::season_starts_on.eq(season.0),
+            cities::season_ends_on.eq(season.1),
+            cities::brand_primary.eq(brand.0),
+            cities::brand_secondary.eq(brand.1),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -273,3 +273,31 @@ async fn a_key_rotation_without_its_confirmation_changes_nothing() {
     assert_eq!(unconfirmed.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(methods().await, before, "the keys are as they were");
 }
+
+#[tokio::test]
+async fn the_demo_seeds_a_second_city_whose_coordinator_sees_only_it() {
+    let (app, world) = spawn_world().await;
+    assert_eq!(world.demo.cities, ["riverton", "lakeport"]);
+    assert_eq!(world.demo.city, "riverton");
+    let home = app.get(&app.client(), "/").await.text().await.unwrap();
+    assert!(home.contains("Lakeport") && home.contains("Riverton"));
+    let dana = app
+        .signed_in(&world.person("second_city_coordinator"))
+        .await;
+    assert_eq!(
+        app.get(&dana, "/c/lakeport/coordinators").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&dana, "/c/riverton/dashboard").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let riverton = app
+        .get(&app.client(), "/c/lakeport")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(riverton.contains("Lakeport Makerspace"));
+    assert!(!riverton.contains("Riverton Public Library"));
+}
