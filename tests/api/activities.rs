@@ -417,7 +417,12 @@ async fn a_pending_organization_prepares_drafts_and_is_told_why_it_cannot_publis
     let (mentor, id) = create_night_sky(&app, &world).await;
     let edit = format!("/c/riverton/orgs/library/activities/{id}/edit");
     let (_, page) = body(&app, &mentor, &edit).await;
-    assert!(page.contains("waiting for the city's approval"), "{page}");
+    assert!(
+        texts(&page, ".notice")
+            .join(" ")
+            .contains("waiting for the city's approval"),
+        "{page}"
+    );
     let response = press(&app, &mentor, &id, "publish").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, page) = body(&app, &mentor, &edit).await;

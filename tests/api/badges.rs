@@ -165,33 +165,35 @@ async fn a_badge_cannot_be_tied_to_another_organizations_activity() {
 async fn an_activity_form_with_bad_dates_keeps_the_input() {
     let (app, world) = spawn_world().await;
     let admin = app.signed_in(&world.person("org_admin")).await;
-    let response = app
-        .post_form(
-            &admin,
-            "/c/riverton/orgs/library/activities",
-            &[
-                ("title", "Story Time"),
-                ("description", "Stories."),
-                ("starts_on", "2027-07-10"),
-                ("ends_on", "2027-07-01"),
-            ],
-        )
-        .await;
+    let response = crate::activities::post_activity(
+        &app,
+        &admin,
+        "/c/riverton/orgs/library/activities",
+        &[
+            ("title", "Story Time"),
+            ("description", "Stories."),
+            ("starts_on", "2027-07-10"),
+            ("ends_on", "2027-07-01"),
+        ],
+        None,
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = response.text().await.unwrap();
     assert!(html.contains("The end date must not be before the start date."));
     assert!(html.contains("value=\"Story Time\""));
-    let bad = app
-        .post_form(
-            &admin,
-            "/c/riverton/orgs/library/activities",
-            &[
-                ("title", ""),
-                ("description", ""),
-                ("starts_on", "next tuesday"),
-            ],
-        )
-        .await;
+    let bad = crate::activities::post_activity(
+        &app,
+        &admin,
+        "/c/riverton/orgs/library/activities",
+        &[
+            ("title", ""),
+            ("description", ""),
+            ("starts_on", "next tuesday"),
+        ],
+        None,
+    )
+    .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad
         .text()

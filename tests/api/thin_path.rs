@@ -60,19 +60,20 @@ async fn from_a_new_partner_to_a_youth_holding_its_badge() {
         .await;
     let org_page = app.get(&dana, "/c/riverton/orgs/riverton-zoo").await;
     assert_eq!(org_page.status(), StatusCode::OK);
-    let activity = app
-        .post_form(
-            &dana,
-            "/c/riverton/orgs/riverton-zoo/activities",
-            &[
-                ("title", "Junior Keepers"),
-                ("description", "Help the keepers feed the otters."),
-                ("location", "Otter pond"),
-                ("starts_on", "2027-06-01"),
-                ("ends_on", "2027-06-30"),
-            ],
-        )
-        .await;
+    let activity = crate::activities::post_activity(
+        &app,
+        &dana,
+        "/c/riverton/orgs/riverton-zoo/activities",
+        &[
+            ("title", "Junior Keepers"),
+            ("description", "Help the keepers feed the otters."),
+            ("address", "Otter pond"),
+            ("starts_on", "2027-06-01"),
+            ("ends_on", "2027-06-30"),
+        ],
+        None,
+    )
+    .await;
     assert_eq!(activity.status(), StatusCode::SEE_OTHER);
     let new_badge = app
         .get(&dana, "/c/riverton/orgs/riverton-zoo/badges/new")
