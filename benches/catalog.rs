@@ -184,17 +184,14 @@ fn main() {
         ("one word (robot)", "q=robot"),
         ("common prefix (c)", "q=c"),
         (
-            "two words, Spanish (niños ciencia)",
+            "two words, Spanish (niños robotica)",
             "q=ni%C3%B1os+robotica",
         ),
         ("word, by date", "q=painting&sort=date"),
         ("category", "category=stem"),
         ("age + free", "age=9&free=1"),
         ("date range", "from=2027-07-01&to=2027-07-07"),
-        (
-            "neighborhood + online off + page 3",
-            "neighborhood=riverside&page=3",
-        ),
+        ("neighborhood, page 3", "neighborhood=riverside&page=3"),
         (
             "word + category + age + dates + page 2",
             "q=club&category=stem&age=10&from=2027-06-20&to=2027-08-01&page=2",
