@@ -8,12 +8,19 @@ use scraper::{Html, Selector};
 
 use crate::helpers::{location, spawn_world, TestApp, World};
 
-/// Riverton's categories (arts, science) and neighborhoods (downtown, riverside).
+/// Riverton's categories (arts, science) and neighborhoods (downtown, riverside), instead of
+/// the demo's lists.
 pub fn seed_city_lists(app: &TestApp) {
     use lanyard::db::schema::{categories, neighborhoods};
     let mut conn = app.db.get().unwrap();
     let city = lanyard::tenancy::store::find_by_slug(&mut conn, "riverton")
         .unwrap()
+        .unwrap();
+    diesel::delete(categories::table.filter(categories::city_id.eq(city.id.0)))
+        .execute(&mut *conn)
+        .unwrap();
+    diesel::delete(neighborhoods::table.filter(neighborhoods::city_id.eq(city.id.0)))
+        .execute(&mut *conn)
         .unwrap();
     for (i, (slug, name)) in [("arts", "Arts"), ("science", "Science")]
         .iter()

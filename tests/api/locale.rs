@@ -42,7 +42,7 @@ async fn the_chosen_language_wins_over_accept_language_and_is_remembered() {
         .await
         .unwrap();
     assert!(page.contains("<html lang=\"es\">"));
-    assert!(page.contains("<h1>Actividades</h1>"));
+    assert!(page.contains("Encuentra algo que hacer este verano"));
 
     // A signed-in user's choice is kept on their account for their next device.
     let maya = app.signed_in(&world.person("youth")).await;

@@ -67,6 +67,7 @@ async fn from_a_new_partner_to_a_youth_holding_its_badge() {
         &[
             ("title", "Junior Keepers"),
             ("description", "Help the keepers feed the otters."),
+            ("category", "arts"),
             ("address", "Otter pond"),
             ("starts_on", "2027-06-01"),
             ("ends_on", "2027-06-30"),
