@@ -15,6 +15,7 @@ const mentor = { username: `kitementor${stamp}`, password: `kite-mentor-${stamp}
 // A word no demo activity uses, so the search finds exactly ours.
 const word = `Zephyrkites${stamp}`;
 const activityTitle = `${word} workshop`;
+const badgeName = `Kite Flyer ${stamp}`;
 
 async function fill(page, form, values) {
   for (const [name, value] of Object.entries(values)) {
@@ -107,7 +108,7 @@ test('an organization applies, is approved, invites a mentor by e-mail and publi
     await signIn(page, { ...admin, role: 'new admin' });
     await open(page, `${orgPath}/badges/new`);
     await fill(page, 'form#badge-form', {
-      name: 'Kite Flyer',
+      name: badgeName,
       description: 'Built and flew a kite.',
       criteria: 'Build a kite from the kit and fly it for one minute.',
     });
@@ -118,7 +119,9 @@ test('an organization applies, is approved, invites a mentor by e-mail and publi
     await page.waitForLoadState('load');
     await checkPage(t, page, 'journey-badge-preview');
     assert.ok((await page.locator('main img').count()) > 0, 'the preview shows the designed badge');
-    await submit(page, 'form#badge-form');
+    await page.locator('form#badge-form button[value=save]').click();
+    await page.waitForLoadState('load');
+    assert.ok(!page.url().endsWith('/badges/new') && !page.url().endsWith('/badges'), `saving the badge stayed on ${page.url()}`);
 
     await open(page, `${orgPath}/activities/new`);
     await checkPage(t, page, 'journey-activity-form');
@@ -134,6 +137,7 @@ test('an organization applies, is approved, invites a mentor by e-mail and publi
       age_min: '8',
       age_max: '14',
       cost: 'free',
+      address: 'Lakefront Park, 1 Harbor Way',
     });
     await page.locator('form#activity-form input[type=checkbox][name^=badge_]').first().check();
     await submit(page, 'form#activity-form');
@@ -158,7 +162,7 @@ test('an organization applies, is approved, invites a mentor by e-mail and publi
       await visitor.locator('main .result-title a').first().click();
       await visitor.waitForLoadState('load');
       assert.ok(norm(await visitor.locator('h1').innerText()).includes(activityTitle));
-      assert.ok((await visitor.locator('main a', { hasText: 'Kite Flyer' }).count()) > 0, 'the activity page names its badge');
+      assert.ok((await visitor.locator('main a', { hasText: badgeName }).count()) > 0, 'the activity page names its badge');
       await checkPage(t, visitor, 'journey-activity');
     });
     await withPage(t, { ...PHONE, locale: 'es-US', extraHTTPHeaders: { 'Accept-Language': 'es' } }, async (visitor) => {
