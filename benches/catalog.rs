@@ -217,6 +217,7 @@ fn main() {
                 path: "/c/riverton/activities".into(),
                 city: None,
                 css_url: "/static/style.css".into(),
+                places: Default::default(),
             };
             let html = CatalogPage::new(chrome, city.clone(), asked.clone(), outcome)
                 .render()
