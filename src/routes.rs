@@ -66,6 +66,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/c/{city}")
             // Public pages.
             .route("", get().to(tenancy::handlers::city_home))
+            .route("/brand.css", get().to(tenancy::settings::brand_stylesheet))
+            .route("/logo", get().to(tenancy::settings::logo))
             .route("/activities", get().to(catalog::handlers::activities))
             .route("/activities/{activity}", get().to(activities::show::show))
             .route(
@@ -123,6 +125,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/dashboard", get().to(dashboard::handlers::show))
             .route("/audit", get().to(audit::handlers::city_page))
             .route("/audit.csv", get().to(audit::handlers::city_csv))
+            .route("/settings", get().to(tenancy::settings::show))
+            .route("/settings", post().to(tenancy::settings::save))
             .route("/coordinators", get().to(tenancy::coordinators::list))
             .route("/coordinators", post().to(tenancy::coordinators::invite))
             .route(

@@ -5,6 +5,7 @@ pub mod coordinators;
 pub mod create;
 pub mod handlers;
 pub mod pages;
+pub mod settings;
 pub mod store;
 
 use actix_web::{web, FromRequest, HttpRequest};

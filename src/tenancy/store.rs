@@ -172,3 +172,166 @@ pub fn set_profile(
         .execute(conn)
         .map(|_| ())
 }
+
+/// A city's name and tagline.
+pub fn set_name(
+    conn: &mut DbConnection,
+    city: CityId,
+    name: &str,
+    tagline: &str,
+) -> QueryResult<()> {
+    diesel::update(cities::table.filter(cities::id.eq(city.0)))
+        .set((cities::name.eq(name), cities::tagline.eq(tagline)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The city's logo: (content type, bytes), when it has one.
+pub fn logo(conn: &mut DbConnection, city: CityId) -> QueryResult<Option<(String, Vec<u8>)>> {
+    cities::table
+        .filter(cities::id.eq(city.0))
+        .select((cities::logo_mime, cities::logo_data))
+        .first::<(Option<String>, Option<Vec<u8>>)>(conn)
+        .map(|(mime, data)| mime.zip(data))
+}
+
+/// Which of a city's lists of names.
+#[derive(Clone, Copy)]
+pub enum NameList {
+    Neighborhoods,
+    Categories,
+}
+
+/// The names of a list, in order.
+pub fn names(conn: &mut DbConnection, city: CityId, list: NameList) -> QueryResult<Vec<String>> {
+    use crate::db::schema::{categories, neighborhoods};
+    match list {
+        NameList::Neighborhoods => neighborhoods::table
+            .filter(neighborhoods::city_id.eq(city.0))
+            .order((neighborhoods::position, neighborhoods::name))
+            .select(neighborhoods::name)
+            .load(conn),
+        NameList::Categories => categories::table
+            .filter(categories::city_id.eq(city.0))
+            .order((categories::position, categories::name))
+            .select(categories::name)
+            .load(conn),
+    }
+}
+
+/// Replaces a list by `wanted` (slug, name) in order: rows whose slug stays keep their id; the
+/// others are deleted after the activities that used them are cleared. Returns how many
+/// activities were cleared.
+pub fn replace_names(
+    conn: &mut DbConnection,
+    city: CityId,
+    list: NameList,
+    wanted: &[(String, String)],
+) -> QueryResult<usize> {
+    use crate::db::schema::{activities, categories, neighborhoods, organizations};
+    let existing: Vec<(i64, String)> = match list {
+        NameList::Neighborhoods => neighborhoods::table
+            .filter(neighborhoods::city_id.eq(city.0))
+            .select((neighborhoods::id, neighborhoods::slug))
+            .load(conn)?,
+        NameList::Categories => categories::table
+            .filter(categories::city_id.eq(city.0))
+            .select((categories::id, categories::slug))
+            .load(conn)?,
+    };
+    let removed: Vec<i64> = existing
+        .iter()
+        .filter(|(_, slug)| !wanted.iter().any(|(s, _)| s == slug))
+        .map(|(id, _)| *id)
+        .collect();
+    let mut cleared = 0;
+    if !removed.is_empty() {
+        match list {
+            NameList::Neighborhoods => {
+                cleared = diesel::update(
+                    activities::table
+                        .filter(activities::city_id.eq(city.0))
+                        .filter(activities::neighborhood_id.eq_any(&removed)),
+                )
+                .set(activities::neighborhood_id.eq(None::<i64>))
+                .execute(conn)?;
+                diesel::update(
+                    organizations::table
+                        .filter(organizations::city_id.eq(city.0))
+                        .filter(organizations::neighborhood_id.eq_any(&removed)),
+                )
+                .set(organizations::neighborhood_id.eq(None::<i64>))
+                .execute(conn)?;
+                diesel::delete(neighborhoods::table.filter(neighborhoods::id.eq_any(&removed)))
+                    .execute(conn)?;
+            }
+            NameList::Categories => {
+                cleared = diesel::update(
+                    activities::table
+                        .filter(activities::city_id.eq(city.0))
+                        .filter(activities::category_id.eq_any(&removed)),
+                )
+                .set(activities::category_id.eq(None::<i64>))
+                .execute(conn)?;
+                diesel::delete(categories::table.filter(categories::id.eq_any(&removed)))
+                    .execute(conn)?;
+            }
+        }
+    }
+    for (position, (slug, name)) in wanted.iter().enumerate() {
+        let position = i32::try_from(position).unwrap_or(i32::MAX);
+        let kept = existing.iter().find(|(_, s)| s == slug).map(|(id, _)| *id);
+        match (list, kept) {
+            (NameList::Neighborhoods, Some(id)) => {
+                diesel::update(neighborhoods::table.filter(neighborhoods::id.eq(id)))
+                    .set((
+                        neighborhoods::name.eq(name),
+                        neighborhoods::position.eq(position),
+                    ))
+                    .execute(conn)?;
+            }
+            (NameList::Neighborhoods, None) => {
+                diesel::insert_into(neighborhoods::table)
+                    .values((
+                        neighborhoods::city_id.eq(city.0),
+                        neighborhoods::slug.eq(slug),
+                        neighborhoods::name.eq(name),
+                        neighborhoods::position.eq(position),
+                    ))
+                    .execute(conn)?;
+            }
+            (NameList::Categories, Some(id)) => {
+                diesel::update(categories::table.filter(categories::id.eq(id)))
+                    .set((categories::name.eq(name), categories::position.eq(position)))
+                    .execute(conn)?;
+            }
+            (NameList::Categories, None) => {
+                diesel::insert_into(categories::table)
+                    .values((
+                        categories::city_id.eq(city.0),
+                        categories::slug.eq(slug),
+                        categories::name.eq(name),
+                        categories::position.eq(position),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+    }
+    Ok(cleared)
+}
+
+/// Sets (or with `None` removes) the city's logo: (content type, sanitized bytes).
+pub fn set_logo(
+    conn: &mut DbConnection,
+    city: CityId,
+    logo: Option<(&str, &[u8])>,
+) -> QueryResult<()> {
+    let (mime, data) = match logo {
+        Some((mime, data)) => (Some(mime), Some(data)),
+        None => (None, None),
+    };
+    diesel::update(cities::table.filter(cities::id.eq(city.0)))
+        .set((cities::logo_mime.eq(mime), cities::logo_data.eq(data)))
+        .execute(conn)
+        .map(|_| ())
+}

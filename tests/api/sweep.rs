@@ -217,6 +217,10 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/c/{city}/dashboard", Access::Coordinator),
     ("GET", "/c/{city}/audit", Access::Coordinator),
     ("GET", "/c/{city}/audit.csv", Access::Coordinator),
+    ("GET", "/c/{city}/settings", Access::Coordinator),
+    ("POST", "/c/{city}/settings", Access::Coordinator),
+    ("GET", "/c/{city}/brand.css", Access::Public),
+    ("GET", "/c/{city}/logo", Access::Public),
     ("GET", "/c/{city}/coordinators", Access::Coordinator),
     ("POST", "/c/{city}/coordinators", Access::Coordinator),
     (
@@ -511,6 +515,7 @@ struct Sweep {
 
 async fn prepare() -> Sweep {
     let (app, world) = spawn_world().await;
+    give_riverton_a_logo(&app);
     let maya = world.person("youth");
     let home_award = app
         .award_through_api(
@@ -603,6 +608,17 @@ async fn prepare() -> Sweep {
 }
 
 /// A published activity of the library with an image, and one of Elmstead's parks.
+/// So that `/c/{city}/logo` has something to serve.
+fn give_riverton_a_logo(app: &TestApp) {
+    let mut conn = app.db.get().expect("connection");
+    let riverton = lanyard::tenancy::store::find_by_slug(&mut conn, "riverton")
+        .expect("city")
+        .expect("the city exists");
+    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8"/></svg>"#;
+    lanyard::tenancy::store::set_logo(&mut conn, riverton.id, Some(("image/svg+xml", svg)))
+        .expect("logo");
+}
+
 fn sweep_activities(app: &TestApp) -> (String, String) {
     use lanyard::activities::store;
     let mut conn = app.db.get().expect("connection");
