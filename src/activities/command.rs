@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveTime};
 
 use crate::fields;
 use crate::ids::BadgeId;
+use crate::tenancy::Named;
 use crate::web::forms::FormErrors;
 
 /// Monday first; the stored bitmask gives Monday 1 and Sunday 64.
@@ -77,21 +78,13 @@ impl ActivityInput {
     }
 }
 
-/// One entry of a city's or organization's list: id, slug, name.
-#[derive(Clone, Debug)]
-pub struct Choice {
-    pub id: i64,
-    pub slug: String,
-    pub name: String,
-}
-
 /// What an activity may name: this city's categories and neighborhoods, this organization's
 /// badges, and the languages the city offers (the first is the original).
 #[derive(Clone, Debug, Default)]
 pub struct Choices {
-    pub categories: Vec<Choice>,
-    pub neighborhoods: Vec<Choice>,
-    pub badges: Vec<Choice>,
+    pub categories: Vec<Named>,
+    pub neighborhoods: Vec<Named>,
+    pub badges: Vec<Named>,
     pub city_languages: Vec<&'static str>,
 }
 
@@ -217,7 +210,7 @@ pub fn registration_url(input: &str) -> Result<String, &'static str> {
     }
 }
 
-fn pick(list: &[Choice], slug: &str, unknown: &'static str) -> Result<Option<i64>, &'static str> {
+fn pick(list: &[Named], slug: &str, unknown: &'static str) -> Result<Option<i64>, &'static str> {
     match slug.trim() {
         "" => Ok(None),
         s => list
@@ -460,7 +453,7 @@ mod tests {
     use super::*;
 
     fn choices() -> Choices {
-        let c = |id, slug: &str| Choice {
+        let c = |id, slug: &str| Named {
             id,
             slug: slug.into(),
             name: slug.into(),

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::catalog::{index, store};
 use crate::db::DbConnection;
 use crate::ids::CityId;
+use crate::tenancy::store::{named_list, NameList};
 
 /// An activity of the demo, as its JSON lists it.
 #[derive(Clone, Debug, Serialize)]
@@ -92,6 +93,24 @@ fn season_start(conn: &mut DbConnection, city: CityId, today: NaiveDate) -> Naiv
     NaiveDate::from_ymd_opt(year, 6, 15).unwrap_or(today)
 }
 
+/// Gives the city the list `entries` (slug, name) and returns their ids, in order.
+fn set_list(
+    conn: &mut DbConnection,
+    city: CityId,
+    list: NameList,
+    entries: &[(&str, &str)],
+) -> diesel::QueryResult<Vec<i64>> {
+    let wanted: Vec<(String, String)> = entries
+        .iter()
+        .map(|(slug, name)| (slug.to_string(), name.to_string()))
+        .collect();
+    crate::tenancy::store::replace_names(conn, city, list, &wanted)?;
+    Ok(named_list(conn, city, list)?
+        .into_iter()
+        .map(|n| n.id)
+        .collect())
+}
+
 /// Seeds the demo city's catalog (the library and the museum must exist), indexes every
 /// activity of the city and returns what the demo JSON lists.
 pub fn seed(
@@ -100,26 +119,8 @@ pub fn seed(
     city_slug: &str,
     now: NaiveDateTime,
 ) -> anyhow::Result<Vec<DemoActivity>> {
-    let mut categories = Vec::new();
-    for (position, (slug, name)) in CATEGORIES.iter().enumerate() {
-        categories.push(store::insert_category(
-            conn,
-            city,
-            slug,
-            name,
-            position as i32,
-        )?);
-    }
-    let mut neighborhoods = Vec::new();
-    for (position, (slug, name)) in NEIGHBORHOODS.iter().enumerate() {
-        neighborhoods.push(store::insert_neighborhood(
-            conn,
-            city,
-            slug,
-            name,
-            position as i32,
-        )?);
-    }
+    let categories = set_list(conn, city, NameList::Categories, &CATEGORIES)?;
+    let neighborhoods = set_list(conn, city, NameList::Neighborhoods, &NEIGHBORHOODS)?;
     let mut orgs = Vec::new();
     for slug in ["library", "science-museum"] {
         let org = crate::orgs::store::find_by_slug(conn, city, slug)?

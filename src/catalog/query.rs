@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::activities::search::fold;
+pub use crate::tenancy::Named;
 
 /// Results on one page.
 pub const PER_PAGE: i64 = 20;
@@ -130,14 +131,6 @@ impl Params {
             _ => base.to_string(),
         }
     }
-}
-
-/// One of a city's named lists (categories, neighborhoods, organizations).
-#[derive(Clone, Debug)]
-pub struct Named {
-    pub id: i64,
-    pub slug: String,
-    pub name: String,
 }
 
 /// The lists a catalog URL's slugs are checked against.

@@ -11,12 +11,12 @@ use diesel::sql_types::{Bool, Float, Text};
 
 use crate::catalog::query::{Lists, Named, Search, Sort, PER_PAGE};
 use crate::db::schema::{
-    activities, activity_badges, activity_translations, badges, categories, neighborhoods,
-    organizations,
+    activities, activity_badges, activity_translations, badges, organizations,
 };
 use crate::db::DbConnection;
 use crate::ids::CityId;
 use crate::orgs::OrgStatus;
+use crate::tenancy::store::{named_list, NameList};
 
 /// The stored status of an activity families may see.
 pub const PUBLISHED: &str = "published";
@@ -105,16 +105,6 @@ fn named(rows: Vec<(i64, String, String)>) -> Vec<Named> {
 
 /// The city's categories, neighborhoods and listed organizations, in their order.
 pub fn lists(conn: &mut DbConnection, city: CityId) -> QueryResult<Lists> {
-    let categories = categories::table
-        .filter(categories::city_id.eq(city.0))
-        .order((categories::position, categories::name))
-        .select((categories::id, categories::slug, categories::name))
-        .load(conn)?;
-    let neighborhoods = neighborhoods::table
-        .filter(neighborhoods::city_id.eq(city.0))
-        .order((neighborhoods::position, neighborhoods::name))
-        .select((neighborhoods::id, neighborhoods::slug, neighborhoods::name))
-        .load(conn)?;
     let orgs = organizations::table
         .filter(organizations::city_id.eq(city.0))
         .filter(organizations::status.eq(OrgStatus::Approved.as_str()))
@@ -122,8 +112,8 @@ pub fn lists(conn: &mut DbConnection, city: CityId) -> QueryResult<Lists> {
         .select((organizations::id, organizations::slug, organizations::name))
         .load(conn)?;
     Ok(Lists {
-        categories: named(categories),
-        neighborhoods: named(neighborhoods),
+        categories: named_list(conn, city, NameList::Categories)?,
+        neighborhoods: named_list(conn, city, NameList::Neighborhoods)?,
         orgs: named(orgs),
     })
 }
@@ -318,44 +308,6 @@ pub fn search(
         translations,
         badges,
     })
-}
-
-/// A category or neighborhood of a city (for the demo and the benchmark; the city's settings
-/// page is where coordinators edit them).
-pub fn insert_category(
-    conn: &mut DbConnection,
-    city: CityId,
-    slug: &str,
-    name: &str,
-    position: i32,
-) -> QueryResult<i64> {
-    diesel::insert_into(categories::table)
-        .values((
-            categories::city_id.eq(city.0),
-            categories::slug.eq(slug),
-            categories::name.eq(name),
-            categories::position.eq(position),
-        ))
-        .returning(categories::id)
-        .get_result(conn)
-}
-
-pub fn insert_neighborhood(
-    conn: &mut DbConnection,
-    city: CityId,
-    slug: &str,
-    name: &str,
-    position: i32,
-) -> QueryResult<i64> {
-    diesel::insert_into(neighborhoods::table)
-        .values((
-            neighborhoods::city_id.eq(city.0),
-            neighborhoods::slug.eq(slug),
-            neighborhoods::name.eq(name),
-            neighborhoods::position.eq(position),
-        ))
-        .returning(neighborhoods::id)
-        .get_result(conn)
 }
 
 /// A published activity with everything the catalog shows, for the demo and the benchmark

@@ -6,32 +6,20 @@ use actix_web::{web, HttpResponse};
 use chrono::Utc;
 
 use crate::audit::{Actor, ClientAddress};
-use crate::auth::access::{OrgAdmin, OrgStaff};
+use crate::auth::access::OrgAdmin;
 use crate::error::AppError;
 use crate::orgs::pages::{OrgEditPage, ProfileChoices};
-use crate::orgs::profile::{self, OrgProfile, ProfileForm, ProfileRules};
-use crate::orgs::store;
+use crate::orgs::profile::{self, neighborhoods_of, OrgProfile, ProfileForm, ProfileRules};
 use crate::state::AppState;
 use crate::web::forms::{CsrfForm, FormErrors};
 use crate::web::{page, redirect_with, render, Chrome, Flash};
-
-async fn neighborhoods_of(
-    state: &AppState,
-    staff: &OrgStaff,
-) -> Result<Vec<(i64, String)>, AppError> {
-    let city_id = staff.access.city.id;
-    state
-        .db
-        .run(move |conn| Ok(store::neighborhoods(conn, city_id)?))
-        .await
-}
 
 pub async fn edit_form(
     state: web::Data<AppState>,
     chrome: Chrome,
     OrgAdmin(staff): OrgAdmin,
 ) -> Result<HttpResponse, AppError> {
-    let neighborhoods = neighborhoods_of(&state, &staff).await?;
+    let neighborhoods = neighborhoods_of(&state, staff.access.city.id).await?;
     let city = staff.access.city;
     page(&OrgEditPage {
         chrome: chrome.in_city(&city.slug, &city.name),
@@ -50,7 +38,7 @@ pub async fn update(
     ClientAddress(address): ClientAddress,
     CsrfForm(form): CsrfForm<ProfileForm>,
 ) -> Result<HttpResponse, AppError> {
-    let neighborhoods = neighborhoods_of(&state, &staff).await?;
+    let neighborhoods = neighborhoods_of(&state, staff.access.city.id).await?;
     let profile = match OrgProfile::parse(&form, &neighborhoods, ProfileRules { complete: true }) {
         Ok(profile) => profile,
         Err(errors) => {

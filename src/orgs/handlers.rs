@@ -13,11 +13,12 @@ use crate::error::AppError;
 use crate::fields::{self, Slug};
 use crate::orgs::membership::{self, GrantRefused, StaffGrant};
 use crate::orgs::pages::{MemberForm, NewOrgForm, OrgListPage, OrgPage, ProfileChoices, TokenForm};
-use crate::orgs::profile::{OrgProfile, ProfileRules};
+use crate::orgs::profile::{neighborhoods_of, OrgProfile, ProfileRules};
 use crate::orgs::staff_invites::InviteForm;
 use crate::orgs::store::{self, NewOrg};
 use crate::orgs::tokens;
 use crate::state::AppState;
+use crate::tenancy::store::{named_list, NameList};
 use crate::web::forms::{CsrfForm, FormErrors};
 use crate::web::{page, redirect_with, render, Chrome, Flash};
 use crate::{activities, badges};
@@ -34,7 +35,7 @@ pub async fn list(
         .run(move |conn| {
             Ok((
                 store::list_in_city(conn, city_id)?,
-                store::neighborhoods(conn, city_id)?,
+                named_list(conn, city_id, NameList::Neighborhoods)?,
             ))
         })
         .await?;
@@ -57,10 +58,7 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let city = access.city;
     let city_id = city.id;
-    let neighborhoods = state
-        .db
-        .run(move |conn| Ok(store::neighborhoods(conn, city_id)?))
-        .await?;
+    let neighborhoods = neighborhoods_of(&state, city_id).await?;
     let (profile, mut errors) = match OrgProfile::parse(
         &form.profile(),
         &neighborhoods,

@@ -119,7 +119,7 @@ pub struct ProfileChoices {
 }
 
 impl ProfileChoices {
-    pub fn new(neighborhoods: &[(i64, String)]) -> ProfileChoices {
+    pub fn new(neighborhoods: &[crate::tenancy::Named]) -> ProfileChoices {
         ProfileChoices {
             kinds: OrgKind::ALL
                 .iter()
@@ -127,7 +127,7 @@ impl ProfileChoices {
                 .collect(),
             neighborhoods: neighborhoods
                 .iter()
-                .map(|(id, name)| (id.to_string(), name.clone()))
+                .map(|n| (n.id.to_string(), n.name.clone()))
                 .collect(),
         }
     }

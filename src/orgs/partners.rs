@@ -15,7 +15,7 @@ use crate::orgs::applications::{self, ApplyRefused, Decision, DecisionRefused};
 use crate::orgs::pages::{
     Applicant, ApplicationPage, ApplyPage, DecisionForm, PartnersPage, ProfileChoices,
 };
-use crate::orgs::profile::{OrgProfile, ProfileForm, ProfileRules};
+use crate::orgs::profile::{neighborhoods_of, OrgProfile, ProfileForm, ProfileRules};
 use crate::orgs::{store, OrgStatus};
 use crate::state::AppState;
 use crate::tenancy::{City, CurrentCity};
@@ -30,20 +30,12 @@ fn applicant_of(user: Option<&CurrentUser>) -> Applicant {
     }
 }
 
-async fn neighborhoods_of(state: &AppState, city: &City) -> Result<Vec<(i64, String)>, AppError> {
-    let city_id = city.id;
-    state
-        .db
-        .run(move |conn| Ok(store::neighborhoods(conn, city_id)?))
-        .await
-}
-
 pub async fn apply_form(
     state: web::Data<AppState>,
     chrome: Chrome,
     CurrentCity(city): CurrentCity,
 ) -> Result<HttpResponse, AppError> {
-    let neighborhoods = neighborhoods_of(&state, &city).await?;
+    let neighborhoods = neighborhoods_of(&state, city.id).await?;
     page(&ApplyPage {
         applicant: applicant_of(chrome.user.as_ref()),
         chrome: chrome.in_city(&city.slug, &city.name),
@@ -65,7 +57,7 @@ pub async fn apply(
     if applicant_of(Some(&user)) != Applicant::Staff {
         return Err(AppError::Forbidden);
     }
-    let neighborhoods = neighborhoods_of(&state, &city).await?;
+    let neighborhoods = neighborhoods_of(&state, city.id).await?;
     let profile = match OrgProfile::parse(&form, &neighborhoods, ProfileRules { complete: true }) {
         Ok(profile) => profile,
         Err(errors) => {

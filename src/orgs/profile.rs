@@ -11,6 +11,8 @@ use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::fields;
 use crate::orgs::{store, Org, OrgKind};
+use crate::tenancy::store::{named_list, NameList};
+use crate::tenancy::Named;
 use crate::web::forms::FormErrors;
 
 /// The profile fields as typed.
@@ -84,11 +86,22 @@ pub fn website(input: &str) -> Result<String, &'static str> {
     }
 }
 
+/// The city's neighborhoods, for the profile forms.
+pub async fn neighborhoods_of(
+    state: &crate::state::AppState,
+    city: crate::ids::CityId,
+) -> Result<Vec<Named>, AppError> {
+    state
+        .db
+        .run(move |conn| Ok(named_list(conn, city, NameList::Neighborhoods)?))
+        .await
+}
+
 impl OrgProfile {
-    /// Parses `form`; the neighborhood must be one of `neighborhoods` (id, name) of the city.
+    /// Parses `form`; the neighborhood must be one of the city's `neighborhoods`.
     pub fn parse(
         form: &ProfileForm,
-        neighborhoods: &[(i64, String)],
+        neighborhoods: &[Named],
         rules: ProfileRules,
     ) -> Result<OrgProfile, FormErrors> {
         let mut errors = FormErrors::default();
@@ -117,7 +130,7 @@ impl OrgProfile {
         let neighborhood_id = match form.neighborhood.trim() {
             "" => Some(None),
             typed => match typed.parse::<i64>() {
-                Ok(id) if neighborhoods.iter().any(|(n, _)| *n == id) => Some(Some(id)),
+                Ok(id) if neighborhoods.iter().any(|n| n.id == id) => Some(Some(id)),
                 _ => {
                     errors.add("neighborhood", "partners.neighborhood_invalid");
                     None
@@ -223,6 +236,14 @@ mod tests {
         ProfileRules { complete: true }
     }
 
+    fn downtown() -> Named {
+        Named {
+            id: 7,
+            slug: "downtown".into(),
+            name: "Downtown".into(),
+        }
+    }
+
     fn form() -> ProfileForm {
         ProfileForm {
             name: "Riverton Museum".into(),
@@ -237,7 +258,7 @@ mod tests {
 
     #[test]
     fn a_complete_profile_is_parsed_with_its_neighborhood() {
-        let profile = OrgProfile::parse(&form(), &[(7, "Downtown".into())], complete()).unwrap();
+        let profile = OrgProfile::parse(&form(), &[downtown()], complete()).unwrap();
         assert_eq!(profile.kind, OrgKind::Museum);
         assert_eq!(profile.neighborhood_id, Some(7));
         assert_eq!(profile.contact_email, "hello@museum.example");
@@ -253,7 +274,7 @@ mod tests {
             contact_email: "nobody".into(),
             ..form()
         };
-        let errors = OrgProfile::parse(&bad, &[(7, "Downtown".into())], complete()).unwrap_err();
+        let errors = OrgProfile::parse(&bad, &[downtown()], complete()).unwrap_err();
         for field in ["name", "kind", "neighborhood", "website", "contact_email"] {
             assert!(errors.has(field), "{field} has a message");
         }

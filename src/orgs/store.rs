@@ -645,15 +645,6 @@ pub fn applied_by(conn: &mut DbConnection, city: CityId, user: UserId) -> QueryR
         .map(|rows| rows.into_iter().map(to_org).collect())
 }
 
-/// The neighborhoods of a city in their order: (id, name).
-pub fn neighborhoods(conn: &mut DbConnection, city: CityId) -> QueryResult<Vec<(i64, String)>> {
-    neighborhoods::table
-        .filter(neighborhoods::city_id.eq(city.0))
-        .order((neighborhoods::position.asc(), neighborhoods::name.asc()))
-        .select((neighborhoods::id, neighborhoods::name))
-        .load(conn)
-}
-
 /// The e-mail and language of every coordinator of `city` who has an e-mail address.
 pub fn coordinator_contacts(
     conn: &mut DbConnection,

@@ -50,6 +50,15 @@ impl City {
     }
 }
 
+/// One entry of a city's named lists (a neighborhood, a category) or of an organization's
+/// (a badge): its id, its slug in URLs and forms, its name.
+#[derive(Clone, Debug)]
+pub struct Named {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
 /// The city named by the `{city}` path segment; 404 when there is none.
 pub struct CurrentCity(pub City);
 

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::db::schema::cities;
 use crate::db::DbConnection;
 use crate::ids::CityId;
-use crate::tenancy::City;
+use crate::tenancy::{City, Named};
 
 type CityRow = (
     i64,
@@ -202,21 +202,37 @@ pub enum NameList {
     Categories,
 }
 
-/// The names of a list, in order.
-pub fn names(conn: &mut DbConnection, city: CityId, list: NameList) -> QueryResult<Vec<String>> {
+/// A list of the city, in order.
+pub fn named_list(
+    conn: &mut DbConnection,
+    city: CityId,
+    list: NameList,
+) -> QueryResult<Vec<Named>> {
     use crate::db::schema::{categories, neighborhoods};
-    match list {
+    let rows: Vec<(i64, String, String)> = match list {
         NameList::Neighborhoods => neighborhoods::table
             .filter(neighborhoods::city_id.eq(city.0))
             .order((neighborhoods::position, neighborhoods::name))
-            .select(neighborhoods::name)
-            .load(conn),
+            .select((neighborhoods::id, neighborhoods::slug, neighborhoods::name))
+            .load(conn)?,
         NameList::Categories => categories::table
             .filter(categories::city_id.eq(city.0))
             .order((categories::position, categories::name))
-            .select(categories::name)
-            .load(conn),
-    }
+            .select((categories::id, categories::slug, categories::name))
+            .load(conn)?,
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(id, slug, name)| Named { id, slug, name })
+        .collect())
+}
+
+/// The names of a list, in order.
+pub fn names(conn: &mut DbConnection, city: CityId, list: NameList) -> QueryResult<Vec<String>> {
+    Ok(named_list(conn, city, list)?
+        .into_iter()
+        .map(|n| n.name)
+        .collect())
 }
 
 /// Replaces a list by `wanted` (slug, name) in order: rows whose slug stays keep their id; the

@@ -9,6 +9,7 @@ use lanyard::auth::{AccountKind, AccountStatus};
 use lanyard::catalog::store::{self, SeedActivity};
 use lanyard::db::schema::organizations;
 use lanyard::ids::{CityId, OrgId};
+use lanyard::tenancy::store::NameList;
 use lanyard::{orgs, tenancy};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
@@ -141,14 +142,28 @@ async fn spawn_catalog() -> TestApp {
         categories: vec![],
         neighborhoods: vec![],
     };
-    for (i, slug) in ["stem", "arts", "music", "reading"].into_iter().enumerate() {
-        let id = store::insert_category(conn, city, slug, &slug.to_uppercase(), i as i32).unwrap();
-        ids.categories.push((slug, id));
+    let categories = ["stem", "arts", "music", "reading"];
+    let wanted: Vec<(String, String)> = categories
+        .iter()
+        .map(|slug| (slug.to_string(), slug.to_uppercase()))
+        .collect();
+    tenancy::store::replace_names(conn, city, NameList::Categories, &wanted).unwrap();
+    for named in tenancy::store::named_list(conn, city, NameList::Categories).unwrap() {
+        let slug = categories.into_iter().find(|s| *s == named.slug).unwrap();
+        ids.categories.push((slug, named.id));
     }
-    for (i, slug) in ["north", "south"].into_iter().enumerate() {
-        let id = store::insert_neighborhood(conn, city, slug, &format!("{slug} side"), i as i32)
+    let neighborhoods = ["north", "south"];
+    let wanted: Vec<(String, String)> = neighborhoods
+        .iter()
+        .map(|slug| (slug.to_string(), format!("{slug} side")))
+        .collect();
+    tenancy::store::replace_names(conn, city, NameList::Neighborhoods, &wanted).unwrap();
+    for named in tenancy::store::named_list(conn, city, NameList::Neighborhoods).unwrap() {
+        let slug = neighborhoods
+            .into_iter()
+            .find(|s| *s == named.slug)
             .unwrap();
-        ids.neighborhoods.push((slug, id));
+        ids.neighborhoods.push((slug, named.id));
     }
     let org = org_in(conn, city, "makers", "approved");
     let pending = org_in(conn, city, "newcomers", "pending");

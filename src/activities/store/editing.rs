@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::activities::command::{ActivityCommand, Choice, Choices};
+use crate::activities::command::{ActivityCommand, Choices};
 use crate::activities::detail::{
     ActivityDetail, ActivityLink, ActivityStatus, ActivitySummary, LeadsTo,
 };
@@ -14,6 +14,8 @@ use crate::db::schema::{
 };
 use crate::db::DbConnection;
 use crate::ids::{ActivityId, BadgeId, CityId, OrgId};
+use crate::tenancy::store::{named_list, NameList};
+use crate::tenancy::Named;
 
 /// This city's categories and neighborhoods and this organization's badges.
 pub fn choices(
@@ -22,23 +24,8 @@ pub fn choices(
     org: OrgId,
     city_languages: Vec<&'static str>,
 ) -> QueryResult<Choices> {
-    let to_choice = |(id, slug, name): (i64, String, String)| Choice { id, slug, name };
-    let categories = categories::table
-        .filter(categories::city_id.eq(city.0))
-        .order((categories::position.asc(), categories::name.asc()))
-        .select((categories::id, categories::slug, categories::name))
-        .load::<(i64, String, String)>(conn)?
-        .into_iter()
-        .map(to_choice)
-        .collect();
-    let neighborhoods = neighborhoods::table
-        .filter(neighborhoods::city_id.eq(city.0))
-        .order((neighborhoods::position.asc(), neighborhoods::name.asc()))
-        .select((neighborhoods::id, neighborhoods::slug, neighborhoods::name))
-        .load::<(i64, String, String)>(conn)?
-        .into_iter()
-        .map(to_choice)
-        .collect();
+    let categories = named_list(conn, city, NameList::Categories)?;
+    let neighborhoods = named_list(conn, city, NameList::Neighborhoods)?;
     let badges = badges::table
         .filter(badges::city_id.eq(city.0))
         .filter(badges::org_id.eq(org.0))
@@ -46,7 +33,7 @@ pub fn choices(
         .select((badges::id, badges::slug, badges::name))
         .load::<(i64, String, String)>(conn)?
         .into_iter()
-        .map(to_choice)
+        .map(|(id, slug, name)| Named { id, slug, name })
         .collect();
     Ok(Choices {
         categories,
