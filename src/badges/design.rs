@@ -154,10 +154,7 @@ impl Icon {
 
 /// A colour written `#rrggbb` (lowercased).
 pub fn parse_color(input: &str) -> Option<String> {
-    let input = input.trim();
-    let hex = input.strip_prefix('#')?;
-    (hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()))
-        .then(|| format!("#{}", hex.to_ascii_lowercase()))
+    crate::color::parse(input).map(crate::color::hex)
 }
 
 /// A badge's design, as stored in `badges.design` (JSON) so that the edit form reopens it.

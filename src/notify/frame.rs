@@ -50,39 +50,11 @@ impl EmailFrame {
     }
 }
 
-fn parse_hex(color: &str) -> Option<[u8; 3]> {
-    let hex = color.strip_prefix('#')?;
-    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
+fn readable_on_white_text(brand: &str) -> String {
+    match crate::color::parse(brand) {
+        Some(rgb) => crate::color::hex(crate::color::readable_on_white(rgb).0),
+        None => DEFAULT_BRAND.to_string(),
     }
-    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
-    Some([byte(0)?, byte(2)?, byte(4)?])
-}
-
-fn luminance(rgb: [u8; 3]) -> f64 {
-    let channel = |c: u8| {
-        let c = f64::from(c) / 255.0;
-        if c <= 0.03928 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
-}
-
-fn contrast_with_white(rgb: [u8; 3]) -> f64 {
-    1.05 / (luminance(rgb) + 0.05)
-}
-
-fn readable_on_white_text(color: &str) -> String {
-    let Some(mut rgb) = parse_hex(color) else {
-        return DEFAULT_BRAND.to_string();
-    };
-    while contrast_with_white(rgb) < 4.5 {
-        rgb = rgb.map(|c| (f64::from(c) * 0.9) as u8);
-    }
-    format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])
 }
 
 #[cfg(test)]
@@ -134,8 +106,8 @@ mod tests {
     #[test]
     fn a_pale_brand_colour_is_darkened_until_white_text_reads_on_it() {
         let frame = EmailFrame::new("X", "#ffee00", "en");
-        let rgb = parse_hex(&frame.brand).unwrap_or_else(|| panic!("hex"));
-        assert!(contrast_with_white(rgb) >= 4.5);
+        let rgb = crate::color::parse(&frame.brand).unwrap_or_else(|| panic!("hex"));
+        assert!(crate::color::contrast_with_white(rgb) >= 4.5);
         assert_eq!(EmailFrame::new("X", "red; x", "en").brand, DEFAULT_BRAND);
         assert_eq!(EmailFrame::platform("en").header(), "Lanyard");
     }

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::audit::{self, Actor, AuditAction, AuditEvent, ClientAddress};
 use crate::auth::access::Coordinator;
+use crate::color::{self, readable_on_white};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::tenancy::store::{self, NameList};
@@ -80,48 +81,6 @@ impl SettingsPage {
             "settings.brand_secondary"
         }
     }
-}
-
-/// A `#rrggbb` color's channels.
-pub fn parse_color(text: &str) -> Option<[u8; 3]> {
-    let hex = text.trim().strip_prefix('#')?;
-    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
-    Some([channel(0)?, channel(2)?, channel(4)?])
-}
-
-fn relative_luminance(rgb: [u8; 3]) -> f64 {
-    let lin = |c: u8| {
-        let c = f64::from(c) / 255.0;
-        if c <= 0.03928 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2])
-}
-
-/// The WCAG contrast ratio of white text on `rgb`.
-pub fn contrast_with_white(rgb: [u8; 3]) -> f64 {
-    1.05 / (relative_luminance(rgb) + 0.05)
-}
-
-/// `rgb` darkened step by step until white text on it reaches 4.5:1; whether it had to be.
-pub fn readable_on_white(rgb: [u8; 3]) -> ([u8; 3], bool) {
-    let mut color = rgb;
-    let mut changed = false;
-    while contrast_with_white(color) < 4.5 {
-        changed = true;
-        color = color.map(|c| (f64::from(c) * 0.95).floor() as u8);
-    }
-    (color, changed)
-}
-
-fn hex(rgb: [u8; 3]) -> String {
-    format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])
 }
 
 /// A name's slug: lower-case ASCII letters and digits joined by dashes.
@@ -214,13 +173,13 @@ pub fn validate(form: &SettingsForm) -> Result<Settings, FormErrors> {
     }
     let mut darkened = Vec::new();
     let mut color =
-        |field: &'static str, text: &str, errors: &mut FormErrors| match parse_color(text) {
+        |field: &'static str, text: &str, errors: &mut FormErrors| match color::parse(text) {
             Some(rgb) => {
                 let (rgb, changed) = readable_on_white(rgb);
                 if changed {
-                    darkened.push((field, hex(rgb)));
+                    darkened.push((field, color::hex(rgb)));
                 }
-                hex(rgb)
+                color::hex(rgb)
             }
             None => {
                 errors.add(field, "settings.error.color");
@@ -387,7 +346,7 @@ pub async fn save(
 /// `:root` custom properties of the city's brand colors (validated `#rrggbb` when stored).
 pub fn brand_css(city: &City) -> String {
     let safe = |c: &str, fallback: &'static str| {
-        if parse_color(c).is_some() {
+        if color::parse(c).is_some() {
             c.to_string()
         } else {
             fallback.to_string()
@@ -432,21 +391,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn white_on_navy_passes_and_white_on_yellow_is_darkened_until_it_does() {
-        assert!(contrast_with_white([0x0b, 0x53, 0x94]) >= 4.5);
-        assert!(!readable_on_white([0x0b, 0x53, 0x94]).1);
-        let (dark, changed) = readable_on_white([0xff, 0xd1, 0x66]);
-        assert!(changed);
-        assert!(contrast_with_white(dark) >= 4.5);
-        assert!((contrast_with_white([0, 0, 0]) - 21.0).abs() < 0.01);
-    }
-
-    #[test]
     fn slugs_are_lower_case_ascii_with_dashes() {
         assert_eq!(slug_of("  Arts & Crafts "), "arts-crafts");
         assert_eq!(slug_of("Música"), "musica");
-        assert_eq!(parse_color("#12abEF"), Some([0x12, 0xab, 0xef]));
-        assert_eq!(parse_color("12abef"), None);
-        assert_eq!(parse_color("#12abeg"), None);
     }
 }

@@ -168,8 +168,8 @@ async fn a_color_too_light_for_white_text_is_darkened_and_the_page_says_so() {
         .unwrap()
         .to_string();
     assert!(note.contains(&stored), "{note} names {stored}");
-    let rgb = lanyard::tenancy::settings::parse_color(&stored).unwrap();
-    assert!(lanyard::tenancy::settings::contrast_with_white(rgb) >= 4.5);
+    let rgb = lanyard::color::parse(&stored).unwrap();
+    assert!(lanyard::color::contrast_with_white(rgb) >= 4.5);
 }
 
 #[tokio::test]
