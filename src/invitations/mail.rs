@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use crate::error::AppError;
 use crate::i18n::t;
 use crate::invitations::InvitedRole;
-use crate::notify::Mail;
+use crate::notify::{EmailFrame, Mail};
 use crate::orgs::Org;
 use crate::tenancy::City;
 
@@ -33,7 +33,7 @@ struct InvitationText<'a> {
 struct InvitationHtml<'a> {
     words: &'a Words,
     link: &'a str,
-    lang: &'a str,
+    frame: EmailFrame,
 }
 
 /// The sentences of the e-mail, in the recipient's language.
@@ -105,7 +105,11 @@ pub fn invitation(invitation: &InvitationMail<'_>, locale: &'static str) -> Resu
         &InvitationHtml {
             words: &words,
             link: invitation.link,
-            lang: locale,
+            frame: EmailFrame::new(
+                &invitation.city.name,
+                &invitation.city.brand_primary,
+                locale,
+            ),
         },
     )
 }

@@ -14,7 +14,7 @@ use crate::auth::CurrentUser;
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::fields::Slug;
-use crate::notify::{self, Mail};
+use crate::notify::{self, EmailFrame, Mail};
 use crate::orgs::membership::may_hold_staff_role;
 use crate::orgs::profile::OrgProfile;
 use crate::orgs::store::{self, Application, NewOrg};
@@ -134,7 +134,10 @@ pub fn apply(
                 url: &review,
             };
             let text = ApplicationText { m: &mail };
-            let html = ApplicationHtml { m: &mail };
+            let html = ApplicationHtml {
+                m: &mail,
+                frame: EmailFrame::new(&city.name, &city.brand_primary, locale),
+            };
             let subject =
                 crate::i18n::t_with(locale, "partners.mail_waiting_subject", "org", &org.name);
             let composed = Mail::compose(
@@ -263,7 +266,10 @@ fn mail_decision(
                 locale,
                 crate::i18n::t_with(locale, "partners.mail_approved_subject", "org", &org.name),
                 &ApprovedText { m: &mail },
-                &ApprovedHtml { m: &mail },
+                &ApprovedHtml {
+                    m: &mail,
+                    frame: EmailFrame::new(&city.name, &city.brand_primary, locale),
+                },
             )?,
             Decision::Decline => Mail::compose(
                 Some(city.id),
@@ -272,7 +278,10 @@ fn mail_decision(
                 locale,
                 crate::i18n::t_with(locale, "partners.mail_declined_subject", "org", &org.name),
                 &DeclinedText { m: &mail },
-                &DeclinedHtml { m: &mail },
+                &DeclinedHtml {
+                    m: &mail,
+                    frame: EmailFrame::new(&city.name, &city.brand_primary, locale),
+                },
             )?,
         };
         notify::enqueue(conn, &mail, now)?;
@@ -306,6 +315,7 @@ struct ApplicationText<'a> {
 #[template(path = "email/org_application/body.html")]
 struct ApplicationHtml<'a> {
     m: &'a ApplicationMail<'a>,
+    frame: EmailFrame,
 }
 
 /// What the mail about a decision says.
@@ -337,6 +347,7 @@ struct ApprovedText<'a> {
 #[template(path = "email/org_approved/body.html")]
 struct ApprovedHtml<'a> {
     m: &'a DecisionMail<'a>,
+    frame: EmailFrame,
 }
 
 #[derive(Template)]
@@ -349,4 +360,5 @@ struct DeclinedText<'a> {
 #[template(path = "email/org_declined/body.html")]
 struct DeclinedHtml<'a> {
     m: &'a DecisionMail<'a>,
+    frame: EmailFrame,
 }
