@@ -241,17 +241,27 @@ pub fn add_city_member(
 /// City roles, and organization roles in that city.
 pub type RolesInCity = (Vec<CityRole>, Vec<(OrgId, OrgRole)>);
 
+/// The city roles a user holds in one city.
+fn city_roles_of(
+    conn: &mut DbConnection,
+    city: CityId,
+    user: UserId,
+) -> QueryResult<Vec<CityRole>> {
+    let roles: Vec<String> = city_members::table
+        .filter(city_members::city_id.eq(city.0))
+        .filter(city_members::user_id.eq(user.0))
+        .select(city_members::role)
+        .load(conn)?;
+    Ok(roles.iter().filter_map(|r| CityRole::parse(r)).collect())
+}
+
 /// The roles a user holds in one city: city roles and organization roles there.
 pub fn roles_in_city(
     conn: &mut DbConnection,
     city: CityId,
     user: UserId,
 ) -> QueryResult<RolesInCity> {
-    let city_roles: Vec<String> = city_members::table
-        .filter(city_members::city_id.eq(city.0))
-        .filter(city_members::user_id.eq(user.0))
-        .select(city_members::role)
-        .load(conn)?;
+    let city_roles = city_roles_of(conn, city, user)?;
     let org_roles: Vec<(i64, String)> = org_members::table
         .inner_join(organizations::table)
         .filter(organizations::city_id.eq(city.0))
@@ -259,10 +269,7 @@ pub fn roles_in_city(
         .select((org_members::org_id, org_members::role))
         .load(conn)?;
     Ok((
-        city_roles
-            .iter()
-            .filter_map(|r| CityRole::parse(r))
-            .collect(),
+        city_roles,
         org_roles
             .into_iter()
             .filter_map(|(org, role)| OrgRole::parse(&role).map(|r| (OrgId(org), r)))
@@ -370,11 +377,7 @@ pub fn nav_places(
     else {
         return Ok(crate::auth::NavPlaces::default());
     };
-    let roles: Vec<String> = city_members::table
-        .filter(city_members::city_id.eq(city))
-        .filter(city_members::user_id.eq(user.0))
-        .select(city_members::role)
-        .load(conn)?;
+    let roles = city_roles_of(conn, CityId(city), user)?;
     let orgs: Vec<(String, String)> = org_members::table
         .inner_join(organizations::table)
         .filter(organizations::city_id.eq(city))
@@ -385,7 +388,7 @@ pub fn nav_places(
     Ok(crate::auth::NavPlaces {
         city_slug: Some(city_slug.to_string()),
         member: !roles.is_empty(),
-        coordinator: roles.iter().any(|r| r == CityRole::Coordinator.as_str()),
+        coordinator: roles.contains(&CityRole::Coordinator),
         orgs,
     })
 }
