@@ -3,6 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::activities::detail::ActivityStatus;
 use crate::activities::Activity;
 use crate::db::schema::{activities, organizations};
 use crate::db::DbConnection;
@@ -66,11 +67,29 @@ pub fn insert(
         .map(ActivityId)
 }
 
-/// The catalog of a city, optionally of one organization, soonest first.
+/// The activities of a city, optionally of one organization, soonest first, whatever their status.
 pub fn list(
     conn: &mut DbConnection,
     city: CityId,
     org: Option<OrgId>,
+) -> QueryResult<Vec<Activity>> {
+    listing(conn, city, org, false)
+}
+
+/// The published activities of organization `org` of `city`, soonest first: what visitors see.
+pub fn list_published(
+    conn: &mut DbConnection,
+    city: CityId,
+    org: OrgId,
+) -> QueryResult<Vec<Activity>> {
+    listing(conn, city, Some(org), true)
+}
+
+fn listing(
+    conn: &mut DbConnection,
+    city: CityId,
+    org: Option<OrgId>,
+    published_only: bool,
 ) -> QueryResult<Vec<Activity>> {
     let mut query = activities::table
         .inner_join(organizations::table)
@@ -78,6 +97,9 @@ pub fn list(
         .into_boxed();
     if let Some(org) = org {
         query = query.filter(activities::org_id.eq(org.0));
+    }
+    if published_only {
+        query = query.filter(activities::status.eq(ActivityStatus::Published.as_str()));
     }
     query
         .order((activities::starts_on.asc(), activities::title.asc()))
@@ -96,10 +118,13 @@ pub fn list(
         .map(|rows| rows.into_iter().map(to_activity).collect())
 }
 
-/// How many activities a city offers.
+/// How many activities a city offers visitors: published ones of approved organizations.
 pub fn count(conn: &mut DbConnection, city: CityId) -> QueryResult<i64> {
     activities::table
+        .inner_join(organizations::table)
         .filter(activities::city_id.eq(city.0))
+        .filter(activities::status.eq(ActivityStatus::Published.as_str()))
+        .filter(organizations::status.eq(crate::orgs::OrgStatus::Approved.as_str()))
         .count()
         .get_result(conn)
 }

@@ -29,7 +29,7 @@ pub async fn show(
                 Some(id) => store::neighborhood_name(conn, city_id, id)?,
                 None => None,
             };
-            let activities = activities::store::list(conn, city_id, Some(org.id))?;
+            let activities = activities::store::list_published(conn, city_id, org.id)?;
             let badges = badges::store::list(conn, city_id, Some(org.id))?;
             Ok((org, neighborhood, activities, badges))
         })

@@ -571,3 +571,31 @@ async fn every_change_is_in_the_audit_trail() {
         assert!(trail.contains(action), "{action}");
     }
 }
+
+#[tokio::test]
+async fn a_draft_is_neither_on_the_public_organization_page_nor_counted_on_the_city_page() {
+    let (app, world) = spawn_world().await;
+    seed_city_lists(&app);
+    let browse = |page: String| texts(&page, ".hero .actions a").into_iter().next();
+    let before = browse(body(&app, &app.client(), "/c/riverton").await.1);
+    assert!(
+        before.is_some(),
+        "the city page offers to browse its activities"
+    );
+    let (mentor, id) = create_night_sky(&app, &world).await;
+    let (status, public) = body(&app, &app.client(), "/c/riverton/o/library").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!public.contains("Night Sky Watch"), "a draft is not listed");
+    assert_eq!(
+        browse(body(&app, &app.client(), "/c/riverton").await.1),
+        before,
+        "a draft leaves the city page's count as it was"
+    );
+    press(&app, &mentor, &id, "publish").await;
+    let public = body(&app, &app.client(), "/c/riverton/o/library").await.1;
+    assert!(public.contains("Night Sky Watch"), "a published one is");
+    assert_ne!(
+        browse(body(&app, &app.client(), "/c/riverton").await.1),
+        before
+    );
+}
