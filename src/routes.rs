@@ -127,6 +127,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/audit.csv", get().to(audit::handlers::city_csv))
             .route("/settings", get().to(tenancy::settings::show))
             .route("/settings", post().to(tenancy::settings::save))
+            .route("/settings/logo", post().to(tenancy::settings::upload_logo))
+            .route(
+                "/settings/logo/remove",
+                post().to(tenancy::settings::remove_logo),
+            )
             .route("/coordinators", get().to(tenancy::coordinators::list))
             .route("/coordinators", post().to(tenancy::coordinators::invite))
             .route(

@@ -24,6 +24,8 @@ pub struct Listing {
     pub price: String,
     pub free: bool,
     pub image_url: Option<String>,
+    /// Without a photo: the image of the first badge it leads to, drawn on its tile.
+    pub badge_image_url: Option<String>,
     /// (URL, name) of the badges it leads to.
     pub badges: Vec<(String, String)>,
 }
@@ -130,7 +132,13 @@ fn listing(locale: &str, city: &City, lists: &Lists, found: &Found, row: &Listin
         }
     };
     let base = format!("/c/{}/activities/{}", city.slug, row.id);
+    let badge_image_url = found
+        .badges
+        .iter()
+        .find(|b| b.activity_id == row.id)
+        .map(|b| format!("/c/{}/badges/{}/image", city.slug, b.slug));
     Listing {
+        badge_image_url,
         title,
         summary: summary(&description),
         org_name: row.org_name.clone(),

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod coordinators;
 pub mod create;
 pub mod handlers;
+pub mod logo;
 pub mod pages;
 pub mod settings;
 pub mod store;

@@ -14,10 +14,11 @@ use crate::auth::access::Coordinator;
 use crate::color::{self, readable_on_white};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::tenancy::logo;
 use crate::tenancy::store::{self, NameList};
 use crate::tenancy::{City, CurrentCity};
-use crate::web::forms::{CsrfForm, FormErrors};
-use crate::web::{render, Chrome};
+use crate::web::forms::{check_csrf, CsrfForm, FormErrors};
+use crate::web::{redirect_with, render, Chrome, Flash};
 
 #[derive(Default, Clone, serde::Deserialize)]
 #[serde(default)]
@@ -70,6 +71,8 @@ pub struct SettingsPage {
     pub form: SettingsForm,
     pub errors: FormErrors,
     pub saved: Option<Saved>,
+    /// Changes the preview's address at every visit, so a new logo shows at once.
+    pub logo_version: i64,
 }
 
 impl SettingsPage {
@@ -238,6 +241,7 @@ fn page(
             form,
             errors,
             saved,
+            logo_version: Utc::now().timestamp_millis(),
         },
     )
 }
@@ -343,6 +347,109 @@ pub async fn save(
     )
 }
 
+/// The logo form sent nothing to change: only its CSRF token.
+#[derive(Default, serde::Deserialize)]
+pub struct NoFields {}
+
+/// Records a change of the city's logo (`uploaded` or `removed`) in the audit trail.
+fn record_logo(
+    conn: &mut crate::db::DbConnection,
+    actor: &Actor,
+    city: &City,
+    change: &str,
+    bytes: usize,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        &AuditEvent {
+            actor,
+            city: Some(city.id),
+            org: None,
+            action: AuditAction::CityUpdated,
+            target: city.slug.clone(),
+            detail: json!({ "logo": change, "bytes": bytes }),
+            at: Utc::now().naive_utc(),
+        },
+    )?;
+    Ok(())
+}
+
+/// `POST /c/{city}/settings/logo`: a PNG, JPEG or SVG, checked and re-encoded, becomes the
+/// city's logo; a bad file is named next to the logo field and changes nothing.
+pub async fn upload_logo(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    Coordinator(access): Coordinator,
+    ClientAddress(address): ClientAddress,
+    payload: actix_multipart::Multipart,
+) -> Result<HttpResponse, AppError> {
+    let submitted = crate::activities::upload::read(payload, "logo", logo::MAX_LOGO_BYTES).await?;
+    check_csrf(&chrome.csrf, &submitted.get("csrf_token"))?;
+    let prepared = match (submitted.file, submitted.file_too_large) {
+        (_, true) => Err("settings.error.logo_too_large"),
+        (None, false) => Err("settings.error.logo_missing"),
+        (Some(bytes), false) => web::block(move || logo::prepare(&bytes))
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?,
+    };
+    let prepared = match prepared {
+        Ok(prepared) => prepared,
+        Err(key) => {
+            let mut errors = FormErrors::default();
+            errors.add("logo", key);
+            let form = load_form(&state, &access.city).await?;
+            return page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                chrome,
+                access.city,
+                form,
+                errors,
+                None,
+            );
+        }
+    };
+    let actor = Actor::user(&access.user, &address);
+    let city = access.city.clone();
+    state
+        .db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                store::set_logo(conn, city.id, Some((prepared.mime, &prepared.bytes)))?;
+                record_logo(conn, &actor, &city, "uploaded", prepared.bytes.len())
+            })
+        })
+        .await?;
+    tracing::info!(city.slug = %access.city.slug, "city logo uploaded");
+    Ok(redirect_with(
+        &format!("/c/{}/settings", access.city.slug),
+        Flash::success("flash.logo_saved", &access.city.name),
+    ))
+}
+
+/// `POST /c/{city}/settings/logo/remove`: the city goes back to its name alone.
+pub async fn remove_logo(
+    state: web::Data<AppState>,
+    Coordinator(access): Coordinator,
+    ClientAddress(address): ClientAddress,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let actor = Actor::user(&access.user, &address);
+    let city = access.city.clone();
+    state
+        .db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                store::set_logo(conn, city.id, None)?;
+                record_logo(conn, &actor, &city, "removed", 0)
+            })
+        })
+        .await?;
+    Ok(redirect_with(
+        &format!("/c/{}/settings", access.city.slug),
+        Flash::success("flash.logo_removed", &access.city.name),
+    ))
+}
+
 /// `:root` custom properties of the city's brand colors (validated `#rrggbb` when stored).
 pub fn brand_css(city: &City) -> String {
     let safe = |c: &str, fallback: &'static str| {
@@ -352,11 +459,21 @@ pub fn brand_css(city: &City) -> String {
             fallback.to_string()
         }
     };
-    format!(
+    let mut css = format!(
         ":root {{ --brand: {}; --accent: {}; }}\n",
         safe(&city.brand_primary, "#1f5f8b"),
         safe(&city.brand_secondary, "#b45309"),
-    )
+    );
+    if city.has_logo {
+        // The slug is `[a-z0-9-]` (checked when the city is made), so it needs no escaping.
+        css.push_str(&format!(
+            ".site-header .brand::before {{ content: \"\"; display: inline-block; width: 40px; \
+             height: 40px; border-radius: .35rem; background: #fff url(\"/c/{}/logo\") \
+             center / contain no-repeat; border: 2px solid #fff; flex: none; }}\n",
+            city.slug
+        ));
+    }
+    css
 }
 
 pub async fn brand_stylesheet(CurrentCity(city): CurrentCity) -> HttpResponse {

@@ -292,3 +292,165 @@ async fn youth_and_mentors_get_403_and_another_citys_coordinator_404() {
         .unwrap();
     assert!(coordinators.contains("href=\"/c/riverton/settings\""));
 }
+
+fn logo_png() -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, 48, 48);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().unwrap();
+    writer.write_image_data(&[30u8; 48 * 48 * 3]).unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+async fn upload_logo(
+    app: &TestApp,
+    client: &reqwest::Client,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new().text("csrf_token", app.csrf(client).await);
+    if !bytes.is_empty() {
+        form = form.part(
+            "logo",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+    }
+    client
+        .post(app.url("/c/riverton/settings/logo"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn brand_css(app: &TestApp) -> String {
+    app.get(&app.client(), "/c/riverton/brand.css")
+        .await
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_uploaded_logo_shows_in_the_header_and_on_the_city_page_until_removed() {
+    let (app, world) = spawn_world().await;
+    let coordinator = app.signed_in(&world.person("coordinator")).await;
+    let uploaded = upload_logo(&app, &coordinator, "logo.png", logo_png()).await;
+    assert_eq!(uploaded.status(), StatusCode::SEE_OTHER);
+    let settings = app
+        .get(&coordinator, "/c/riverton/settings")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(settings.contains("id=\"logo-current\""), "a preview");
+    assert!(text_of(&settings, ".flash").contains("logo"), "a message");
+    let served = app.get(&app.client(), "/c/riverton/logo").await;
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    let bytes = served.bytes().await.unwrap();
+    let decoded = png::Decoder::new(std::io::Cursor::new(bytes.to_vec()))
+        .read_info()
+        .expect("a PNG");
+    assert_eq!(decoded.info().width, 48);
+    assert!(brand_css(&app).await.contains("url(\"/c/riverton/logo\")"));
+    let home = app
+        .get(&app.client(), "/c/riverton")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("class=\"hero-logo\""));
+
+    let removed = app
+        .post_form(&coordinator, "/c/riverton/settings/logo/remove", &[])
+        .await;
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(&app.client(), "/c/riverton/logo").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert!(!brand_css(&app).await.contains("/logo"));
+    let settings = app
+        .get(&coordinator, "/c/riverton/settings")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(settings.contains("id=\"logo-none\""));
+}
+
+#[tokio::test]
+async fn an_svg_logo_keeps_its_drawing_and_loses_its_script() {
+    let (app, world) = spawn_world().await;
+    let coordinator = app.signed_in(&world.person("coordinator")).await;
+    let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20" onload="alert(1)"><script>alert(2)</script><circle cx="10" cy="10" r="8" fill="#0b5394"/></svg>"##;
+    let uploaded = upload_logo(&app, &coordinator, "logo.svg", svg.to_vec()).await;
+    assert_eq!(uploaded.status(), StatusCode::SEE_OTHER);
+    let served = app.get(&app.client(), "/c/riverton/logo").await;
+    assert_eq!(served.headers()["content-type"], "image/svg+xml");
+    let text = served.text().await.unwrap();
+    assert!(text.contains("<svg") && text.contains("#0b5394"), "{text}");
+    assert!(
+        !text.contains("script") && !text.contains("onload"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_logo_is_named_next_to_its_field_and_changes_nothing() {
+    let (app, world) = spawn_world().await;
+    let coordinator = app.signed_in(&world.person("coordinator")).await;
+    let mut broken = logo_png();
+    broken.truncate(40);
+    for (name, bytes, says) in [
+        (
+            "logo.gif",
+            b"GIF89a\x01\x00\x01\x00".to_vec(),
+            "PNG, JPEG or SVG",
+        ),
+        ("logo.png", vec![], "Choose a logo file"),
+        ("logo.png", vec![0x89; 600 * 1024], "under 512 KB"),
+        ("logo.png", broken, "damaged"),
+        ("logo.svg", b"<svg><nope".to_vec(), ""),
+    ] {
+        let refused = upload_logo(&app, &coordinator, name, bytes).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{says}");
+        let page = refused.text().await.unwrap();
+        let message = text_of(&page, "#e-logo");
+        assert!(!message.is_empty() && message.contains(says), "{message}");
+        assert!(
+            page.contains("id=\"settings-form\""),
+            "the page stays whole"
+        );
+    }
+    assert_eq!(
+        app.get(&app.client(), "/c/riverton/logo").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn only_the_citys_coordinators_change_its_logo() {
+    let (app, world) = spawn_world().await;
+    for role in ["youth", "mentor", "org_admin"] {
+        let client = app.signed_in(&world.person(role)).await;
+        let refused = upload_logo(&app, &client, "logo.png", logo_png()).await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{role}");
+    }
+    let other = app.signed_in(&world.other_coordinator).await;
+    let refused = upload_logo(&app, &other, "logo.png", logo_png()).await;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post_form(&other, "/c/riverton/settings/logo/remove", &[])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&app.client(), "/c/riverton/logo").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}

@@ -219,6 +219,7 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/c/{city}/audit.csv", Access::Coordinator),
     ("GET", "/c/{city}/settings", Access::Coordinator),
     ("POST", "/c/{city}/settings", Access::Coordinator),
+    ("POST", "/c/{city}/settings/logo", Access::Coordinator),
     ("GET", "/c/{city}/brand.css", Access::Public),
     ("GET", "/c/{city}/logo", Access::Public),
     ("GET", "/c/{city}/coordinators", Access::Coordinator),
@@ -330,6 +331,12 @@ const SWEEP: &[(&str, &str, Access)] = &[
         "POST",
         "/c/{city}/orgs/{org}/badges/{badge}/codes",
         Access::OrgStaff,
+    ),
+    // Removing the logo comes after `/c/{city}/logo` has been asked for.
+    (
+        "POST",
+        "/c/{city}/settings/logo/remove",
+        Access::Coordinator,
     ),
 ];
 
