@@ -182,7 +182,8 @@ fn main() {
         ("everything, first page", ""),
         ("everything, page 200", "page=200"),
         ("one word (robot)", "q=robot"),
-        ("common prefix (c)", "q=c"),
+        ("one letter, a whole word (c)", "q=c"),
+        ("two-letter prefix (cl)", "q=cl"),
         (
             "two words, Spanish (niños robotica)",
             "q=ni%C3%B1os+robotica",

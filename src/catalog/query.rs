@@ -160,20 +160,33 @@ pub struct Search {
 }
 
 impl Search {
-    /// The SQLite FTS5 query: each word as a quoted prefix, all required.
+    /// The SQLite FTS5 query: each word quoted, as a prefix from two letters on, all required.
     pub fn fts5_query(&self) -> String {
         self.words
             .iter()
-            .map(|w| format!("\"{w}\"*"))
+            .map(|w| {
+                if is_prefix(w) {
+                    format!("\"{w}\"*")
+                } else {
+                    format!("\"{w}\"")
+                }
+            })
             .collect::<Vec<_>>()
             .join(" ")
     }
 
-    /// The PostgreSQL `to_tsquery('simple', …)` text: each word as a prefix, all required.
+    /// The PostgreSQL `to_tsquery('simple', …)` text: each word, as a prefix from two letters on,
+    /// all required.
     pub fn tsquery(&self) -> String {
         self.words
             .iter()
-            .map(|w| format!("{w}:*"))
+            .map(|w| {
+                if is_prefix(w) {
+                    format!("{w}:*")
+                } else {
+                    w.clone()
+                }
+            })
             .collect::<Vec<_>>()
             .join(" & ")
     }
@@ -181,6 +194,12 @@ impl Search {
     pub fn offset(&self) -> i64 {
         (self.page - 1) * PER_PAGE
     }
+}
+
+/// Whether a word also finds the words it begins: from two letters on ("ro" finds "robots"),
+/// so that a single letter finds itself, not nearly every activity of the city.
+fn is_prefix(word: &str) -> bool {
+    word.chars().count() >= 2
 }
 
 /// A parameter that was not understood: its name and the catalog key of the message.
@@ -367,6 +386,13 @@ mod tests {
         assert_eq!(search.fts5_query(), "\"robot\"* \"ninos\"*");
         assert_eq!(search.tsquery(), "robot:* & ninos:*");
         assert_eq!(search.sort, Sort::Relevance);
+        let (search, _) = resolve(&pairs(&[("q", "c 3d")]), &lists());
+        assert_eq!(
+            search.fts5_query(),
+            "\"c\" \"3d\"*",
+            "one letter is a whole word"
+        );
+        assert_eq!(search.tsquery(), "c & 3d:*");
     }
 
     #[test]

@@ -220,14 +220,24 @@ fn ranked_on_sqlite(
         .take(PER_PAGE as usize)
         .copied()
         .collect();
+    Ok((ordered.len() as i64, rows_in_order(conn, city, &page)?))
+}
+
+/// The listing rows of `page` (ids of `city`), in the order of `page`. The page is chosen on
+/// ids alone first, so that sorting thousands of matches never carries their descriptions.
+fn rows_in_order(
+    conn: &mut DbConnection,
+    city: CityId,
+    page: &[i64],
+) -> QueryResult<Vec<ListingRow>> {
     let mut rows = activities::table
         .inner_join(organizations::table)
         .filter(activities::city_id.eq(city.0))
-        .filter(activities::id.eq_any(&page))
+        .filter(activities::id.eq_any(page))
         .select(listing_columns!())
         .load::<ListingRow>(conn)?;
     rows.sort_by_key(|r| page.iter().position(|id| *id == r.id));
-    Ok((ordered.len() as i64, rows))
+    Ok(rows)
 }
 
 /// One page of `search` in `city`, with its total, its translations into `locale` and the
@@ -257,15 +267,15 @@ pub fn search(
         } else {
             query = query.order(activities::starts_on.is_null().asc());
         }
-        let rows = query
+        let page: Vec<i64> = query
             .then_order_by(activities::starts_on.asc())
             .then_order_by(activities::title.asc())
             .then_order_by(activities::id.asc())
             .limit(PER_PAGE)
             .offset(search.offset())
-            .select(listing_columns!())
-            .load::<ListingRow>(conn)?;
-        (total, rows)
+            .select(activities::id)
+            .load(conn)?;
+        (total, rows_in_order(conn, city, &page)?)
     };
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let translations = activity_translations::table
