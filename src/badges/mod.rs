@@ -11,7 +11,7 @@ pub mod raster;
 pub mod store;
 pub mod svg;
 
-use crate::ids::{ActivityId, BadgeId, OrgId};
+use crate::ids::{BadgeId, OrgId};
 
 pub use content::{Alignment, BadgeContent, BadgeType, EarnedBy, Translation};
 
@@ -21,7 +21,6 @@ pub struct Badge {
     pub org_id: OrgId,
     pub org_slug: String,
     pub org_name: String,
-    pub activity_id: Option<ActivityId>,
     pub slug: String,
     pub name: String,
     pub description: String,

@@ -5,7 +5,8 @@ use diesel::prelude::*;
 
 use crate::badges::{Alignment, Badge, BadgeContent, Translation};
 use crate::db::schema::{
-    awards, badge_alignments, badge_translations, badge_versions, badges, organizations,
+    activity_badges, awards, badge_alignments, badge_translations, badge_versions, badges,
+    organizations,
 };
 use crate::db::DbConnection;
 use crate::ids::{ActivityId, BadgeId, CityId, OrgId};
@@ -15,7 +16,6 @@ type BadgeRow = (
     i64,
     String,
     String,
-    Option<i64>,
     String,
     String,
     String,
@@ -31,7 +31,6 @@ fn to_badge(row: BadgeRow) -> Badge {
         org_id,
         org_slug,
         org_name,
-        activity_id,
         slug,
         name,
         description,
@@ -45,7 +44,6 @@ fn to_badge(row: BadgeRow) -> Badge {
         org_id: OrgId(org_id),
         org_slug,
         org_name,
-        activity_id: activity_id.map(ActivityId),
         slug,
         name,
         description,
@@ -61,7 +59,6 @@ type Columns = (
     badges::org_id,
     organizations::slug,
     organizations::name,
-    badges::activity_id,
     badges::slug,
     badges::name,
     badges::description,
@@ -76,7 +73,6 @@ const COLUMNS: Columns = (
     badges::org_id,
     organizations::slug,
     organizations::name,
-    badges::activity_id,
     badges::slug,
     badges::name,
     badges::description,
@@ -108,7 +104,6 @@ pub fn insert(
         .values((
             badges::city_id.eq(city.0),
             badges::org_id.eq(org.0),
-            badges::activity_id.eq(new.activity.map(|a| a.0)),
             badges::slug.eq(new.slug),
             badges::name.eq(new.name),
             badges::description.eq(new.description),
@@ -121,6 +116,17 @@ pub fn insert(
         .returning(badges::id)
         .get_result(conn)
         .map(BadgeId)
+        .and_then(|badge| {
+            if let Some(activity) = new.activity {
+                diesel::insert_into(activity_badges::table)
+                    .values((
+                        activity_badges::activity_id.eq(activity.0),
+                        activity_badges::badge_id.eq(badge.0),
+                    ))
+                    .execute(conn)?;
+            }
+            Ok(badge)
+        })
 }
 
 pub fn find_by_slug(

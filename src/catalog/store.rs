@@ -287,30 +287,12 @@ pub fn search(
             activity_translations::description,
         ))
         .load(conn)?;
-    // The badges an activity leads to, and those still linked by the legacy column.
     let mut badges = activity_badges::table
         .inner_join(badges::table)
         .filter(activity_badges::activity_id.eq_any(&ids))
         .filter(badges::city_id.eq(city.0))
         .select((activity_badges::activity_id, badges::slug, badges::name))
         .load::<BadgeLink>(conn)?;
-    let legacy = badges::table
-        .filter(badges::activity_id.eq_any(ids.iter().map(|id| Some(*id))))
-        .filter(badges::city_id.eq(city.0))
-        .select((
-            badges::activity_id.assume_not_null(),
-            badges::slug,
-            badges::name,
-        ))
-        .load::<BadgeLink>(conn)?;
-    for link in legacy {
-        if !badges
-            .iter()
-            .any(|b| b.activity_id == link.activity_id && b.slug == link.slug)
-        {
-            badges.push(link);
-        }
-    }
     badges.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Found {
         total,

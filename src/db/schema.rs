@@ -130,7 +130,6 @@ diesel::table! {
         id -> BigInt,
         city_id -> BigInt,
         org_id -> BigInt,
-        activity_id -> Nullable<BigInt>,
         slug -> Text,
         name -> Text,
         description -> Text,

@@ -327,20 +327,7 @@ pub fn find_detail(
         .order(badges::name.asc())
         .select((badges::slug, badges::name))
         .load::<(String, String)>(conn)?;
-    // Badges made before `activity_badges` name their activity themselves (legacy column).
-    let legacy = badges::table
-        .filter(badges::city_id.eq(city.0))
-        .filter(badges::activity_id.eq(row.id))
-        .select((badges::slug, badges::name))
-        .load::<(String, String)>(conn)?;
-    let mut all = badges;
-    for badge in legacy {
-        if !all.contains(&badge) {
-            all.push(badge);
-        }
-    }
-    all.sort_by(|a, b| a.1.cmp(&b.1));
-    let badges = all
+    let badges = badges
         .into_iter()
         .map(|(slug, name)| LeadsTo { slug, name })
         .collect();
@@ -455,7 +442,7 @@ pub fn published_leading_to(
     badge: BadgeId,
     locale: &str,
 ) -> QueryResult<Vec<ActivityLink>> {
-    let rows = activity_badges::table
+    let mut rows = activity_badges::table
         .inner_join(activities::table.inner_join(organizations::table))
         .filter(activity_badges::badge_id.eq(badge.0))
         .filter(activities::city_id.eq(city.0))
@@ -469,30 +456,6 @@ pub fn published_leading_to(
             activities::ends_on,
         ))
         .load::<(i64, String, String, Option<NaiveDate>, Option<NaiveDate>)>(conn)?;
-    // Badges made before `activity_badges` name their activity themselves (legacy column).
-    let legacy = badges::table
-        .inner_join(
-            activities::table.on(badges::activity_id
-                .eq(activities::id.nullable())
-                .and(activities::city_id.eq(city.0))),
-        )
-        .inner_join(organizations::table.on(organizations::id.eq(activities::org_id)))
-        .filter(badges::id.eq(badge.0))
-        .filter(activities::status.eq(ActivityStatus::Published.as_str()))
-        .select((
-            activities::id,
-            activities::title,
-            organizations::name,
-            activities::starts_on,
-            activities::ends_on,
-        ))
-        .load::<(i64, String, String, Option<NaiveDate>, Option<NaiveDate>)>(conn)?;
-    let mut rows = rows;
-    for row in legacy {
-        if !rows.iter().any(|r| r.0 == row.0) {
-            rows.push(row);
-        }
-    }
     rows.sort_by(|a, b| (a.3, &a.1).cmp(&(b.3, &b.1)));
     let mut links = Vec::with_capacity(rows.len());
     for (id, title, org_name, starts_on, ends_on) in rows {
