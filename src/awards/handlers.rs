@@ -32,9 +32,7 @@ async fn load_award(
         .run(move |conn| {
             let award =
                 store::find_by_public_id(conn, city_id, &public_id)?.ok_or(AppError::NotFound)?;
-            let valid_until = crate::badges::store::find_by_slug(conn, city_id, &award.badge_slug)?
-                .and_then(|b| b.valid_days)
-                .map(|days| award.awarded_at + chrono::Duration::days(i64::from(days)));
+            let valid_until = store::valid_until(conn, &award)?;
             Ok((award, valid_until))
         })
         .await

@@ -309,6 +309,25 @@ type SourceRow = (
     (i64, Option<i32>),
 );
 
+/// When the award's credential expires: the validity of the badge as it was when the award was
+/// made (what its credential is signed with), not as the badge reads today.
+pub fn valid_until(
+    conn: &mut DbConnection,
+    award: &crate::awards::AwardView,
+) -> QueryResult<Option<NaiveDateTime>> {
+    let version: Option<i32> = awards::table
+        .filter(awards::id.eq(award.id.0))
+        .select(awards::badge_version)
+        .first(conn)?;
+    let content = match crate::badges::store::content_at(conn, award.badge_id, version)? {
+        Some(content) => content,
+        None => crate::badges::store::content(conn, award.badge_id)?,
+    };
+    Ok(content
+        .valid_days
+        .map(|days| award.awarded_at + chrono::Duration::days(i64::from(days))))
+}
+
 pub fn credential_source(
     conn: &mut DbConnection,
     city: CityId,

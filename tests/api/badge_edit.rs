@@ -106,6 +106,7 @@ async fn an_edit_keeps_issued_awards_on_their_version_and_later_credentials_say_
         ("secondary", "#fedcba"),
         ("icon", "compass"),
         ("label", "GO"),
+        ("valid_days", "30"),
     ]);
     let saved = post_edit(&app, &admin, &fields).await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
@@ -129,6 +130,10 @@ async fn an_edit_keeps_issued_awards_on_their_version_and_later_credentials_say_
         .unwrap();
     assert!(award_page.contains("Reading Explorer"), "{award_page}");
     assert!(!award_page.contains("Reading Voyager"));
+    assert!(
+        !award_page.contains("Valid until"),
+        "the old award does not expire because the badge now does"
+    );
     let assertion: serde_json::Value = app
         .client()
         .get(old["assertion_url"].as_str().unwrap())
@@ -184,6 +189,14 @@ async fn an_edit_keeps_issued_awards_on_their_version_and_later_credentials_say_
         .await;
     let achievement = &credential["credentialSubject"]["achievement"];
     assert_eq!(achievement["name"], "Reading Voyager");
+    assert!(credential["validUntil"].is_string(), "{credential}");
+    let new_page = app
+        .get(&app.client(), &format!("/c/riverton/awards/{public_id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(new_page.contains("Valid until"), "{new_page}");
     assert_eq!(achievement["achievementType"], "Achievement");
     assert_eq!(achievement["tag"], serde_json::json!(["reading", "books"]));
     assert_eq!(
