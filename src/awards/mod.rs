@@ -64,4 +64,16 @@ impl AwardView {
     pub fn awarded_on(&self) -> String {
         self.awarded_at.format("%Y-%m-%d").to_string()
     }
+
+    /// The day it was awarded, as people write it in `locale`.
+    pub fn awarded_day(&self, locale: &str) -> String {
+        crate::i18n::dates::full(locale, self.awarded_at.date())
+    }
+
+    /// The day it was revoked, as people write it in `locale`; empty when it was not.
+    pub fn revoked_day(&self, locale: &str) -> String {
+        self.revoked_at
+            .map(|at| crate::i18n::dates::full(locale, at.date()))
+            .unwrap_or_default()
+    }
 }

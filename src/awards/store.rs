@@ -164,11 +164,14 @@ fn insert_row(
         .map(|_| ())
 }
 
+/// Whether `user` holds `badge` now: an award of it that is not revoked (a revoked one may be
+/// earned again).
 pub fn has_badge(conn: &mut DbConnection, badge: BadgeId, user: UserId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         awards::table
             .filter(awards::badge_id.eq(badge.0))
-            .filter(awards::recipient_id.eq(user.0)),
+            .filter(awards::recipient_id.eq(user.0))
+            .filter(awards::revoked_at.is_null()),
     ))
     .get_result(conn)
 }
@@ -218,15 +221,20 @@ pub fn find_any_by_public_id(
     }
 }
 
-/// A youth's award of one badge, if they hold it.
+/// A youth's award of one badge: the one they hold, or else their latest (revoked) one.
 pub fn find_for_recipient(
     conn: &mut DbConnection,
     badge: BadgeId,
     user: UserId,
 ) -> QueryResult<Option<AwardView>> {
+    // The award held now first; else the latest, revoked one.
     award_views!()
         .filter(awards::badge_id.eq(badge.0))
         .filter(awards::recipient_id.eq(user.0))
+        .order((
+            awards::revoked_at.is_null().desc(),
+            awards::awarded_at.desc(),
+        ))
         .first::<AwardRow>(conn)
         .optional()
         .map(|r| r.map(to_view))
@@ -521,6 +529,7 @@ pub fn existing_pairs(
     let pairs: Vec<(i64, i64)> = awards::table
         .filter(awards::org_id.eq(org.0))
         .filter(awards::recipient_id.eq_any(recipients))
+        .filter(awards::revoked_at.is_null())
         .select((awards::badge_id, awards::recipient_id))
         .load(conn)?;
     Ok(pairs.into_iter().collect())

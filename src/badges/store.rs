@@ -210,9 +210,11 @@ pub fn image(
     }
 }
 
+/// How many youth hold the badge now (revoked awards are not counted).
 pub fn earner_count(conn: &mut DbConnection, badge: BadgeId) -> QueryResult<i64> {
     awards::table
         .filter(awards::badge_id.eq(badge.0))
+        .filter(awards::revoked_at.is_null())
         .count()
         .get_result(conn)
 }

@@ -37,6 +37,7 @@ pub fn city_figures(conn: &mut DbConnection, city: CityId) -> QueryResult<CityFi
     let awards_by_org = grouped(
         awards::table
             .filter(awards::city_id.eq(city.0))
+            .filter(awards::revoked_at.is_null())
             .group_by(awards::org_id)
             .select((awards::org_id, count_star()))
             .load(conn)?,
@@ -44,6 +45,7 @@ pub fn city_figures(conn: &mut DbConnection, city: CityId) -> QueryResult<CityFi
     let earners_by_org = grouped(
         awards::table
             .filter(awards::city_id.eq(city.0))
+            .filter(awards::revoked_at.is_null())
             .group_by(awards::org_id)
             .select((
                 awards::org_id,

@@ -133,3 +133,137 @@ async fn the_api_revokes_once_for_the_awarding_org_only() {
         .unwrap();
     assert_eq!(again.status(), StatusCode::CONFLICT);
 }
+
+/// Text of the elements matching `selector`, one string each.
+fn texts(html: &str, selector: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let s = scraper::Selector::parse(selector).unwrap();
+    doc.select(&s)
+        .map(|e| e.text().collect::<String>())
+        .collect()
+}
+
+async fn earned_by(app: &TestApp, badge: &str) -> String {
+    let page = app
+        .get(&app.client(), &format!("/c/riverton/badges/{badge}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    texts(&page, "p")
+        .into_iter()
+        .find(|p| p.contains("Earned by"))
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_revoked_award_is_marked_on_every_page_left_out_of_counts_and_can_be_earned_again() {
+    let (app, world) = spawn_world().await;
+    let before = earned_by(&app, "comic-creator").await;
+    let id = award(&app, &world, "comic-creator").await;
+    let counted = earned_by(&app, "comic-creator").await;
+    assert_ne!(
+        before, counted,
+        "the award is counted: {before} / {counted}"
+    );
+    let coordinator = app.signed_in(&world.person("coordinator")).await;
+    let dashboard_before = app
+        .get(&coordinator, "/c/riverton/dashboard")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let admin = app.signed_in(&world.person("org_admin")).await;
+    let revoked = app
+        .post_form(
+            &admin,
+            &format!("/c/riverton/awards/{id}/revoke"),
+            &[("reason", "Awarded by mistake")],
+        )
+        .await;
+    assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
+
+    // The badge page counts holders only, and tells Maya hers was revoked.
+    assert_eq!(earned_by(&app, "comic-creator").await, before);
+    let maya = app.signed_in(&world.person("youth")).await;
+    let badge_page = app
+        .get(&maya, "/c/riverton/badges/comic-creator")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        badge_page.contains("id=\"my-award-revoked\""),
+        "{badge_page}"
+    );
+    // Maya's and her parent's pages mark it, and link to the award itself.
+    for who in ["youth", "parent"] {
+        let client = app.signed_in(&world.person(who)).await;
+        let me = app
+            .get(&client, "/c/riverton/me")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let revoked_cards = texts(&me, ".badge-card.is-revoked");
+        assert!(
+            revoked_cards
+                .iter()
+                .any(|c| c.contains("Comic Creator") && c.contains("Revoked on")),
+            "{who}: {revoked_cards:?}"
+        );
+        assert!(
+            me.contains(&format!("href=\"/c/riverton/awards/{id}\"")),
+            "{who}"
+        );
+    }
+    // The award page offers no sharing or downloads any more.
+    let award_page = app
+        .get(&app.client(), &format!("/c/riverton/awards/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!award_page.contains("id=\"share-link\""));
+    assert!(!award_page.contains("id=\"h-credential\""));
+    // The dashboard's award count drops by one.
+    let dashboard_after = app
+        .get(&coordinator, "/c/riverton/dashboard")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let figure = |html: &str| texts(html, "#total-awards").join("");
+    let count = |html: &str| figure(html).trim().parse::<i64>().unwrap();
+    assert_eq!(count(&dashboard_after), count(&dashboard_before) - 1);
+
+    // Earned again: a new award with a new credential, counted once more.
+    let again = app
+        .award_through_api(
+            &world.token_of("library"),
+            "library",
+            "comic-creator",
+            "maya",
+        )
+        .await;
+    let again_id = again["id"].as_str().unwrap();
+    assert_ne!(again_id, id);
+    assert_eq!(earned_by(&app, "comic-creator").await, counted);
+    let old = app
+        .credential_at(&app.url(&format!("/c/riverton/awards/{id}")))
+        .await;
+    let new = app
+        .credential_at(again["credential_url"].as_str().unwrap())
+        .await;
+    assert_ne!(old["id"], new["id"]);
+    // Holding it again, a second award through the API is refused.
+    let twice = app
+        .client()
+        .post(app.url("/api/v1/orgs/library/awards"))
+        .bearer_auth(world.token_of("library"))
+        .json(&json!({"badge": "comic-creator", "recipient": "maya"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(twice.status(), StatusCode::CONFLICT);
+}
