@@ -7,6 +7,7 @@ use diesel::Connection;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::api::idempotency::{self, Seen};
 use crate::api::ApiOrg;
 use crate::audit::{self, Actor, AuditAction, AuditEvent, ClientAddress};
 use crate::auth::store as auth_store;
@@ -124,14 +125,63 @@ fn required_string(
     }
 }
 
+/// The answer to an award request: 201 with the award (also when a request with the same
+/// `Idempotency-Key` made it before; `Idempotent-Replayed: true` then says so).
+fn created(base: &str, city: &str, award: &AwardView, replayed: bool) -> HttpResponse {
+    let mut response = HttpResponse::Created();
+    response.insert_header((
+        header::LOCATION,
+        format!("/api/v1/awards/{}", award.public_id),
+    ));
+    if replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
+    }
+    response.json(award_json(base, city, award))
+}
+
+/// The award an earlier request with the same key made, or `None` when the key is new; a key
+/// used for another request is refused.
+async fn earlier_answer(
+    state: &AppState,
+    org: crate::ids::OrgId,
+    key: Option<(String, String)>,
+) -> Result<Option<(tenancy::City, AwardView)>, AppError> {
+    let Some((key, request_digest)) = key else {
+        return Ok(None);
+    };
+    state
+        .db
+        .run(
+            move |conn| match idempotency::seen(conn, org, &key, &request_digest)? {
+                Seen::New => Ok(None),
+                Seen::OtherRequest => Err(AppError::Invalid(vec![FieldError {
+                    field: idempotency::HEADER,
+                    message: "error.idempotency_key_reused",
+                }])),
+                Seen::Repeat(public_id) => {
+                    let (city_id, award) = awards::find_any_by_public_id(conn, &public_id)?
+                        .ok_or(AppError::NotFound)?;
+                    Ok(Some((tenancy::store::find(conn, city_id)?, award)))
+                }
+            },
+        )
+        .await
+}
+
 pub async fn create_award(
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     org: ApiOrg,
     ClientAddress(address): ClientAddress,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     check_org(&org, &path)?;
+    let key = idempotency::key_of(&req)?.map(|k| (k, idempotency::digest(&body)));
+    if let Some((city, award)) = earlier_answer(&state, org.0.id, key.clone()).await? {
+        tracing::info!(award.public_id = %award.public_id, "an award request repeated with its idempotency key");
+        return Ok(created(&state.base_url(), &city.slug, &award, true));
+    }
     let malformed = |_| AppError::BadRequest("error.json_malformed");
     let value: Value = serde_json::from_slice(&body).map_err(malformed)?;
     if !value.is_object() {
@@ -147,7 +197,8 @@ pub async fn create_award(
     let base = state.base_url();
     let (city_id, org_id) = (org.0.city_id, org.0.id);
     let actor = Actor::api_token(&org.1, &address);
-    let (city, award) = state
+    let remembered = key.clone();
+    let made = state
         .db
         .run(move |conn| {
             let city = tenancy::store::find(conn, city_id)?;
@@ -213,6 +264,9 @@ pub async fn create_award(
                             at: now,
                         },
                     )?;
+                    if let Some((key, request_digest)) = &remembered {
+                        idempotency::remember(conn, org_id, key, request_digest, &public_id, now)?;
+                    }
                     Ok::<_, diesel::result::Error>(public_id)
                 })
                 .map_err(|e| {
@@ -226,15 +280,24 @@ pub async fn create_award(
                 awards::find_by_public_id(conn, city_id, &public_id)?.ok_or(AppError::NotFound)?;
             Ok((city, award))
         })
-        .await?;
+        .await;
+    let (city, award) = match made {
+        Ok(made) => made,
+        // A request with the same key that ran at the same moment made the award first.
+        Err(AppError::Conflict(_)) if key.is_some() => {
+            match earlier_answer(&state, org_id, key).await? {
+                Some((city, award)) => {
+                    return Ok(created(&base, &city.slug, &award, true));
+                }
+                None => return Err(AppError::Conflict("error.already_awarded")),
+            }
+        }
+        Err(e) => return Err(e),
+    };
     tracing::info!(award.public_id = %award.public_id, org.slug = %award.org_slug, "awarded through the API");
     // Signed now, so the credential is ready when the partner fetches it.
     crate::awards::credential::ensure(&state, &base, &city, &award.public_id).await?;
-    let body = award_json(&base, &city.slug, &award);
-    let location = format!("/api/v1/awards/{}", award.public_id);
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, location))
-        .json(body))
+    Ok(created(&base, &city.slug, &award, false))
 }
 
 pub async fn show_award(

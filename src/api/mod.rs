@@ -2,6 +2,7 @@
 //! documents (RFC 9457) for every error, and an OpenAPI 3 description.
 
 pub mod handlers;
+pub mod idempotency;
 
 use actix_web::{web, FromRequest, HttpRequest};
 use chrono::Utc;

@@ -126,6 +126,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (id) {
+        id -> BigInt,
+        org_id -> BigInt,
+        key -> Text,
+        request_digest -> Text,
+        award_public_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     badges (id) {
         id -> BigInt,
         city_id -> BigInt,
@@ -395,6 +406,7 @@ diesel::joinable!(badge_versions -> badges (badge_id));
 diesel::allow_tables_to_appear_in_same_query!(
     platform,
     cities,
+    idempotency_keys,
     users,
     city_members,
     parent_links,

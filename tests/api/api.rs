@@ -36,6 +36,16 @@ async fn the_openapi_document_describes_every_endpoint() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path}");
     }
+    assert_eq!(
+        doc["components"]["parameters"]["idempotencyKey"]["name"],
+        "Idempotency-Key"
+    );
+    let create = &doc["paths"]["/orgs/{org}/awards"]["post"];
+    assert!(create["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["$ref"] == "#/components/parameters/idempotencyKey"));
 }
 
 #[tokio::test]
@@ -318,4 +328,96 @@ async fn a_token_made_on_the_command_line_works_for_its_organization_only() {
     problem(other, StatusCode::NOT_FOUND).await;
     assert!(lanyard::cli::create_token(&app.db, "riverton", "nope", "x").is_err());
     assert!(lanyard::cli::create_token(&app.db, "elmstead", "science-museum", "x").is_err());
+}
+
+/// Posts an award request with an `Idempotency-Key`.
+async fn award_with_key(
+    app: &crate::helpers::TestApp,
+    token: &str,
+    key: &str,
+    body: &Value,
+) -> reqwest::Response {
+    app.client()
+        .post(app.url("/api/v1/orgs/library/awards"))
+        .bearer_auth(token)
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn library_awards_to(app: &crate::helpers::TestApp, username: &str) -> i64 {
+    use diesel::prelude::*;
+    use lanyard::db::schema::{awards, users};
+    let mut conn = app.db.get().unwrap();
+    awards::table
+        .inner_join(users::table)
+        .filter(users::username.eq(username))
+        .count()
+        .get_result(&mut conn)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_repeat_with_the_same_idempotency_key_answers_the_first_award() {
+    let (app, world) = spawn_world().await;
+    let token = world.token_of("library");
+    let body = json!({"badge": "comic-creator", "recipient": "maya"});
+    let before = library_awards_to(&app, "maya");
+    let first = award_with_key(&app, &token, "retry-7f3a", &body).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    let first: Value = first.json().await.unwrap();
+    for _ in 0..2 {
+        let again = award_with_key(&app, &token, "retry-7f3a", &body).await;
+        assert_eq!(again.status(), StatusCode::CREATED);
+        assert_eq!(again.headers()["idempotent-replayed"], "true");
+        let again: Value = again.json().await.unwrap();
+        assert_eq!(again["id"], first["id"]);
+        assert_eq!(again["status"], first["status"]);
+    }
+    assert_eq!(library_awards_to(&app, "maya"), before + 1);
+    // Without a key, the same request is the conflict it always was.
+    let plain = app
+        .client()
+        .post(app.url("/api/v1/orgs/library/awards"))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    problem(plain, StatusCode::CONFLICT).await;
+    // The same key for another request is refused, and awards nothing.
+    let other = json!({"badge": "reading-explorer", "recipient": "maya"});
+    let reused = award_with_key(&app, &token, "retry-7f3a", &other).await;
+    let reused = problem(reused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(reused.to_string().contains("Idempotency-Key"), "{reused}");
+    assert_eq!(library_awards_to(&app, "maya"), before + 1);
+    // A key that is not one: too long, or not visible ASCII.
+    for bad in ["x".repeat(256), "two words".to_string()] {
+        let refused = award_with_key(&app, &token, &bad, &other).await;
+        problem(refused, StatusCode::BAD_REQUEST).await;
+    }
+    assert_eq!(library_awards_to(&app, "maya"), before + 1);
+}
+
+#[tokio::test]
+async fn requests_racing_with_one_idempotency_key_make_one_award() {
+    let (app, world) = spawn_world().await;
+    let token = world.token_of("library");
+    let body = json!({"badge": "reading-explorer", "recipient": "maya"});
+    let before = library_awards_to(&app, "maya");
+    let answers = futures_util::future::join_all(
+        (0..12).map(|_| award_with_key(&app, &token, "race-1", &body)),
+    )
+    .await;
+    let mut ids = std::collections::BTreeSet::new();
+    for answer in answers {
+        assert_eq!(answer.status(), StatusCode::CREATED);
+        let award: Value = answer.json().await.unwrap();
+        ids.insert(award["id"].as_str().unwrap().to_string());
+    }
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert_eq!(library_awards_to(&app, "maya"), before + 1);
 }
