@@ -7,9 +7,10 @@ use diesel::Connection;
 use rand::Rng;
 use serde::Serialize;
 
+use crate::audit::Actor;
 use crate::auth::store::{self as auth_store, CityRole, NewUser, OrgRole};
 use crate::auth::{password, AccountKind, AccountStatus};
-use crate::awards::store::{self as awards_store, NewAward};
+use crate::awards::issuance::{self, Issue};
 use crate::awards::AwardMethod;
 use crate::db::{Db, DbConnection};
 use crate::ids::{CityId, OrgId, UserId};
@@ -398,18 +399,23 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
             });
             // Sam already earned the first badge of each organization, through the API.
             if demo_badges.len() % 2 == 1 {
-                awards_store::insert(
+                let home = tenancy::store::find(conn, city)?;
+                issuance::issue(
                     conn,
-                    &NewAward {
-                        city,
+                    &Issue {
+                        city: &home,
                         org,
                         badge,
                         recipient: sam,
                         method: AwardMethod::Api,
                         claim_code: None,
+                        actor: &Actor::command_line(),
+                        base_url: "",
+                        seeded: true,
+                        now,
                     },
-                    now,
-                )?;
+                )
+                .map_err(|e| anyhow::anyhow!("seeding an award: {e:?}"))?;
             }
         }
     }

@@ -9,10 +9,11 @@ use serde_json::{json, Value};
 
 use crate::api::idempotency::{self, Seen};
 use crate::api::ApiOrg;
-use crate::audit::{self, Actor, AuditAction, AuditEvent, ClientAddress};
+use crate::audit::{Actor, ClientAddress};
 use crate::auth::store as auth_store;
 use crate::auth::store::CityRole;
-use crate::awards::store::{self as awards, NewAward};
+use crate::awards::issuance::{self, Issue, IssueError};
+use crate::awards::store as awards;
 use crate::awards::{AwardMethod, AwardView};
 use crate::badges;
 use crate::db::is_unique_violation;
@@ -198,6 +199,7 @@ pub async fn create_award(
     let (city_id, org_id) = (org.0.city_id, org.0.id);
     let actor = Actor::api_token(&org.1, &address);
     let remembered = key.clone();
+    let for_mail = base.clone();
     let made = state
         .db
         .run(move |conn| {
@@ -236,45 +238,39 @@ pub async fn create_award(
             let now = Utc::now().naive_utc();
             let public_id = conn
                 .transaction(|conn| {
-                    let public_id = awards::insert(
+                    let issued = issuance::issue(
                         conn,
-                        &NewAward {
-                            city: city_id,
+                        &Issue {
+                            city: &city,
                             org: org_id,
                             badge: badge.id,
                             recipient: youth.id,
                             method: AwardMethod::Api,
                             claim_code: None,
-                        },
-                        now,
-                    )?;
-                    audit::record(
-                        conn,
-                        &AuditEvent {
                             actor: &actor,
-                            city: Some(city_id),
-                            org: Some(org_id),
-                            action: AuditAction::AwardIssued,
-                            target: public_id.clone(),
-                            detail: json!({
-                                "badge": badge.slug,
-                                "recipient": youth.username,
-                                "method": AwardMethod::Api.as_str(),
-                            }),
-                            at: now,
+                            base_url: &for_mail,
+                            seeded: false,
+                            now,
                         },
                     )?;
                     if let Some((key, request_digest)) = &remembered {
-                        idempotency::remember(conn, org_id, key, request_digest, &public_id, now)?;
+                        idempotency::remember(
+                            conn,
+                            org_id,
+                            key,
+                            request_digest,
+                            &issued.public_id,
+                            now,
+                        )?;
                     }
-                    Ok::<_, diesel::result::Error>(public_id)
+                    Ok::<_, IssueError>(issued.public_id)
                 })
-                .map_err(|e| {
-                    if is_unique_violation(&e) {
+                .map_err(|e| match e {
+                    // A racing request with the same Idempotency-Key wrote it first.
+                    IssueError::Database(e) if is_unique_violation(&e) => {
                         AppError::Conflict("error.already_awarded")
-                    } else {
-                        e.into()
                     }
+                    e => e.into(),
                 })?;
             let award =
                 awards::find_by_public_id(conn, city_id, &public_id)?.ok_or(AppError::NotFound)?;

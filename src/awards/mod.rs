@@ -4,6 +4,7 @@ pub mod bulk;
 pub mod credential;
 pub mod documents;
 pub mod handlers;
+pub mod issuance;
 pub mod pages;
 pub mod recipient;
 pub mod revocation;

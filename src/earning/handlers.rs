@@ -10,9 +10,9 @@ use crate::auth::access::{CityMember, OrgStaff};
 use crate::auth::store::CityRole;
 use crate::auth::throttle;
 use crate::badges;
+use crate::earning::codes;
 use crate::earning::pages::{ClaimPage, CodesPage};
 use crate::earning::store::{self, RedeemError};
-use crate::earning::{codes, redemption};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::forms::{CsrfForm, FormErrors};
@@ -211,16 +211,17 @@ pub async fn claim(
                 );
                 return Ok(page);
             }
-            let city_id = city.id;
+            let (for_redeem, base) = (city.clone(), state.base_url());
             let result = state
                 .db
                 .run(move |conn| {
-                    Ok(redemption::redeem(
+                    Ok(store::redeem(
                         conn,
-                        city_id,
+                        &for_redeem,
                         &code,
                         youth,
                         &actor,
+                        &base,
                         Utc::now().naive_utc(),
                     ))
                 })
@@ -242,21 +243,19 @@ pub async fn claim(
                     errors.add("code", "field.code_already_earned");
                     None
                 }
+                Err(RedeemError::NotEligible) => {
+                    errors.add("code", "field.awaiting_consent");
+                    None
+                }
                 Err(RedeemError::Database(e)) => return Err(e.into()),
+                Err(RedeemError::Failed(e)) => return Err(e),
             }
         }
     };
     match outcome {
         Some(redeemed) => {
             tracing::info!(city.slug = %city.slug, award.public_id = %redeemed.award_public_id, "claim code redeemed");
-            // The award stands; if signing fails now it is signed on first request instead.
-            let base = state.base_url();
-            if let Err(e) =
-                crate::awards::credential::ensure(&state, &base, &city, &redeemed.award_public_id)
-                    .await
-            {
-                tracing::warn!(error = %e, award.public_id = %redeemed.award_public_id, "credential not signed yet");
-            }
+            crate::awards::issuance::sign(&state, &city, &redeemed.award_public_id).await;
             Ok(redirect_with(
                 &format!("/c/{}/me", city.slug),
                 Flash::success("flash.badge_earned", &redeemed.badge_name),

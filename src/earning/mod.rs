@@ -3,5 +3,4 @@
 pub mod codes;
 pub mod handlers;
 pub mod pages;
-pub mod redemption;
 pub mod store;

@@ -3,11 +3,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::awards::store::{self as awards, NewAward};
+use crate::audit::Actor;
+use crate::awards::issuance::{self, Issue, IssueError};
 use crate::awards::AwardMethod;
 use crate::db::schema::{badges, claim_codes};
 use crate::db::{is_unique_violation, DbConnection};
 use crate::ids::{BadgeId, CityId, ClaimCodeId, OrgId, UserId};
+use crate::tenancy::City;
 
 /// Makes `count` new codes for a badge, in one transaction; returns them.
 pub fn generate(
@@ -63,7 +65,23 @@ pub enum RedeemError {
     Unknown,
     AlreadyUsed,
     AlreadyEarned,
+    /// Not an active youth of the city (a parent's consent is awaited).
+    NotEligible,
     Database(diesel::result::Error),
+    Failed(crate::error::AppError),
+}
+
+impl From<IssueError> for RedeemError {
+    fn from(e: IssueError) -> Self {
+        match e {
+            IssueError::AlreadyHeld => RedeemError::AlreadyEarned,
+            IssueError::NotEligible => RedeemError::NotEligible,
+            // A code's badge is always its city's and organization's.
+            IssueError::UnknownBadge => RedeemError::Unknown,
+            IssueError::Database(e) => RedeemError::Database(e),
+            IssueError::Mail(e) => RedeemError::Failed(e),
+        }
+    }
 }
 
 impl From<diesel::result::Error> for RedeemError {
@@ -79,16 +97,21 @@ pub struct Redeemed {
     pub award_public_id: String,
 }
 
-/// Marks the code used and awards its badge, all or nothing. The write comes first so that
-/// two youth racing for one code cannot both win; one youth redeeming two codes of one badge at
-/// once gets it once (the other answers `AlreadyEarned`, its code left unused).
+/// Marks the code used and awards its badge through [`issuance::issue`], all or nothing. The
+/// write comes first so that two youth racing for one code cannot both win; one youth redeeming
+/// two codes of one badge at once gets it once (the other answers `AlreadyEarned`, its code
+/// left unused).
 pub fn redeem(
     conn: &mut DbConnection,
-    city: CityId,
+    city: &City,
     code: &str,
     youth: UserId,
+    actor: &Actor,
+    base_url: &str,
     now: NaiveDateTime,
 ) -> Result<Redeemed, RedeemError> {
+    let city_row = city;
+    let city = city.id;
     conn.transaction(|conn| {
         let claimed = diesel::update(
             claim_codes::table
@@ -127,33 +150,25 @@ pub fn redeem(
                     badges::name,
                 ))
                 .first(conn)?;
-        if awards::has_badge(conn, BadgeId(badge_id), youth)? {
-            return Err(RedeemError::AlreadyEarned);
-        }
-        let award_public_id = awards::insert(
+        let issued = issuance::issue(
             conn,
-            &NewAward {
-                city,
+            &Issue {
+                city: city_row,
                 org: OrgId(org_id),
                 badge: BadgeId(badge_id),
                 recipient: youth,
                 method: AwardMethod::ClaimCode,
                 claim_code: Some(ClaimCodeId(code_id)),
+                actor,
+                base_url,
+                seeded: false,
+                now,
             },
-            now,
-        )
-        .map_err(|e| {
-            // Two codes of one badge redeemed at once: the other one won.
-            if is_unique_violation(&e) {
-                RedeemError::AlreadyEarned
-            } else {
-                RedeemError::Database(e)
-            }
-        })?;
+        )?;
         Ok(Redeemed {
             badge_slug,
             badge_name,
-            award_public_id,
+            award_public_id: issued.public_id,
         })
     })
 }

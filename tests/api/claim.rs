@@ -140,3 +140,23 @@ async fn two_youth_racing_for_one_code_cannot_both_win() {
         .iter()
         .all(|s| *s == StatusCode::SEE_OTHER || *s == StatusCode::UNPROCESSABLE_ENTITY));
 }
+
+#[tokio::test]
+async fn an_award_is_told_by_e_mail_to_the_parent_of_a_youth_without_an_address() {
+    let (app, world) = spawn_world().await;
+    let maya = app.signed_in(&world.person("youth")).await;
+    let code = world.code_for("rocket-scientist", 0);
+    let redeemed = app
+        .post_form(&maya, "/c/riverton/claim", &[("code", &code)])
+        .await;
+    assert_eq!(redeemed.status(), reqwest::StatusCode::SEE_OTHER);
+    let (kind, subject, text, html) =
+        crate::invitations::last_mail_to(&app, "parent@riverton.example");
+    assert_eq!(kind, "award.earned");
+    assert!(subject.contains("Rocket Scientist"), "{subject}");
+    assert!(
+        text.contains("Maya") && text.contains("/c/riverton/awards/"),
+        "{text}"
+    );
+    assert!(html.contains("Rocket Scientist"), "{html}");
+}

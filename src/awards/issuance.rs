@@ -1,0 +1,276 @@
+//! The one way an award is made. Every path (a claim code, the partner API, and the ways still
+//! to come) calls [`issue`] in its own transaction: it checks that the recipient may receive
+//! the badge, writes the award, records it in the audit trail and queues the e-mail that tells
+//! the youth (or, under 13, their parents), all or nothing. [`sign`] then signs the credential
+//! through the signing service, after the commit (so a signer that is slow or down never holds
+//! a transaction open; an unsigned award is signed on its first request instead).
+
+use askama::Template;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::audit::{self, Actor, AuditAction, AuditEvent};
+use crate::auth::store::{self as auth_store, CityRole};
+use crate::awards::store::{self, NewAward};
+use crate::awards::AwardMethod;
+use crate::db::schema::{badges, organizations, parent_links, users};
+use crate::db::{is_unique_violation, DbConnection};
+use crate::error::AppError;
+use crate::ids::{BadgeId, ClaimCodeId, OrgId, UserId};
+use crate::notify::{self, EmailFrame, Mail};
+use crate::state::AppState;
+use crate::tenancy::City;
+
+/// One award to make.
+pub struct Issue<'a> {
+    pub city: &'a City,
+    pub org: OrgId,
+    pub badge: BadgeId,
+    pub recipient: UserId,
+    pub method: AwardMethod,
+    pub claim_code: Option<ClaimCodeId>,
+    pub actor: &'a Actor,
+    /// The site's address, for the link in the e-mail.
+    pub base_url: &'a str,
+    /// The demo's seeded history: the award is written as any other, but nobody acted, so no
+    /// audit event is recorded and no e-mail is sent.
+    pub seeded: bool,
+    pub now: NaiveDateTime,
+}
+
+/// Why an award was not made.
+#[derive(Debug)]
+pub enum IssueError {
+    /// The recipient is not an active youth of the city (or waits for a parent's consent).
+    NotEligible,
+    /// The recipient holds the badge already (a revoked award does not count).
+    AlreadyHeld,
+    /// The badge is not one of this organization in this city.
+    UnknownBadge,
+    Database(diesel::result::Error),
+    Mail(AppError),
+}
+
+impl From<diesel::result::Error> for IssueError {
+    fn from(e: diesel::result::Error) -> Self {
+        IssueError::Database(e)
+    }
+}
+
+impl From<IssueError> for AppError {
+    fn from(e: IssueError) -> Self {
+        match e {
+            IssueError::NotEligible => AppError::Conflict("error.not_eligible"),
+            IssueError::AlreadyHeld => AppError::Conflict("error.already_awarded"),
+            IssueError::UnknownBadge => AppError::NotFound,
+            IssueError::Database(e) => e.into(),
+            IssueError::Mail(e) => e,
+        }
+    }
+}
+
+/// What was made.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub public_id: String,
+    pub badge_slug: String,
+    pub badge_name: String,
+}
+
+/// Makes the award of `issue`, in a transaction of its own (a savepoint inside the caller's).
+pub fn issue(conn: &mut DbConnection, issue: &Issue<'_>) -> Result<Issued, IssueError> {
+    conn.transaction(|conn| {
+        // A write first: on SQLite a transaction that reads before it writes cannot wait for
+        // another writer (it fails as busy at once), and on PostgreSQL the row lock makes one
+        // organization's awards wait for each other between the check and the insert.
+        diesel::update(organizations::table.filter(organizations::id.eq(issue.org.0)))
+            .set(organizations::next_status_index.eq(organizations::next_status_index))
+            .execute(conn)?;
+        let badge: Option<(String, String)> = badges::table
+            .filter(badges::id.eq(issue.badge.0))
+            .filter(badges::city_id.eq(issue.city.id.0))
+            .filter(badges::org_id.eq(issue.org.0))
+            .select((badges::slug, badges::name))
+            .first(conn)
+            .optional()?;
+        let (badge_slug, badge_name) = badge.ok_or(IssueError::UnknownBadge)?;
+        let recipient =
+            auth_store::find_user(conn, issue.recipient)?.ok_or(IssueError::NotEligible)?;
+        let is_youth = auth_store::roles_in_city(conn, issue.city.id, recipient.id)?
+            .0
+            .contains(&CityRole::Youth);
+        if !is_youth || recipient.awaiting_consent() {
+            return Err(IssueError::NotEligible);
+        }
+        if store::has_badge(conn, issue.badge, recipient.id)? {
+            return Err(IssueError::AlreadyHeld);
+        }
+        let public_id = store::insert(
+            conn,
+            &NewAward {
+                city: issue.city.id,
+                org: issue.org,
+                badge: issue.badge,
+                recipient: recipient.id,
+                method: issue.method,
+                claim_code: issue.claim_code,
+            },
+            issue.now,
+        )
+        .map_err(|e| {
+            // The same badge given to the same youth at the same moment: the other one won.
+            if is_unique_violation(&e) {
+                IssueError::AlreadyHeld
+            } else {
+                IssueError::Database(e)
+            }
+        })?;
+        if issue.seeded {
+            return Ok(Issued {
+                public_id,
+                badge_slug,
+                badge_name,
+            });
+        }
+        audit::record(
+            conn,
+            &AuditEvent {
+                actor: issue.actor,
+                city: Some(issue.city.id),
+                org: Some(issue.org),
+                action: AuditAction::AwardIssued,
+                target: public_id.clone(),
+                detail: json!({
+                    "badge": badge_slug,
+                    "recipient": recipient.username,
+                    "method": issue.method.as_str(),
+                }),
+                at: issue.now,
+            },
+        )?;
+        {
+            let url = format!(
+                "{}/c/{}/awards/{public_id}",
+                issue.base_url, issue.city.slug
+            );
+            for (to, locale, for_parent) in told_of(conn, recipient.id, issue.now.date())? {
+                let mail = EarnedMail {
+                    locale,
+                    badge_name: &badge_name,
+                    child_name: &recipient.display_name,
+                    for_parent,
+                    url: &url,
+                };
+                let subject = if for_parent {
+                    crate::i18n::t_with(locale, "award.mail_parent_subject", "badge", &badge_name)
+                } else {
+                    crate::i18n::t_with(locale, "award.mail_subject", "badge", &badge_name)
+                };
+                let composed = Mail::compose(
+                    Some(issue.city.id),
+                    "award.earned",
+                    &to,
+                    locale,
+                    subject,
+                    &EarnedText { m: &mail },
+                    &EarnedHtml {
+                        m: &mail,
+                        frame: EmailFrame::new(&issue.city.name, &issue.city.brand_primary, locale),
+                    },
+                )
+                .map_err(IssueError::Mail)?;
+                notify::enqueue(conn, &composed, issue.now).map_err(IssueError::Mail)?;
+            }
+        }
+        Ok(Issued {
+            public_id,
+            badge_slug,
+            badge_name,
+        })
+    })
+}
+
+/// Signs the award's credential through the signing service, now that the award is committed.
+/// A failure is logged, not returned: the award stands and is signed on its first request.
+pub async fn sign(state: &AppState, city: &City, public_id: &str) {
+    let base = state.base_url();
+    if let Err(e) = crate::awards::credential::ensure(state, &base, city, public_id).await {
+        tracing::warn!(error = %e, award.public_id = %public_id, "credential not signed yet");
+    }
+}
+
+/// Who is told of a youth's award: the youth at their own address from 13 on; under 13 (or
+/// with no address of their own), each linked parent with one. (address, locale, to a parent?)
+fn told_of(
+    conn: &mut DbConnection,
+    youth: UserId,
+    today: NaiveDate,
+) -> QueryResult<Vec<(String, &'static str, bool)>> {
+    let (email, birth_date, locale): (Option<String>, Option<NaiveDate>, Option<String>) =
+        users::table
+            .filter(users::id.eq(youth.0))
+            .select((users::email, users::birth_date, users::locale))
+            .first(conn)?;
+    let under_13 = birth_date.is_some_and(|born| crate::fields::age_on(born, today) < 13);
+    let locale_of = |l: Option<String>| {
+        l.as_deref()
+            .and_then(crate::i18n::supported)
+            .unwrap_or("en")
+    };
+    if let (Some(email), false) = (email, under_13) {
+        return Ok(vec![(email, locale_of(locale), false)]);
+    }
+    let parents: Vec<(Option<String>, Option<String>)> = parent_links::table
+        .inner_join(users::table.on(users::id.eq(parent_links::parent_id)))
+        .filter(parent_links::youth_id.eq(youth.0))
+        .select((users::email, users::locale))
+        .load(conn)?;
+    Ok(parents
+        .into_iter()
+        .filter_map(|(email, locale)| email.map(|e| (e, locale_of(locale), true)))
+        .collect())
+}
+
+/// What the award e-mail says.
+pub struct EarnedMail<'a> {
+    pub locale: &'static str,
+    pub badge_name: &'a str,
+    pub child_name: &'a str,
+    pub for_parent: bool,
+    pub url: &'a str,
+}
+
+impl EarnedMail<'_> {
+    pub fn t(&self, key: &str) -> String {
+        crate::i18n::t(self.locale, key)
+    }
+
+    /// The opening line: to the youth, or to a parent naming their child.
+    pub fn intro(&self) -> String {
+        if self.for_parent {
+            crate::i18n::t_with(
+                self.locale,
+                "award.mail_parent_intro",
+                "child",
+                self.child_name,
+            )
+            .replace("%{badge}", self.badge_name)
+        } else {
+            crate::i18n::t_with(self.locale, "award.mail_intro", "badge", self.badge_name)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "email/award_earned/body.txt")]
+struct EarnedText<'a> {
+    m: &'a EarnedMail<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email/award_earned/body.html")]
+struct EarnedHtml<'a> {
+    m: &'a EarnedMail<'a>,
+    frame: EmailFrame,
+}
