@@ -3,7 +3,7 @@
 //! rendered HTML), p50 and p95 per kind of query, on SQLite (default) or PostgreSQL
 //! (`LANYARD_BENCH_DATABASE_URL`; a fresh database is created and dropped).
 //! `LANYARD_BENCH_ACTIVITIES` sets the count (10000), `LANYARD_BENCH_RUNS` the runs per query
-//! (200).
+//! (200); `LANYARD_BENCH_KEEP=1` keeps the database for a look at its query plans.
 //!
 //!     cargo bench --bench catalog
 //!     LANYARD_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench catalog
@@ -238,6 +238,10 @@ fn main() {
     }
     drop(conn);
     drop(db);
+    if std::env::var_os("LANYARD_BENCH_KEEP").is_some() {
+        eprintln!("kept the database: {url}");
+        return;
+    }
     if let Some(admin) = admin {
         let mut conn = diesel::pg::PgConnection::establish(&admin).unwrap();
         conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))

@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Float, Text};
+use diesel::sql_types::{BigInt, Bool, Float, Text};
 
 use crate::catalog::query::{Lists, Named, Search, Sort, PER_PAGE};
 use crate::db::schema::{
@@ -253,7 +253,6 @@ pub fn search(
     let (total, rows) = if sqlite && by_relevance {
         ranked_on_sqlite(conn, city, search)?
     } else {
-        let total: i64 = matching(sqlite, city, search).count().get_result(conn)?;
         let mut query = matching(sqlite, city, search);
         if by_relevance {
             query = query
@@ -267,14 +266,31 @@ pub fn search(
         } else {
             query = query.order(activities::starts_on.is_null().asc());
         }
-        let page: Vec<i64> = query
+        let query = query
             .then_order_by(activities::starts_on.asc())
             .then_order_by(activities::title.asc())
             .then_order_by(activities::id.asc())
             .limit(PER_PAGE)
-            .offset(search.offset())
-            .select(activities::id)
-            .load(conn)?;
+            .offset(search.offset());
+        let (total, page) = if sqlite {
+            // SQLite walks the listing index and stops after the page; the total is one more
+            // pass over the index.
+            let total: i64 = matching(sqlite, city, search).count().get_result(conn)?;
+            (total, query.select(activities::id).load::<i64>(conn)?)
+        } else {
+            // PostgreSQL plans every statement afresh (its text carries the search), so the
+            // page and its total come in one: the count of the whole match beside each row.
+            let rows: Vec<(i64, i64)> = query
+                .select((activities::id, sql::<BigInt>("count(*) OVER ()")))
+                .load(conn)?;
+            let total = match rows.first() {
+                Some((_, total)) => *total,
+                None if search.page == 1 => 0,
+                // A page past the end: no row to carry the total.
+                None => matching(sqlite, city, search).count().get_result(conn)?,
+            };
+            (total, rows.into_iter().map(|(id, _)| id).collect())
+        };
         (total, rows_in_order(conn, city, &page)?)
     };
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
