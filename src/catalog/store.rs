@@ -272,14 +272,14 @@ pub fn search(
             .then_order_by(activities::id.asc())
             .limit(PER_PAGE)
             .offset(search.offset());
-        let (total, page) = if sqlite {
-            // SQLite walks the listing index and stops after the page; the total is one more
-            // pass over the index.
+        let (total, page) = if !by_relevance {
+            // In date order the listing index gives the page, stopping after it; the total is
+            // one more pass over the index.
             let total: i64 = matching(sqlite, city, search).count().get_result(conn)?;
             (total, query.select(activities::id).load::<i64>(conn)?)
         } else {
-            // PostgreSQL plans every statement afresh (its text carries the search), so the
-            // page and its total come in one: the count of the whole match beside each row.
+            // Best match first (PostgreSQL): every match is ranked anyway, so the page and its
+            // total come in one statement, the count of the whole match beside each row.
             let rows: Vec<(i64, i64)> = query
                 .select((activities::id, sql::<BigInt>("count(*) OVER ()")))
                 .load(conn)?;
