@@ -150,10 +150,7 @@ async fn earned_by(app: &TestApp, badge: &str) -> String {
         .text()
         .await
         .unwrap();
-    texts(&page, "p")
-        .into_iter()
-        .find(|p| p.contains("Earned by"))
-        .unwrap_or_default()
+    texts(&page, "#earned-by").join("")
 }
 
 #[tokio::test]
