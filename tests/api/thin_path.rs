@@ -163,7 +163,10 @@ async fn from_a_new_partner_to_a_youth_holding_its_badge() {
         .unwrap();
     assert!(badge_page.contains("<h1>Otter Keeper</h1>"));
     assert!(badge_page.contains("You earned this badge on"));
-    assert!(badge_page.contains("Earned by 1 person so far."));
+    assert!(
+        badge_page.contains("Earned by 1 person so far."),
+        "{badge_page}"
+    );
     let award_link = badge_page
         .split("href=\"/c/riverton/awards/")
         .nth(1)
