@@ -20,6 +20,10 @@ fn main() {
     for path in files {
         let text = std::fs::read_to_string(&path).expect("a catalog file");
         let file = path.display().to_string();
+        // Without it rust-i18n reads the file as another layout and finds none of its keys.
+        if !text.starts_with("_version: 2") {
+            panic!("{file} must begin with `_version: 2`");
+        }
         let mut key = String::new();
         let mut languages: Vec<String> = Vec::new();
         for (number, line) in text.lines().enumerate() {

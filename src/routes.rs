@@ -237,6 +237,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(
                 "/orgs/{org}/badges/{badge}/codes",
                 post().to(earning::handlers::generate_codes),
+            )
+            .route(
+                "/orgs/{org}/badges/{badge}/codes/batches/{batch}",
+                get().to(earning::handlers::show_batch),
+            )
+            .route(
+                "/orgs/{org}/badges/{badge}/codes/batches/{batch}/print",
+                get().to(earning::handlers::print_batch),
+            )
+            .route(
+                "/orgs/{org}/badges/{badge}/codes/batches/{batch}/codes.csv",
+                get().to(earning::handlers::batch_csv),
             ),
     );
 }

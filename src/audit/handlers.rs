@@ -99,7 +99,8 @@ async fn show(
 }
 
 /// A cell that a spreadsheet would run as a formula is prefixed with `'`.
-fn csv_cell(value: &str) -> String {
+/// A cell a spreadsheet will not run as a formula.
+pub fn csv_cell(value: &str) -> String {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {

@@ -169,6 +169,36 @@ diesel::table! {
         created_at -> Timestamp,
         redeemed_by -> Nullable<BigInt>,
         redeemed_at -> Nullable<Timestamp>,
+        batch_id -> Nullable<BigInt>,
+        uses -> Integer,
+    }
+}
+
+diesel::table! {
+    claim_batches (id) {
+        id -> BigInt,
+        city_id -> BigInt,
+        badge_id -> BigInt,
+        kind -> Text,
+        use_limit -> Nullable<Integer>,
+        valid_from -> Nullable<Timestamp>,
+        valid_until -> Nullable<Timestamp>,
+        activity_id -> Nullable<BigInt>,
+        session_on -> Nullable<Date>,
+        site -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    claim_redemptions (id) {
+        id -> BigInt,
+        code_id -> BigInt,
+        youth_id -> BigInt,
+        award_public_id -> Text,
+        address -> Text,
+        redeemed_at -> Timestamp,
     }
 }
 
@@ -388,6 +418,9 @@ diesel::joinable!(org_members -> users (user_id));
 diesel::joinable!(activities -> organizations (org_id));
 diesel::joinable!(badges -> organizations (org_id));
 diesel::joinable!(claim_codes -> badges (badge_id));
+diesel::joinable!(claim_codes -> claim_batches (batch_id));
+diesel::joinable!(claim_batches -> activities (activity_id));
+diesel::joinable!(claim_redemptions -> claim_codes (code_id));
 diesel::joinable!(awards -> badges (badge_id));
 diesel::joinable!(awards -> users (recipient_id));
 diesel::joinable!(awards -> organizations (org_id));
@@ -405,6 +438,8 @@ diesel::joinable!(badge_versions -> badges (badge_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     platform,
+    claim_batches,
+    claim_redemptions,
     cities,
     idempotency_keys,
     users,

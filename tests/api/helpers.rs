@@ -22,6 +22,8 @@ pub use crate::common::{database_url, hidden_value, location};
 pub struct TestApp {
     pub address: String,
     pub db: Db,
+    /// The database's URL, for a test that needs connections of its own.
+    pub database_url: String,
     pub setup_code: Option<String>,
     postgres: Option<(String, String)>,
     server: actix_web::dev::ServerHandle,
@@ -152,6 +154,7 @@ pub async fn spawn_app_with(mut settings: Settings) -> TestApp {
         }
     };
     let db = Db::connect(&settings.database.url, settings.database.pool_size).expect("database");
+    let database_url = settings.database.url.clone();
     let app = Application::build_with_db(settings, db.clone())
         .await
         .expect("the application builds");
@@ -162,6 +165,7 @@ pub async fn spawn_app_with(mut settings: Settings) -> TestApp {
     TestApp {
         address,
         db,
+        database_url,
         setup_code,
         postgres,
         server,
@@ -180,6 +184,7 @@ pub async fn spawn_app_sharing(settings: Settings, owner: TestApp) -> TestApp {
     TestApp {
         address,
         db: owner.db.clone(),
+        database_url: owner.database_url.clone(),
         setup_code: None,
         postgres: None,
         server,

@@ -17,6 +17,7 @@ mod catalog;
 mod cities;
 mod city_settings;
 mod claim;
+mod claim_batches;
 mod claim_limits;
 mod csrf_binding;
 mod disclosure;

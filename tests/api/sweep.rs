@@ -332,6 +332,21 @@ const SWEEP: &[(&str, &str, Access)] = &[
         "/c/{city}/orgs/{org}/badges/{badge}/codes",
         Access::OrgStaff,
     ),
+    (
+        "GET",
+        "/c/{city}/orgs/{org}/badges/{badge}/codes/batches/{batch}",
+        Access::OrgStaff,
+    ),
+    (
+        "GET",
+        "/c/{city}/orgs/{org}/badges/{badge}/codes/batches/{batch}/print",
+        Access::OrgStaff,
+    ),
+    (
+        "GET",
+        "/c/{city}/orgs/{org}/badges/{badge}/codes/batches/{batch}/codes.csv",
+        Access::OrgStaff,
+    ),
     // Removing the logo comes after `/c/{city}/logo` has been asked for.
     (
         "POST",
@@ -438,6 +453,8 @@ struct Objects {
     badge: &'static str,
     award: String,
     activity: String,
+    /// A batch of claim codes of the badge.
+    batch: String,
     list: &'static str,
     /// A staff member of the organization.
     member: &'static str,
@@ -457,6 +474,7 @@ fn fill(pattern: &str, objects: &Objects) -> String {
         .replace("{org}", objects.org)
         .replace("{badge}", objects.badge)
         .replace("{activity}", &objects.activity)
+        .replace("{batch}", &objects.batch)
         .replace("{award}", &objects.award)
         .replace(
             "/invitations/{id}/accept",
@@ -493,6 +511,7 @@ fn variants(
         "{list}",
         "{member}",
         "{activity}",
+        "{batch}",
     ]
     .iter()
     .any(|p| pattern.contains(p))
@@ -503,7 +522,7 @@ fn variants(
     // Another organization's path to this organization's badge or award (an organization's own
     // pages under another's slug are covered by the admin of another organization).
     if pattern.contains("{org}")
-        && ["{badge}", "{award}", "{member}", "{activity}"]
+        && ["{badge}", "{award}", "{member}", "{activity}", "{batch}"]
             .iter()
             .any(|p| pattern.contains(p))
     {
@@ -563,6 +582,10 @@ async fn prepare() -> Sweep {
     )
     .to_string();
     let (home_activity, other_activity) = sweep_activities(&app);
+    let (home_batch, other_batch) = (
+        sweep_batch(&app, "reading-explorer"),
+        sweep_batch(&app, "trail-blazer"),
+    );
     let id = |award: &serde_json::Value| {
         award["id"]
             .as_str()
@@ -576,6 +599,7 @@ async fn prepare() -> Sweep {
             badge: "reading-explorer",
             award: id(&home_award),
             activity: home_activity.clone(),
+            batch: home_batch.clone(),
             list: "1",
             member: "mentor",
             invitations: invitations.clone(),
@@ -589,6 +613,7 @@ async fn prepare() -> Sweep {
             badge: "trail-blazer",
             award: id(&other_award),
             activity: other_activity,
+            batch: other_batch,
             list: "1",
             member: "elm-admin",
             invitations: invitations.clone(),
@@ -602,6 +627,7 @@ async fn prepare() -> Sweep {
             badge: "reading-explorer",
             award: id(&home_award),
             activity: home_activity,
+            batch: home_batch,
             list: "1",
             member: "mentor",
             invitations,
@@ -615,6 +641,41 @@ async fn prepare() -> Sweep {
 }
 
 /// A published activity of the library with an image, and one of Elmstead's parks.
+/// A batch of three single-use codes of `badge`, made by its city's first staff member.
+fn sweep_batch(app: &TestApp, badge: &str) -> String {
+    use diesel::prelude::*;
+    use lanyard::db::schema::badges;
+    let mut conn = app.db.get().expect("connection");
+    let (id, city, creator): (i64, i64, i64) = badges::table
+        .filter(badges::slug.eq(badge))
+        .select((badges::id, badges::city_id, badges::org_id))
+        .first(&mut conn)
+        .expect("badge");
+    let maker: i64 = lanyard::db::schema::org_members::table
+        .filter(lanyard::db::schema::org_members::org_id.eq(creator))
+        .select(lanyard::db::schema::org_members::user_id)
+        .first(&mut conn)
+        .expect("a staff member");
+    lanyard::earning::store::create_batch(
+        &mut conn,
+        lanyard::ids::CityId(city),
+        lanyard::ids::BadgeId(id),
+        lanyard::ids::UserId(maker),
+        &lanyard::earning::store::NewBatch {
+            kind: lanyard::earning::store::CodeKind::Single,
+            count: 3,
+            valid_from: None,
+            valid_until: None,
+            activity: None,
+            session_on: None,
+            site: String::new(),
+        },
+        chrono::Utc::now().naive_utc(),
+    )
+    .expect("batch")
+    .to_string()
+}
+
 /// So that `/c/{city}/logo` has something to serve.
 fn give_riverton_a_logo(app: &TestApp) {
     let mut conn = app.db.get().expect("connection");
