@@ -350,6 +350,7 @@ pub async fn revoke_award(
     };
     let org_id = org.0.id;
     let actor = Actor::api_token(&org.1, &address);
+    let base = state.base_url();
     let (city, award) = state
         .db
         .run(move |conn| {
@@ -358,9 +359,11 @@ pub async fn revoke_award(
             if award.org_id != org_id {
                 return Err(AppError::NotFound);
             }
+            let of_city = tenancy::store::find(conn, city_id)?;
             let revoked = crate::awards::revocation::revoke(
                 conn,
-                city_id,
+                &of_city,
+                &base,
                 &award,
                 &reason,
                 &actor,

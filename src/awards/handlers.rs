@@ -127,15 +127,16 @@ pub async fn revoke(
             );
         }
     };
-    let city_id = city.id;
     let actor = Actor::user(&access.user, &address);
     let revoked = award.clone();
+    let (of_city, base) = (city.clone(), state.base_url());
     state
         .db
         .run(move |conn| {
             Ok(revocation::revoke(
                 conn,
-                city_id,
+                &of_city,
+                &base,
                 &revoked,
                 &reason,
                 &actor,

@@ -149,40 +149,21 @@ pub fn issue(conn: &mut DbConnection, issue: &Issue<'_>) -> Result<Issued, Issue
                 at: issue.now,
             },
         )?;
-        {
-            let url = format!(
-                "{}/c/{}/awards/{public_id}",
-                issue.base_url, issue.city.slug
-            );
-            for (to, locale, for_parent) in told_of(conn, recipient.id, issue.now.date())? {
-                let mail = EarnedMail {
-                    locale,
-                    badge_name: &badge_name,
-                    child_name: &recipient.display_name,
-                    for_parent,
-                    url: &url,
-                };
-                let subject = if for_parent {
-                    crate::i18n::t_with(locale, "award.mail_parent_subject", "badge", &badge_name)
-                } else {
-                    crate::i18n::t_with(locale, "award.mail_subject", "badge", &badge_name)
-                };
-                let composed = Mail::compose(
-                    Some(issue.city.id),
-                    "award.earned",
-                    &to,
-                    locale,
-                    subject,
-                    &EarnedText { m: &mail },
-                    &EarnedHtml {
-                        m: &mail,
-                        frame: EmailFrame::new(&issue.city.name, &issue.city.brand_primary, locale),
-                    },
-                )
-                .map_err(IssueError::Mail)?;
-                notify::enqueue(conn, &composed, issue.now).map_err(IssueError::Mail)?;
-            }
-        }
+        let url = format!(
+            "{}/c/{}/awards/{public_id}",
+            issue.base_url, issue.city.slug
+        );
+        tell(
+            conn,
+            issue.city,
+            &recipient,
+            &Notice::Earned {
+                badge_name: &badge_name,
+                url: &url,
+            },
+            issue.now,
+        )
+        .map_err(IssueError::Mail)?;
         Ok(Issued {
             public_id,
             badge_slug,
@@ -232,45 +213,112 @@ fn told_of(
         .collect())
 }
 
-/// What the award e-mail says.
-pub struct EarnedMail<'a> {
+/// What a youth (or their parents) is told of.
+pub enum Notice<'a> {
+    Earned {
+        badge_name: &'a str,
+        url: &'a str,
+    },
+    Revoked {
+        badge_name: &'a str,
+        reason: &'a str,
+        url: &'a str,
+    },
+}
+
+/// Queues the e-mail of `notice` to whoever is told of `youth`'s awards (see [`told_of`]), in
+/// the caller's transaction.
+pub fn tell(
+    conn: &mut DbConnection,
+    city: &City,
+    youth: &crate::auth::CurrentUser,
+    notice: &Notice<'_>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let (kind, badge_name, reason, url) = match notice {
+        Notice::Earned { badge_name, url } => ("award.earned", *badge_name, "", *url),
+        Notice::Revoked {
+            badge_name,
+            reason,
+            url,
+        } => ("award.revoked", *badge_name, *reason, *url),
+    };
+    for (to, locale, for_parent) in told_of(conn, youth.id, now.date())? {
+        let mail = NoticeMail {
+            locale,
+            kind,
+            badge_name,
+            child_name: &youth.display_name,
+            for_parent,
+            reason,
+            url,
+        };
+        let composed = Mail::compose(
+            Some(city.id),
+            kind,
+            &to,
+            locale,
+            mail.subject(),
+            &NoticeText { m: &mail },
+            &NoticeHtml {
+                m: &mail,
+                frame: EmailFrame::new(&city.name, &city.brand_primary, locale),
+            },
+        )?;
+        notify::enqueue(conn, &composed, now)?;
+    }
+    Ok(())
+}
+
+/// What an award e-mail says.
+pub struct NoticeMail<'a> {
     pub locale: &'static str,
+    /// `award.earned` or `award.revoked`.
+    pub kind: &'static str,
     pub badge_name: &'a str,
     pub child_name: &'a str,
     pub for_parent: bool,
+    pub reason: &'a str,
     pub url: &'a str,
 }
 
-impl EarnedMail<'_> {
+impl NoticeMail<'_> {
     pub fn t(&self, key: &str) -> String {
         crate::i18n::t(self.locale, key)
     }
 
+    /// `{kind}.mail_{part}`, or `{kind}.mail_parent_{part}` to a parent.
+    fn text(&self, part: &str) -> String {
+        let who = if self.for_parent { "parent_" } else { "" };
+        let key = format!("{}.mail_{who}{part}", self.kind);
+        crate::i18n::t_with(self.locale, &key, "badge", self.badge_name)
+            .replace("%{child}", self.child_name)
+    }
+
+    pub fn subject(&self) -> String {
+        self.text("subject")
+    }
+
     /// The opening line: to the youth, or to a parent naming their child.
     pub fn intro(&self) -> String {
-        if self.for_parent {
-            crate::i18n::t_with(
-                self.locale,
-                "award.mail_parent_intro",
-                "child",
-                self.child_name,
-            )
-            .replace("%{badge}", self.badge_name)
-        } else {
-            crate::i18n::t_with(self.locale, "award.mail_intro", "badge", self.badge_name)
-        }
+        self.text("intro")
+    }
+
+    /// The reason of a revocation, introduced.
+    pub fn reason_line(&self) -> String {
+        crate::i18n::t_with(self.locale, "award.revoked_reason", "reason", self.reason)
     }
 }
 
 #[derive(Template)]
-#[template(path = "email/award_earned/body.txt")]
-struct EarnedText<'a> {
-    m: &'a EarnedMail<'a>,
+#[template(path = "email/award_notice/body.txt")]
+struct NoticeText<'a> {
+    m: &'a NoticeMail<'a>,
 }
 
 #[derive(Template)]
-#[template(path = "email/award_earned/body.html")]
-struct EarnedHtml<'a> {
-    m: &'a EarnedMail<'a>,
+#[template(path = "email/award_notice/body.html")]
+struct NoticeHtml<'a> {
+    m: &'a NoticeMail<'a>,
     frame: EmailFrame,
 }

@@ -1,33 +1,36 @@
 //! Revoking an award: the one way every surface (award page, partner API) does it, recorded in
-//! the audit trail in the same transaction.
+//! the audit trail and told to the youth (or their parents) by e-mail in the same transaction.
 
 use chrono::NaiveDateTime;
 use diesel::Connection;
 use serde_json::json;
 
 use crate::audit::{self, Actor, AuditAction, AuditEvent};
+use crate::awards::issuance::{self, Notice};
 use crate::awards::{store, AwardView};
 use crate::db::DbConnection;
-use crate::ids::CityId;
+use crate::error::AppError;
+use crate::tenancy::City;
 
 /// Revokes `award` of `city` for `reason`; false (and nothing recorded) when it already was.
 pub fn revoke(
     conn: &mut DbConnection,
-    city: CityId,
+    city: &City,
+    base_url: &str,
     award: &AwardView,
     reason: &str,
     actor: &Actor,
     now: NaiveDateTime,
-) -> diesel::QueryResult<bool> {
+) -> Result<bool, AppError> {
     conn.transaction(|conn| {
-        if !store::revoke(conn, city, &award.public_id, reason, now)? {
+        if !store::revoke(conn, city.id, &award.public_id, reason, now)? {
             return Ok(false);
         }
         audit::record(
             conn,
             &AuditEvent {
                 actor,
-                city: Some(city),
+                city: Some(city.id),
                 org: Some(award.org_id),
                 action: AuditAction::AwardRevoked,
                 target: award.public_id.clone(),
@@ -39,6 +42,20 @@ pub fn revoke(
                 at: now,
             },
         )?;
+        if let Some(youth) = crate::auth::store::find_user(conn, award.recipient_id)? {
+            let url = format!("{base_url}/c/{}/awards/{}", city.slug, award.public_id);
+            issuance::tell(
+                conn,
+                city,
+                &youth,
+                &Notice::Revoked {
+                    badge_name: &award.badge_name,
+                    reason,
+                    url: &url,
+                },
+                now,
+            )?;
+        }
         Ok(true)
     })
 }
