@@ -133,7 +133,7 @@ pub async fn revoke(
     state
         .db
         .run(move |conn| {
-            Ok(revocation::revoke(
+            revocation::revoke(
                 conn,
                 &of_city,
                 &base,
@@ -141,7 +141,7 @@ pub async fn revoke(
                 &reason,
                 &actor,
                 Utc::now().naive_utc(),
-            )?)
+            )
         })
         .await?;
     tracing::info!(award.public_id = %public_id, city.slug = %city.slug, "award revoked");
