@@ -76,7 +76,25 @@ pub async fn show(
     let (award, valid_until) = load_award(&state, &city, public_id).await?;
     let can_revoke = may_revoke(&state, &city, chrome.user.clone(), award.org_id).await?;
     let links = ShareLinks::new(&state.base_url(), &city.slug, &award);
+    // `?earned=1`, where a redemption lands: its youth is congratulated and shown what is next.
+    let just_earned = req.query_string().split('&').any(|pair| pair == "earned=1");
+    let is_theirs = chrome
+        .user
+        .as_ref()
+        .is_some_and(|u| u.id == award.recipient_id);
+    let celebrate = if just_earned && is_theirs && !award.is_revoked() {
+        let (city_id, youth) = (city.id, award.recipient_id);
+        Some(
+            state
+                .db
+                .run(move |conn| Ok(store::next_activities(conn, city_id, youth, 3)?))
+                .await?,
+        )
+    } else {
+        None
+    };
     page(&AwardPage {
+        celebrate,
         chrome: chrome.in_city(&city.slug, &city.name),
         city,
         award,
@@ -123,6 +141,7 @@ pub async fn revoke(
                     valid_until,
                     reason: form.reason,
                     errors,
+                    celebrate: None,
                 },
             );
         }

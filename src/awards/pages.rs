@@ -22,6 +22,8 @@ pub struct AwardPage {
     pub valid_until: Option<chrono::NaiveDateTime>,
     pub reason: String,
     pub errors: FormErrors,
+    /// Just earned, shown to its youth: what to do next (activity id, title, badge it leads to).
+    pub celebrate: Option<Vec<(i64, String, String)>>,
 }
 
 impl AwardPage {

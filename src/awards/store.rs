@@ -240,6 +240,43 @@ pub fn find_for_recipient(
         .map(|r| r.map(to_view))
 }
 
+/// Up to `limit` published activities of `city` that lead to badges `youth` does not hold yet,
+/// soonest first: (activity id, title, badge name). What to suggest after an award.
+pub fn next_activities(
+    conn: &mut DbConnection,
+    city: CityId,
+    youth: UserId,
+    limit: i64,
+) -> QueryResult<Vec<(i64, String, String)>> {
+    use crate::db::schema::{activities, activity_badges};
+    let held = awards::table
+        .filter(awards::recipient_id.eq(youth.0))
+        .filter(awards::revoked_at.is_null())
+        .select(awards::badge_id);
+    activity_badges::table
+        .inner_join(activities::table.inner_join(organizations::table))
+        .inner_join(badges::table)
+        .filter(activities::city_id.eq(city.0))
+        .filter(activities::status.eq(crate::catalog::store::PUBLISHED))
+        .filter(organizations::status.eq(crate::orgs::OrgStatus::Approved.as_str()))
+        .filter(badges::id.ne_all(held))
+        .order((
+            activities::starts_on.is_null().asc(),
+            activities::starts_on.asc(),
+            activities::id.asc(),
+        ))
+        .select((activities::id, activities::title, badges::name))
+        .limit(limit * 3)
+        .load::<(i64, String, String)>(conn)
+        .map(|rows| {
+            let mut seen = std::collections::HashSet::new();
+            rows.into_iter()
+                .filter(|(id, _, _)| seen.insert(*id))
+                .take(usize::try_from(limit).unwrap_or(0))
+                .collect()
+        })
+}
+
 /// A youth's badges in a city, newest first.
 pub fn list_for_recipient(
     conn: &mut DbConnection,

@@ -546,7 +546,10 @@ pub async fn claim(
             tracing::info!(city.slug = %city.slug, award.public_id = %redeemed.award_public_id, "claim code redeemed");
             crate::awards::issuance::sign(&state, &city, &redeemed.award_public_id).await;
             Ok(redirect_with(
-                &format!("/c/{}/me", city.slug),
+                &format!(
+                    "/c/{}/awards/{}?earned=1",
+                    city.slug, redeemed.award_public_id
+                ),
                 Flash::success("flash.badge_earned", &redeemed.badge_name),
             ))
         }

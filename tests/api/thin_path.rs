@@ -151,9 +151,15 @@ async fn from_a_new_partner_to_a_youth_holding_its_badge() {
         .post_form(&maya, "/c/riverton/claim", &[("code", &sloppy)])
         .await;
     assert_eq!(redeemed.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&redeemed), "/c/riverton/me");
+    let landed = location(&redeemed);
+    assert!(
+        landed.starts_with("/c/riverton/awards/") && landed.ends_with("?earned=1"),
+        "{landed}"
+    );
+    let celebrated = app.get(&maya, &landed).await.text().await.unwrap();
+    assert!(celebrated.contains("You earned the badge “Otter Keeper”!"));
+    assert!(celebrated.contains("id=\"celebrate\""), "{celebrated}");
     let me = app.get(&maya, "/c/riverton/me").await.text().await.unwrap();
-    assert!(me.contains("You earned the badge “Otter Keeper”!"));
     assert!(me.contains("<span class=\"badge-name\">Otter Keeper</span>"));
     let badge_page = app
         .get(&maya, "/c/riverton/badges/otter-keeper")

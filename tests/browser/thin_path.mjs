@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  TEST_TIMEOUT_MS, demo, city, url, account, artifactsDir, withPage, open, submit, pathname, signIn, norm,
+  TEST_TIMEOUT_MS, demo, city, url, account, artifactsDir, withPage, open, submit, pathname, signIn, norm, checkPage,
 } from './lib.mjs';
 
 // Claim codes are handed out one per redeeming test, in order, skipping any the
@@ -42,11 +42,15 @@ test('youth signs in, redeems a claim code, sees the badge on /me and its public
     await open(page, `/c/${city}/claim`);
     await page.locator('form#claim-form input[name=code]').fill(code);
     await submit(page, 'form#claim-form');
-    assert.equal(pathname(page), `/c/${city}/me`, `redeeming ${code} should land on /c/${city}/me`);
+    assert.ok(pathname(page).startsWith(`/c/${city}/awards/`), `redeeming ${code} should land on the new award: ${page.url()}`);
+    assert.equal(await page.locator('#celebrate').count(), 1, 'the award page celebrates it');
 
     const status = page.locator('[role=status]');
     assert.ok((await status.count()) > 0, 'no [role=status] flash after redemption');
     assert.ok(norm(await status.first().innerText()).length > 0, 'the [role=status] flash is empty');
+    await checkPage(t, page, 'earned');
+
+    await open(page, `/c/${city}/me`);
 
     const names = (await page.locator('.badge-card .badge-name').allInnerTexts()).map(norm);
     assert.ok(names.includes(norm(badge.name)), `"${badge.name}" not among /me badges: ${JSON.stringify(names)}`);
