@@ -166,6 +166,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 post().to(orgs::staff_invites::withdraw),
             )
             // Staff of an organization (admins for changes).
+            .route("/orgs/{org}/awards", get().to(awards::staff::issued))
+            .route("/orgs/{org}/awards", post().to(awards::staff::submit))
+            .route("/orgs/{org}/awards/new", get().to(awards::staff::new_form))
             .route("/orgs/{org}", get().to(orgs::handlers::show))
             .route("/orgs/{org}/members", post().to(orgs::handlers::add_member))
             .route(

@@ -30,9 +30,19 @@ impl Submitted {
 /// Reads a multipart body: text fields of at most 16 KiB each, 200 fields at most, and a file
 /// of at most `max_file` bytes (one byte more is refused as too large).
 pub async fn read(
+    payload: Multipart,
+    file_field: &str,
+    max_file: usize,
+) -> Result<Submitted, AppError> {
+    read_with_text_limit(payload, file_field, max_file, 16 * 1024).await
+}
+
+/// The same, with text fields of at most `max_text` bytes each (a pasted roster).
+pub async fn read_with_text_limit(
     mut payload: Multipart,
     file_field: &str,
     max_file: usize,
+    max_text: usize,
 ) -> Result<Submitted, AppError> {
     let unreadable = |_| AppError::BadRequest("error.form_unreadable");
     let mut fields = Vec::new();
@@ -44,7 +54,7 @@ pub async fn read(
             .content_disposition()
             .and_then(|cd| cd.get_filename())
             .is_some();
-        let limit = if is_file { max_file } else { 16 * 1024 };
+        let limit = if is_file { max_file } else { max_text };
         let mut bytes = Vec::new();
         let mut seen = 0usize;
         while let Some(chunk) = field.try_next().await.map_err(unreadable)? {

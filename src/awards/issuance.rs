@@ -236,12 +236,12 @@ pub fn tell(
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let (kind, badge_name, reason, url) = match notice {
-        Notice::Earned { badge_name, url } => ("award.earned", *badge_name, "", *url),
+        Notice::Earned { badge_name, url } => ("awards.earned", *badge_name, "", *url),
         Notice::Revoked {
             badge_name,
             reason,
             url,
-        } => ("award.revoked", *badge_name, *reason, *url),
+        } => ("awards.revoked", *badge_name, *reason, *url),
     };
     for (to, locale, for_parent) in told_of(conn, youth.id, now.date())? {
         let mail = NoticeMail {
@@ -273,7 +273,7 @@ pub fn tell(
 /// What an award e-mail says.
 pub struct NoticeMail<'a> {
     pub locale: &'static str,
-    /// `award.earned` or `award.revoked`.
+    /// `awards.earned` or `awards.revoked` (what the mail viewer shows).
     pub kind: &'static str,
     pub badge_name: &'a str,
     pub child_name: &'a str,
@@ -287,10 +287,11 @@ impl NoticeMail<'_> {
         crate::i18n::t(self.locale, key)
     }
 
-    /// `{kind}.mail_{part}`, or `{kind}.mail_parent_{part}` to a parent.
+    /// `award_mail.{earned|revoked}_{part}`, or `…_parent_{part}` to a parent.
     fn text(&self, part: &str) -> String {
         let who = if self.for_parent { "parent_" } else { "" };
-        let key = format!("{}.mail_{who}{part}", self.kind);
+        let which = self.kind.trim_start_matches("awards.");
+        let key = format!("award_mail.{which}_{who}{part}");
         crate::i18n::t_with(self.locale, &key, "badge", self.badge_name)
             .replace("%{child}", self.child_name)
     }

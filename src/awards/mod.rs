@@ -8,6 +8,8 @@ pub mod issuance;
 pub mod pages;
 pub mod recipient;
 pub mod revocation;
+pub mod roster;
+pub mod staff;
 pub mod store;
 
 use chrono::NaiveDateTime;
@@ -19,6 +21,8 @@ use crate::ids::{AwardId, BadgeId, OrgId, UserId};
 pub enum AwardMethod {
     ClaimCode,
     Api,
+    /// Given by the organization's staff from the web, one youth or a roster at a time.
+    Staff,
 }
 
 impl AwardMethod {
@@ -26,6 +30,7 @@ impl AwardMethod {
         match self {
             AwardMethod::ClaimCode => "claim_code",
             AwardMethod::Api => "api",
+            AwardMethod::Staff => "staff",
         }
     }
 }

@@ -598,3 +598,65 @@ pub fn insert_signed(conn: &mut DbConnection, rows: &[SignedAward]) -> QueryResu
         DbConnection::Sqlite(c) => diesel::insert_into(awards::table).values(rows).execute(c),
     }
 }
+
+/// The awards an organization issued, newest first, whose youth's username or badge's name
+/// contains `q` (all when empty), at most `limit`.
+pub fn issued_by(
+    conn: &mut DbConnection,
+    org: OrgId,
+    q: &str,
+    limit: i64,
+) -> QueryResult<Vec<AwardView>> {
+    let mut query = award_views!()
+        .filter(awards::org_id.eq(org.0))
+        .order((awards::awarded_at.desc(), awards::id.desc()))
+        .limit(limit)
+        .into_boxed();
+    let q = q.trim().to_lowercase();
+    if !q.is_empty() {
+        let pattern = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        query = query.filter(
+            users::username
+                .like(pattern.clone())
+                .escape('\\')
+                .or(badges::name.like(pattern).escape('\\')),
+        );
+    }
+    query
+        .load::<AwardRow>(conn)
+        .map(|rows| rows.into_iter().map(to_view).collect())
+}
+
+/// Active youth of `city` whose username contains `q`: (username, display name), at most 20.
+pub fn youth_matching(
+    conn: &mut DbConnection,
+    city: CityId,
+    q: &str,
+) -> QueryResult<Vec<(String, String)>> {
+    use crate::db::schema::city_members;
+    let q = q.trim().to_lowercase();
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    let pattern = format!(
+        "%{}%",
+        q.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    users::table
+        .inner_join(city_members::table.on(city_members::user_id.eq(users::id)))
+        .filter(city_members::city_id.eq(city.0))
+        .filter(city_members::role.eq(crate::auth::store::CityRole::Youth.as_str()))
+        .filter(users::status.eq(crate::auth::AccountStatus::Active.as_str()))
+        .filter(users::username.like(pattern).escape('\\'))
+        .order(users::username.asc())
+        .limit(20)
+        .select((users::username, users::display_name))
+        .load(conn)
+}

@@ -152,7 +152,7 @@ async fn an_award_is_told_by_e_mail_to_the_parent_of_a_youth_without_an_address(
     assert_eq!(redeemed.status(), reqwest::StatusCode::SEE_OTHER);
     let (kind, subject, text, html) =
         crate::invitations::last_mail_to(&app, "parent@riverton.example");
-    assert_eq!(kind, "award.earned");
+    assert_eq!(kind, "awards.earned");
     assert!(subject.contains("Rocket Scientist"), "{subject}");
     assert!(
         text.contains("Maya") && text.contains("/c/riverton/awards/"),

@@ -35,6 +35,7 @@ mod setup;
 mod signin_limits;
 mod signing;
 mod signup_limits;
+mod staff_awards;
 mod staff_roles;
 mod sweep;
 mod thin_path;

@@ -182,7 +182,7 @@ async fn a_revoked_award_is_marked_on_every_page_left_out_of_counts_and_can_be_e
     // Maya has no address of her own: her parent is told, with the reason.
     let (kind, subject, text, _) =
         crate::invitations::last_mail_to(&app, "parent@riverton.example");
-    assert_eq!(kind, "award.revoked");
+    assert_eq!(kind, "awards.revoked");
     assert!(subject.contains("Comic Creator"), "{subject}");
     assert!(
         text.contains("Maya") && text.contains("Awarded by mistake"),

@@ -262,6 +262,9 @@ const SWEEP: &[(&str, &str, Access)] = &[
         Access::OrgAdmin,
     ),
     ("POST", "/c/{city}/orgs/{org}/tokens", Access::OrgAdmin),
+    ("GET", "/c/{city}/orgs/{org}/awards", Access::OrgStaff),
+    ("GET", "/c/{city}/orgs/{org}/awards/new", Access::OrgStaff),
+    ("POST", "/c/{city}/orgs/{org}/awards", Access::OrgStaff),
     // Mentors write activities too; the status changes come last, as they change the page.
     (
         "GET",
