@@ -6,8 +6,10 @@
 //!     LANYARD_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench bulk
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use diesel::connection::SimpleConnection;
-use diesel::Connection;
+mod support;
+
+use support::BenchDatabase;
+
 use lanyard::auth::password;
 use lanyard::awards::bulk::{self, Row};
 use lanyard::db::Db;
@@ -19,20 +21,8 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(4000);
-    let name = format!("lanyard_bench_{}", uuid::Uuid::new_v4().simple());
-    let (url, admin) = match std::env::var("LANYARD_BENCH_DATABASE_URL") {
-        Ok(admin) if !admin.is_empty() => {
-            let mut conn = diesel::pg::PgConnection::establish(&admin).unwrap();
-            conn.batch_execute(&format!("CREATE DATABASE {name}"))
-                .unwrap();
-            let base = &admin[..admin.rfind('/').unwrap()];
-            (format!("{base}/{name}"), Some(admin))
-        }
-        _ => {
-            let path = std::env::temp_dir().join(format!("{name}.db"));
-            (format!("sqlite://{}", path.display()), None)
-        }
-    };
+    let database = BenchDatabase::fresh();
+    let url = database.url.clone();
     let db = Db::connect(&url, 2).unwrap();
     lanyard::demo::seed(&db).unwrap();
     let mut conn = db.get().unwrap();
@@ -75,11 +65,7 @@ fn main() {
         "skipped: {:?}",
         report.skipped.first()
     );
-    let backend = if admin.is_some() {
-        "PostgreSQL"
-    } else {
-        "SQLite"
-    };
+    let backend = database.backend();
     println!(
         "bulk issuance on {backend}: {} awards signed and stored in {:.2} s = {:.0} awards/s",
         report.awarded,
@@ -88,9 +74,5 @@ fn main() {
     );
     drop(conn);
     drop(db);
-    if let Some(admin) = admin {
-        let mut conn = diesel::pg::PgConnection::establish(&admin).unwrap();
-        conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .unwrap();
-    }
+    database.remove();
 }

@@ -9,6 +9,10 @@
 //!     LANYARD_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench catalog
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
+use support::BenchDatabase;
+
 use std::time::{Duration, Instant};
 
 use askama::Template;
@@ -150,27 +154,15 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
-    let name = format!("lanyard_bench_{}", uuid::Uuid::new_v4().simple());
-    let (url, admin) = match std::env::var("LANYARD_BENCH_DATABASE_URL") {
-        Ok(admin) if !admin.is_empty() => {
-            let mut conn = diesel::pg::PgConnection::establish(&admin).unwrap();
-            conn.batch_execute(&format!("CREATE DATABASE {name}"))
-                .unwrap();
-            let base = &admin[..admin.rfind('/').unwrap()];
-            (format!("{base}/{name}"), Some(admin))
-        }
-        _ => {
-            let path = std::env::temp_dir().join(format!("{name}.db"));
-            (format!("sqlite://{}", path.display()), None)
-        }
-    };
+    let database = BenchDatabase::fresh();
+    let url = database.url.clone();
     let db = Db::connect(&url, 2).unwrap();
     lanyard::demo::seed(&db).unwrap();
     let started = Instant::now();
     seed_activities(&db, count);
     eprintln!("seeded {count} activities in {:?}", started.elapsed());
     let mut conn = db.get().unwrap();
-    if admin.is_some() {
+    if database.is_postgres() {
         conn.batch_execute("ANALYZE").unwrap();
     } else {
         conn.batch_execute("ANALYZE; PRAGMA optimize;").unwrap();
@@ -242,13 +234,5 @@ fn main() {
         eprintln!("kept the database: {url}");
         return;
     }
-    if let Some(admin) = admin {
-        let mut conn = diesel::pg::PgConnection::establish(&admin).unwrap();
-        conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .unwrap();
-    } else if let Some(path) = url.strip_prefix("sqlite://") {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{path}{suffix}"));
-        }
-    }
+    database.remove();
 }

@@ -10,9 +10,12 @@
 //!     LANYARD_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench redemption
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
+use support::BenchDatabase;
+
 use std::time::Instant;
 
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use lanyard::audit::Actor;
 use lanyard::auth::password;
@@ -61,20 +64,8 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(2000);
-    let name = format!("lanyard_bench_{}", uuid::Uuid::new_v4().simple());
-    let (url, admin) = match std::env::var("LANYARD_BENCH_DATABASE_URL") {
-        Ok(admin) if !admin.is_empty() => {
-            let mut conn = diesel::pg::PgConnection::establish(&admin).unwrap();
-            conn.batch_execute(&format!("CREATE DATABASE {name}"))
-                .unwrap();
-            let base = &admin[..admin.rfind('/').unwrap()];
-            (format!("{base}/{name}"), Some(admin))
-        }
-        _ => {
-            let path = std::env::temp_dir().join(format!("{name}.db"));
-            (format!("sqlite://{}", path.display()), None)
-        }
-    };
+    let database = BenchDatabase::fresh();
+    let url = database.url.clone();
     let db = Db::connect(&url, 4).unwrap();
     lanyard::demo::seed(&db).unwrap();
     let mut conn = db.get().unwrap();
@@ -99,11 +90,7 @@ fn main() {
         .expect("the demo's mentor");
     let maker = maker.id;
     drop(conn);
-    let backend = if admin.is_some() {
-        "PostgreSQL"
-    } else {
-        "SQLite"
-    };
+    let backend = database.backend();
     let actor = Actor::command_line();
 
     // One after another.
@@ -170,13 +157,5 @@ fn main() {
         count as f64 / seconds
     );
     drop(db);
-    if let Some(admin) = admin {
-        let mut conn = diesel::pg::PgConnection::establish(&admin).unwrap();
-        conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .unwrap();
-    } else if let Some(path) = url.strip_prefix("sqlite://") {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{path}{suffix}"));
-        }
-    }
+    database.remove();
 }

@@ -185,6 +185,7 @@ pub async fn sign(state: &AppState, city: &City, public_id: &str) {
 /// with no address of their own), each linked parent with one. (address, locale, to a parent?)
 fn told_of(
     conn: &mut DbConnection,
+    city: &City,
     youth: UserId,
     today: NaiveDate,
 ) -> QueryResult<Vec<(String, &'static str, bool)>> {
@@ -194,11 +195,7 @@ fn told_of(
             .select((users::email, users::birth_date, users::locale))
             .first(conn)?;
     let under_13 = birth_date.is_some_and(|born| crate::fields::age_on(born, today) < 13);
-    let locale_of = |l: Option<String>| {
-        l.as_deref()
-            .and_then(crate::i18n::supported)
-            .unwrap_or("en")
-    };
+    let locale_of = |l: Option<String>| city.locale_for(l.as_deref());
     if let (Some(email), false) = (email, under_13) {
         return Ok(vec![(email, locale_of(locale), false)]);
     }
@@ -243,7 +240,7 @@ pub fn tell(
             url,
         } => ("awards.revoked", *badge_name, *reason, *url),
     };
-    for (to, locale, for_parent) in told_of(conn, youth.id, now.date())? {
+    for (to, locale, for_parent) in told_of(conn, city, youth.id, now.date())? {
         let mail = NoticeMail {
             locale,
             kind,

@@ -248,8 +248,10 @@ pub async fn submit(
             Ok(badges::store::find_by_slug(conn, city.id, &slug)?.filter(|b| b.org_id == org_id))
         })
         .await?;
-    let Some(badge) = badge else {
+    if badge.is_none() {
         errors.add("badge", "roster.badge_unknown");
+    }
+    let (Some(badge), true) = (badge, errors.is_empty()) else {
         return roster_page(
             &state,
             chrome,
@@ -261,18 +263,6 @@ pub async fn submit(
         )
         .await;
     };
-    if !errors.is_empty() {
-        return roster_page(
-            &state,
-            chrome,
-            staff,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form,
-            None,
-            errors,
-        )
-        .await;
-    }
     let (city, badge_id) = (staff.access.city.clone(), badge.id);
     let checked = state
         .db

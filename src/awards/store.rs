@@ -612,19 +612,14 @@ pub fn issued_by(
         .order((awards::awarded_at.desc(), awards::id.desc()))
         .limit(limit)
         .into_boxed();
-    let q = q.trim().to_lowercase();
+    let q = q.trim();
     if !q.is_empty() {
-        let pattern = format!(
-            "%{}%",
-            q.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let pattern = crate::db::like_containing(q);
         query = query.filter(
             users::username
                 .like(pattern.clone())
                 .escape('\\')
-                .or(badges::name.like(pattern).escape('\\')),
+                .or(crate::db::lower(badges::name).like(pattern).escape('\\')),
         );
     }
     query
@@ -639,16 +634,11 @@ pub fn youth_matching(
     q: &str,
 ) -> QueryResult<Vec<(String, String)>> {
     use crate::db::schema::city_members;
-    let q = q.trim().to_lowercase();
+    let q = q.trim();
     if q.is_empty() {
         return Ok(Vec::new());
     }
-    let pattern = format!(
-        "%{}%",
-        q.replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = crate::db::like_containing(q);
     users::table
         .inner_join(city_members::table.on(city_members::user_id.eq(users::id)))
         .filter(city_members::city_id.eq(city.0))

@@ -217,6 +217,22 @@ pub fn insert_unless_present(
     }
 }
 
+diesel::define_sql_function!(
+    /// SQL `lower(text)`, for case-insensitive `LIKE` on both backends (PostgreSQL's `LIKE`
+    /// minds case).
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text
+);
+
+/// A `LIKE` pattern (with `ESCAPE '\\'`) matching any text that contains `text` lower-cased.
+pub fn like_containing(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// Whether an error is a unique-constraint violation (a duplicate slug, username, …).
 pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
     matches!(

@@ -49,10 +49,9 @@ async fn codes_page(
             let badge = badge_of(conn, for_db, &badge_slug)?;
             let mut batches = Vec::new();
             for summary in store::batches_of(conn, badge.id)? {
+                // Only an event code can be shared too widely: single-use codes are not read.
                 let flagged = summary.kind == CodeKind::Event
-                    && store::codes_of_batch(conn, summary.id)?
-                        .iter()
-                        .any(|c| store::looks_shared(&c.redeemed));
+                    && store::is_flagged(summary.kind, &store::codes_of_batch(conn, summary.id)?);
                 batches.push(BatchView { summary, flagged });
             }
             let legacy = store::list_for_badge(conn, badge.id)?;
@@ -190,50 +189,39 @@ pub async fn generate_codes(
     CsrfForm(form): CsrfForm<BatchForm>,
 ) -> Result<HttpResponse, AppError> {
     let (_, _, badge_slug) = path.into_inner();
-    let checked = check_batch(&form);
-    let (batch, activity) = match checked {
-        Ok(checked) => checked,
-        Err(errors) => {
-            return codes_page(
-                &state,
-                chrome,
-                staff,
-                badge_slug,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                form,
-                errors,
-            )
-            .await;
-        }
-    };
     let (city_id, org_id, user) = (staff.access.city.id, staff.org.id, staff.access.user.id);
     let (slug, for_db) = (badge_slug.clone(), (city_id, org_id));
-    let made = state
-        .db
-        .run(move |conn| {
-            let badge = badge_of(conn, for_db, &slug)?;
-            if let Some(activity) = activity {
-                let ours = crate::activities::store::belongs_to(
-                    conn,
-                    crate::ids::ActivityId(activity),
-                    org_id,
-                )?;
-                if !ours {
-                    let mut errors = FormErrors::default();
-                    errors.add("activity", "field.activity_unknown");
-                    return Ok(Err(errors));
-                }
-            }
-            Ok(Ok(store::create_batch(
-                conn,
-                city_id,
-                badge.id,
-                user,
-                &batch,
-                Utc::now().naive_utc(),
-            )?))
-        })
-        .await?;
+    let made = match check_batch(&form) {
+        Err(errors) => Err(errors),
+        Ok((batch, activity)) => {
+            state
+                .db
+                .run(move |conn| {
+                    let badge = badge_of(conn, for_db, &slug)?;
+                    if let Some(activity) = activity {
+                        let ours = crate::activities::store::belongs_to(
+                            conn,
+                            crate::ids::ActivityId(activity),
+                            org_id,
+                        )?;
+                        if !ours {
+                            let mut errors = FormErrors::default();
+                            errors.add("activity", "field.activity_unknown");
+                            return Ok(Err(errors));
+                        }
+                    }
+                    Ok(Ok(store::create_batch(
+                        conn,
+                        city_id,
+                        badge.id,
+                        user,
+                        &batch,
+                        Utc::now().naive_utc(),
+                    )?))
+                })
+                .await?
+        }
+    };
     let batch_id = match made {
         Ok(id) => id,
         Err(errors) => {
@@ -285,8 +273,7 @@ pub async fn show_batch(
 ) -> Result<HttpResponse, AppError> {
     let (_, _, badge_slug, batch) = path.into_inner();
     let (badge, batch, codes) = load_batch(&state, &staff, badge_slug, batch).await?;
-    let flagged =
-        batch.kind == CodeKind::Event && codes.iter().any(|c| store::looks_shared(&c.redeemed));
+    let flagged = store::is_flagged(batch.kind, &codes);
     let city = staff.access.city;
     page(&BatchPage {
         chrome: chrome.in_city(&city.slug, &city.name),

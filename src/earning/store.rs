@@ -499,6 +499,11 @@ pub const BUSY_WINDOW_MINUTES: i64 = 15;
 /// …redemptions from this many addresses flag a code as shared too widely.
 pub const BUSY_ADDRESSES: usize = 10;
 
+/// Whether a batch is flagged: an event code whose redemptions look shared (see below).
+pub fn is_flagged(kind: CodeKind, codes: &[CodeUse]) -> bool {
+    kind == CodeKind::Event && codes.iter().any(|c| looks_shared(&c.redeemed))
+}
+
 /// Whether redemptions (in time order) came from [`BUSY_ADDRESSES`] addresses or more within
 /// [`BUSY_WINDOW_MINUTES`]: an event code passed around beyond the room it was read out in.
 pub fn looks_shared(redeemed: &[(String, NaiveDateTime, String)]) -> bool {

@@ -184,11 +184,7 @@ fn recipient_locale(
     city: &City,
 ) -> Result<&'static str, AppError> {
     let chosen = store::locale_of_email(conn, email)?;
-    Ok(chosen
-        .as_deref()
-        .and_then(crate::i18n::supported)
-        .or_else(|| city.languages.first().copied())
-        .unwrap_or(crate::i18n::LOCALES[0]))
+    Ok(city.locale_for(chosen.as_deref()))
 }
 
 /// A pending invitation, as the inviter's pages list it.

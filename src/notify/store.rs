@@ -191,7 +191,7 @@ pub fn delivery_failing(conn: &mut DbConnection) -> QueryResult<bool> {
     .get_result(conn)
 }
 
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+use crate::db::lower;
 
 /// A page of the viewer's list, newest first; `to` filters by a part of the recipient.
 pub fn list(
@@ -200,14 +200,7 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<OutboxRow>, i64)> {
-    let pattern = to.map(|to| {
-        let escaped = to
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        format!("%{escaped}%")
-    });
+    let pattern = to.map(crate::db::like_containing);
     let filtered = || {
         let mut query = outbox::table.into_boxed();
         if let Some(pattern) = &pattern {

@@ -124,7 +124,7 @@ pub fn apply(
         )?;
         let review = format!("{base_url}/c/{}/partners/{}", city.slug, org.slug);
         for (to, locale) in store::coordinator_contacts(conn, city.id)? {
-            let locale = locale_of(locale.as_deref(), city);
+            let locale = city.locale_for(locale.as_deref());
             let mail = ApplicationMail {
                 locale,
                 org_name: &org.name,
@@ -212,14 +212,6 @@ pub fn decide(
     })
 }
 
-/// The supported locale of a stored preference, else the city's first language.
-fn locale_of(stored: Option<&str>, city: &City) -> &'static str {
-    stored
-        .and_then(crate::i18n::supported)
-        .or_else(|| city.languages.first().copied())
-        .unwrap_or(crate::i18n::LOCALES[0])
-}
-
 /// Tells the organization's contact address and its applicant (once when they are the same
 /// address) what was decided. The contact address has no language of its own: it gets the
 /// applicant's, who filled in the application.
@@ -232,7 +224,7 @@ fn mail_decision(
     base_url: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let applicant_locale = locale_of(application.applicant_locale.as_deref(), city);
+    let applicant_locale = city.locale_for(application.applicant_locale.as_deref());
     let mut recipients: Vec<(String, &'static str)> = Vec::new();
     if let Some((_, Some(email))) = &application.applicant {
         recipients.push((email.clone(), applicant_locale));

@@ -34,6 +34,15 @@ pub struct City {
 }
 
 impl City {
+    /// The supported locale of a stored preference, else the city's first language: the
+    /// language of mail to someone of this city.
+    pub fn locale_for(&self, stored: Option<&str>) -> &'static str {
+        stored
+            .and_then(crate::i18n::supported)
+            .or_else(|| self.languages.first().copied())
+            .unwrap_or(crate::i18n::LOCALES[0])
+    }
+
     /// The supported locales named in a stored comma list, in order; English when none is.
     pub fn parse_languages(stored: &str) -> Vec<&'static str> {
         let mut out: Vec<&'static str> = Vec::new();
