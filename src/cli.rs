@@ -239,7 +239,14 @@ pub fn create_token(db: &Db, city: &str, org: &str, name: &str) -> anyhow::Resul
 async fn mail_worker() -> anyhow::Result<()> {
     let settings = Settings::load()?;
     let db = Db::connect(&settings.database.url, 2)?;
-    let worker = crate::notify::worker::Worker::new(db, &settings.mail)?.spawn();
+    let base_url = settings
+        .server
+        .public_base_url
+        .trim_end_matches('/')
+        .to_string();
+    let worker = crate::notify::worker::Worker::new(db, &settings.mail)?
+        .with_digests(base_url)
+        .spawn();
     eprintln!("Lanyard mail worker running; Ctrl-C or SIGTERM stops it");
     shutdown_signal().await?;
     worker.stop().await;

@@ -58,6 +58,8 @@ pub struct DemoData {
     pub activities: Vec<crate::catalog::demo::DemoActivity>,
     /// Every city of the demo, by slug; `city` is the first.
     pub cities: Vec<String>,
+    /// An award made by a mentor's approval of submitted work: its credential carries evidence.
+    pub evidence_award: String,
 }
 
 fn demo_password(role: &str) -> String {
@@ -221,6 +223,8 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
     let leo = s.user("youth", "leo", "Leo", AccountKind::Youth, leo_birth, false)?;
     let sam_birth = s.years_ago(16);
     let sam = s.user("youth", "sam", "Sam", AccountKind::Youth, sam_birth, false)?;
+    let ava_birth = s.years_ago(14);
+    let ava = s.user("youth", "ava", "Ava", AccountKind::Youth, ava_birth, false)?;
     let second = SecondCityPeople {
         coordinator: s.user(
             "second_city_coordinator",
@@ -243,7 +247,7 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
     let conn = s.conn;
 
     auth_store::add_city_member(conn, city, coordinator, CityRole::Coordinator, now)?;
-    for youth in [maya, leo, sam] {
+    for youth in [maya, leo, sam, ava] {
         auth_store::add_city_member(conn, city, youth, CityRole::Youth, now)?;
     }
     auth_store::add_city_member(conn, city, parent, CityRole::Parent, now)?;
@@ -409,6 +413,7 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
                         recipient: sam,
                         method: AwardMethod::Api,
                         claim_code: None,
+                        evidence: None,
                         actor: &Actor::command_line(),
                         base_url: "",
                         seeded: true,
@@ -419,6 +424,7 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
             }
         }
     }
+    let evidence_award = seed_review(conn, city, mentor, ava, now)?;
     let activities = crate::catalog::demo::seed(conn, city, "riverton", now)?;
     // The next summer: the demo shows a season to come.
     let season_year = if now.date().month() > 8 {
@@ -446,7 +452,70 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
         claim_codes,
         activities,
         cities: vec!["riverton".into(), second_slug],
+        evidence_award,
     })
+}
+
+/// Comic Creator is earned by review (or a code), with a rubric: Ava sent a comic and the
+/// library's mentor approved it, so the demo holds a credential with evidence. Answers that
+/// award's public id.
+fn seed_review(
+    conn: &mut DbConnection,
+    city: CityId,
+    mentor: UserId,
+    youth: UserId,
+    now: chrono::NaiveDateTime,
+) -> anyhow::Result<String> {
+    let home = tenancy::store::find(conn, city)?;
+    let badge = badges::store::find_by_slug(conn, city, "comic-creator")?
+        .ok_or_else(|| anyhow::anyhow!("the demo has no comic-creator badge"))?;
+    let mut content = badges::store::content(conn, badge.id)?;
+    content.earned_by = crate::badges::EarnedBy::Both.as_str().into();
+    content.rubric = vec![
+        "Four pages, each with at least three panels".into(),
+        "A story and characters of your own".into(),
+        "Inked and lettered, not only pencilled".into(),
+    ];
+    // Only how it is earned changes, not what its credentials say: its version stays.
+    badges::store::save_content(conn, badge.id, &content, badge.design.as_deref())?;
+    let public_id = crate::review::store::new_public_id();
+    let sent = now - Duration::days(2);
+    crate::review::store::submit(
+        conn,
+        &home,
+        &badge.slug,
+        youth,
+        &crate::review::store::Draft {
+            reflection: "I made a four-page comic about a robot who is afraid of the rain. \
+                The hardest part was lettering the speech bubbles so they fit.",
+            links: &["https://example.org/sam/robot-in-the-rain".to_string()],
+            files: &[],
+            evidence_public: true,
+        },
+        &public_id,
+        sent,
+    )
+    .map_err(|e| anyhow::anyhow!("seeding a submission: {e:?}"))?;
+    let issued = crate::review::store::decide(
+        conn,
+        &crate::review::store::Decision {
+            city: &home,
+            org: badge.org_id,
+            public_id: &public_id,
+            mentor,
+            actor: &Actor::command_line(),
+            verdict: crate::review::store::Verdict::Approve,
+            rubric_met: &[0, 1, 2],
+            feedback: "Great pacing, and the rain really feels wet!",
+            base_url: "",
+            seeded: true,
+            now: sent + Duration::hours(20),
+        },
+    )
+    .map_err(|e| anyhow::anyhow!("seeding a review: {e:?}"))?;
+    issued
+        .map(|i| i.public_id)
+        .ok_or_else(|| anyhow::anyhow!("the seeded review made no award"))
 }
 
 /// The accounts of the demo's second city.
@@ -593,6 +662,7 @@ pub async fn run(port: u16, data: PathBuf, json: bool) -> anyhow::Result<()> {
     settings.signing.mode = "in-process".into();
     settings.signing.master_key_file = data.join("master.key").display().to_string();
     settings.signing.generate_master_key = true;
+    settings.storage.evidence_dir = data.join("evidence").display().to_string();
     let db = Db::connect(&settings.database.url, settings.database.pool_size)?;
     let mut demo = seed(&db)?;
     let app = Application::build_with_db(settings, db).await?;

@@ -5,7 +5,7 @@ use actix_web::web::{self, get, post};
 
 use crate::{
     activities, api, audit, auth, awards, badges, catalog, dashboard, earning, health, invitations,
-    notify, orgs, signing, tenancy, verify, web as pages,
+    notify, orgs, review, signing, tenancy, verify, web as pages,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -119,6 +119,48 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/signup", post().to(auth::handlers::sign_up))
             // Members of the city.
             .route("/me", get().to(awards::handlers::me))
+            .route(
+                "/me/notifications",
+                post().to(awards::handlers::notifications),
+            )
+            .route(
+                "/badges/{badge}/submit",
+                get().to(review::handlers::submit_form),
+            )
+            .route(
+                "/badges/{badge}/submit",
+                post().to(review::handlers::submit),
+            )
+            .route(
+                "/submissions/{submission}",
+                get().to(review::handlers::show),
+            )
+            .route(
+                "/submissions/{submission}",
+                post().to(review::handlers::resubmit),
+            )
+            .route(
+                "/submissions/{submission}/visibility",
+                post().to(review::handlers::visibility),
+            )
+            .route(
+                "/submissions/{submission}/files/{n}",
+                get().to(review::handlers::file),
+            )
+            .route(
+                "/evidence/{submission}",
+                get().to(review::handlers::evidence),
+            )
+            .route("/orgs/{org}/reviews", get().to(review::handlers::queue))
+            .route("/orgs/{org}/reviews", post().to(review::handlers::bulk))
+            .route(
+                "/orgs/{org}/reviews/{submission}",
+                get().to(review::handlers::open),
+            )
+            .route(
+                "/orgs/{org}/reviews/{submission}",
+                post().to(review::handlers::decide),
+            )
             .route("/claim", get().to(earning::handlers::claim_form))
             .route("/claim", post().to(earning::handlers::claim))
             // Coordinators.

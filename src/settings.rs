@@ -16,6 +16,15 @@ pub struct Settings {
     pub limits: LimitsSettings,
     pub signing: SigningSettings,
     pub mail: MailSettings,
+    pub storage: StorageSettings,
+}
+
+/// Where uploaded files are kept.
+#[derive(Clone, Debug, Deserialize)]
+pub struct StorageSettings {
+    /// `LANYARD__STORAGE__EVIDENCE_DIR`: the folder of the evidence youth submit for review
+    /// (photos and files), created when missing.
+    pub evidence_dir: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]

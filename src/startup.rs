@@ -116,6 +116,16 @@ impl Application {
 
     pub async fn build_with_db(settings: Settings, db: Db) -> anyhow::Result<Application> {
         let signer = signing_service(&settings)?;
+        let evidence: std::sync::Arc<dyn crate::review::storage::Storage> = std::sync::Arc::new(
+            crate::review::storage::LocalDirectory::new(&settings.storage.evidence_dir).map_err(
+                |e| {
+                    anyhow::anyhow!(
+                        "storage.evidence_dir {:?} cannot be used: {e}",
+                        settings.storage.evidence_dir
+                    )
+                },
+            )?,
+        );
         // Bounded: an unreachable Redis is logged and retried in the background, never waited on.
         let kv = Kv::start(
             &settings.redis.url,
@@ -164,13 +174,14 @@ impl Application {
             setup_code: Mutex::new(setup_code.clone()),
             assets: Assets::new(),
             signer,
+            evidence,
         });
         // Built before the server so that bad mail settings stop the start; spawned last.
         let mail_worker = match state.settings.mail.worker {
-            true => Some(crate::notify::worker::Worker::new(
-                state.db.clone(),
-                &state.settings.mail,
-            )?),
+            true => Some(
+                crate::notify::worker::Worker::new(state.db.clone(), &state.settings.mail)?
+                    .with_digests(state.base_url()),
+            ),
             false => None,
         };
         let hsts = sends_hsts(&state.settings);

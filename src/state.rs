@@ -27,6 +27,8 @@ pub struct AppState {
     pub setup_code: Mutex<Option<String>>,
     pub assets: Assets,
     pub signer: SigningService,
+    /// Where the files of submissions are kept (`storage.evidence_dir`).
+    pub evidence: std::sync::Arc<dyn crate::review::storage::Storage>,
 }
 
 impl AppState {

@@ -11,7 +11,13 @@ pub struct Submitted {
     pub file: Option<Vec<u8>>,
     /// The file was larger than allowed (and dropped): the form says so next to its field.
     pub file_too_large: bool,
+    /// Every file sent (in any file field), in order: (field, file name as sent, bytes). A file
+    /// too large is listed with no bytes.
+    pub files: Vec<(String, String, Vec<u8>)>,
 }
+
+/// The most file parts one form may carry.
+const MAX_FILE_PARTS: usize = 10;
 
 impl Submitted {
     pub fn get(&self, name: &str) -> String {
@@ -48,15 +54,18 @@ pub async fn read_with_text_limit(
     let mut fields = Vec::new();
     let mut file = None;
     let mut file_too_large = false;
+    let mut files = Vec::new();
     while let Some(mut field) = payload.try_next().await.map_err(unreadable)? {
         let name = field.name().unwrap_or_default().to_string();
-        let is_file = field
+        let file_name = field
             .content_disposition()
             .and_then(|cd| cd.get_filename())
-            .is_some();
+            .map(str::to_string);
+        let is_file = file_name.is_some();
         let limit = if is_file { max_file } else { max_text };
         let mut bytes = Vec::new();
         let mut seen = 0usize;
+        let mut this_too_large = false;
         while let Some(chunk) = field.try_next().await.map_err(unreadable)? {
             seen += chunk.len();
             if seen > limit {
@@ -64,15 +73,24 @@ pub async fn read_with_text_limit(
                 if !is_file || seen > limit.saturating_mul(2) {
                     return Err(AppError::BadRequest("error.too_large"));
                 }
-                file_too_large = true;
+                this_too_large = true;
                 bytes.clear();
                 continue;
             }
             bytes.extend_from_slice(&chunk);
         }
-        if is_file {
-            if name == file_field && !bytes.is_empty() {
-                file = Some(bytes);
+        if let Some(file_name) = file_name {
+            if files.len() >= MAX_FILE_PARTS {
+                return Err(AppError::BadRequest("error.too_large"));
+            }
+            if this_too_large {
+                file_too_large = true;
+                files.push((name, file_name, Vec::new()));
+            } else if !bytes.is_empty() {
+                if name == file_field {
+                    file = Some(bytes.clone());
+                }
+                files.push((name, file_name, bytes));
             }
         } else {
             if fields.len() >= 200 {
@@ -85,5 +103,6 @@ pub async fn read_with_text_limit(
         fields,
         file,
         file_too_large,
+        files,
     })
 }

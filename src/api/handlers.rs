@@ -247,6 +247,7 @@ pub async fn create_award(
                             recipient: youth.id,
                             method: AwardMethod::Api,
                             claim_code: None,
+                            evidence: None,
                             actor: &actor,
                             base_url: &for_mail,
                             seeded: false,

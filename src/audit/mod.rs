@@ -53,10 +53,11 @@ pub enum AuditAction {
     ActivitiesImported,
     BadgeCreated,
     BadgeEdited,
+    SubmissionDecided,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 29] = [
+    pub const ALL: [AuditAction; 30] = [
         AuditAction::PlatformSetUp,
         AuditAction::OrgCreated,
         AuditAction::MemberAdded,
@@ -86,6 +87,7 @@ impl AuditAction {
         AuditAction::ActivitiesImported,
         AuditAction::BadgeCreated,
         AuditAction::BadgeEdited,
+        AuditAction::SubmissionDecided,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -119,6 +121,7 @@ impl AuditAction {
             AuditAction::ActivitiesImported => "activities.imported",
             AuditAction::BadgeCreated => "badge.created",
             AuditAction::BadgeEdited => "badge.edited",
+            AuditAction::SubmissionDecided => "submission.decided",
         }
     }
 

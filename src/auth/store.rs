@@ -392,3 +392,19 @@ pub fn nav_places(
         orgs,
     })
 }
+
+/// Whether `user` turned e-mail notifications off.
+pub fn notifications_off(conn: &mut DbConnection, user: UserId) -> QueryResult<bool> {
+    users::table
+        .find(user.0)
+        .select(users::notifications_off)
+        .first(conn)
+}
+
+/// Turns `user`'s e-mail notifications off (or back on).
+pub fn set_notifications_off(conn: &mut DbConnection, user: UserId, off: bool) -> QueryResult<()> {
+    diesel::update(users::table.find(user.0))
+        .set(users::notifications_off.eq(off))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -50,6 +50,8 @@ pub enum Counter {
     SignUpAddress,
     /// Unknown invitation tokens tried from one address (guessing `/join/{token}` links).
     InvitationAddress,
+    /// Refused submissions of work (bad files, bad links) of one account: each costs decoding.
+    SubmissionAccount,
 }
 
 impl Counter {
@@ -62,6 +64,7 @@ impl Counter {
             Counter::ClaimAddress => "claim-address",
             Counter::SignUpAddress => "signup-address",
             Counter::InvitationAddress => "invitation-address",
+            Counter::SubmissionAccount => "submission-account",
         }
     }
 }
@@ -76,6 +79,7 @@ pub struct Limits {
     claim_address: Limit,
     sign_up_address: Limit,
     invitation_address: Limit,
+    submission_account: Limit,
 }
 
 impl Limits {
@@ -94,6 +98,10 @@ impl Limits {
                 INVITATION_GUESSES_PER_ADDRESS,
                 INVITATION_GUESS_WINDOW_SECONDS,
             ),
+            submission_account: Limit::new(
+                SUBMISSION_FAILURES_PER_ACCOUNT,
+                SUBMISSION_FAILURE_WINDOW_SECONDS,
+            ),
         }
     }
 
@@ -106,6 +114,7 @@ impl Limits {
             Counter::ClaimAddress => self.claim_address,
             Counter::SignUpAddress => self.sign_up_address,
             Counter::InvitationAddress => self.invitation_address,
+            Counter::SubmissionAccount => self.submission_account,
         }
     }
 }
@@ -267,6 +276,16 @@ pub const INVITATION_GUESS_WINDOW_SECONDS: u64 = 900;
 pub fn invitation_keys(address: &str) -> [Key; 1] {
     let address = limit_bucket(address);
     [Key::new(Counter::InvitationAddress, &[address.as_str()])]
+}
+
+/// Refused submissions of work one youth may make in one window (a file of the wrong type, a
+/// bad link): a child correcting a form is never stopped, a script re-sending large files is.
+pub const SUBMISSION_FAILURES_PER_ACCOUNT: u32 = 30;
+pub const SUBMISSION_FAILURE_WINDOW_SECONDS: u64 = 3600;
+
+/// The submission key of one youth (give the attempt back when the submission is taken).
+pub fn submission_keys(account: &str) -> [Key; 1] {
+    [Key::new(Counter::SubmissionAccount, &[account])]
 }
 
 /// The sign-up key of `address`.

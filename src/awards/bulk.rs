@@ -204,6 +204,7 @@ fn issue_chunk(
             credential: None,
             revocation_reason: None,
             revoked: false,
+            evidence: None,
         };
         let document = crate::awards::credential::unsigned(base, city, &source);
         let signed = crate::credentials::proof::sign(&document, &key, &method, now.and_utc())

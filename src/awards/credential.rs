@@ -24,6 +24,7 @@ pub fn unsigned(base: &str, city: &City, source: &CredentialSource) -> Value {
         source.org_website.clone()
     };
     let recipient = source.recipient.identifier(&city.slug);
+    let evidence = source.evidence.as_ref().map(|e| absolute_ids(base, e));
     ob3::credential(&CredentialInput {
         urls,
         award_id: &source.public_id,
@@ -44,9 +45,24 @@ pub fn unsigned(base: &str, city: &City, source: &CredentialSource) -> Value {
         valid_until: source
             .valid_days
             .map(|days| source.awarded_at + chrono::Duration::days(i64::from(days))),
-        evidence: None,
+        evidence: evidence.as_ref(),
         status_index: source.status_index,
     })
+}
+
+/// `evidence` with each `id` that is a path of this site made absolute under `base`.
+fn absolute_ids(base: &str, evidence: &Value) -> Value {
+    let mut evidence = evidence.clone();
+    if let Some(items) = evidence.as_array_mut() {
+        for item in items {
+            if let Some(path) = item.get("id").and_then(Value::as_str) {
+                if path.starts_with('/') {
+                    item["id"] = Value::String(format!("{base}{path}"));
+                }
+            }
+        }
+    }
+    evidence
 }
 
 /// The award's signed credential (signing and storing it the first time), with its source.

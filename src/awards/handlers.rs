@@ -180,30 +180,47 @@ pub async fn me(
     let is_youth = access.has_city_role(CityRole::Youth);
     let is_parent = access.has_city_role(CityRole::Parent);
     let (city_id, user_id) = (city.id, me.id);
-    let (awards, children, staff_of, invitations, (applications, my_email)) = state
-        .db
-        .run(move |conn| {
-            let awards = if is_youth {
-                store::list_for_recipient(conn, city_id, user_id)?
-            } else {
-                Vec::new()
-            };
-            let mut children = Vec::new();
-            if is_parent {
-                for child in auth_store::children_of(conn, user_id)? {
-                    let awards = store::list_for_recipient(conn, city_id, child.id)?;
-                    children.push(ChildBadges { child, awards });
+    let (awards, submissions, children, staff_of, invitations, (applications, my_email, quiet)) =
+        state
+            .db
+            .run(move |conn| {
+                let (awards, submissions) = if is_youth {
+                    (
+                        store::list_for_recipient(conn, city_id, user_id)?,
+                        crate::review::store::of_youth(conn, city_id, user_id)?,
+                    )
+                } else {
+                    (Vec::new(), Vec::new())
+                };
+                let mut children = Vec::new();
+                if is_parent {
+                    for child in auth_store::children_of(conn, user_id)? {
+                        let awards = store::list_for_recipient(conn, city_id, child.id)?;
+                        let submissions = crate::review::store::of_youth(conn, city_id, child.id)?;
+                        children.push(ChildBadges {
+                            child,
+                            awards,
+                            submissions,
+                        });
+                    }
                 }
-            }
-            let staff_of = orgs::store::list_for_staff(conn, city_id, user_id)?;
-            let invitations = orgs::store::invitations_for(conn, user_id)?;
-            let partner = (
-                orgs::store::applied_by(conn, city_id, user_id)?,
-                orgs::store::account_email(conn, user_id)?,
-            );
-            Ok((awards, children, staff_of, invitations, partner))
-        })
-        .await?;
+                let staff_of = orgs::store::list_for_staff(conn, city_id, user_id)?;
+                let invitations = orgs::store::invitations_for(conn, user_id)?;
+                let partner = (
+                    orgs::store::applied_by(conn, city_id, user_id)?,
+                    orgs::store::account_email(conn, user_id)?,
+                    auth_store::notifications_off(conn, user_id)?,
+                );
+                Ok((
+                    awards,
+                    submissions,
+                    children,
+                    staff_of,
+                    invitations,
+                    partner,
+                ))
+            })
+            .await?;
     page(&MyPage {
         chrome: chrome.in_city(&city.slug, &city.name),
         is_coordinator: access.is_coordinator(),
@@ -211,10 +228,43 @@ pub async fn me(
         me,
         is_youth,
         awards,
+        submissions,
         children,
+        notifications_off: quiet,
         staff_of,
         invitations,
         applications,
         my_email,
     })
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct NotificationsForm {
+    off: String,
+}
+
+/// `POST /c/{city}/me/notifications`: turns this person's e-mail off (`off=1`) or back on.
+pub async fn notifications(
+    state: web::Data<AppState>,
+    CityMember(access): CityMember,
+    CsrfForm(form): CsrfForm<NotificationsForm>,
+) -> Result<HttpResponse, AppError> {
+    let off = form.off == "1";
+    let user = access.user.id;
+    state
+        .db
+        .run(move |conn| Ok(auth_store::set_notifications_off(conn, user, off)?))
+        .await?;
+    Ok(redirect_with(
+        &format!("/c/{}/me#notifications", access.city.slug),
+        Flash::success(
+            if off {
+                "flash.notifications_off"
+            } else {
+                "flash.notifications_on"
+            },
+            "",
+        ),
+    ))
 }

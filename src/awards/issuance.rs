@@ -30,6 +30,8 @@ pub struct Issue<'a> {
     pub recipient: UserId,
     pub method: AwardMethod,
     pub claim_code: Option<ClaimCodeId>,
+    /// The OB 3.0 `evidence` of the credential (a JSON array), when the award has any.
+    pub evidence: Option<String>,
     pub actor: &'a Actor,
     /// The site's address, for the link in the e-mail.
     pub base_url: &'a str,
@@ -115,6 +117,7 @@ pub fn issue(conn: &mut DbConnection, issue: &Issue<'_>) -> Result<Issued, Issue
                 recipient: recipient.id,
                 method: issue.method,
                 claim_code: issue.claim_code,
+                evidence: issue.evidence.clone(),
             },
             issue.now,
         )
@@ -182,26 +185,36 @@ pub async fn sign(state: &AppState, city: &City, public_id: &str) {
 }
 
 /// Who is told of a youth's award: the youth at their own address from 13 on; under 13 (or
-/// with no address of their own), each linked parent with one. (address, locale, to a parent?)
+/// with no address of their own), each linked parent with one. Whoever turned notifications
+/// off is told nothing. (address, locale, to a parent?)
 fn told_of(
     conn: &mut DbConnection,
     city: &City,
     youth: UserId,
     today: NaiveDate,
 ) -> QueryResult<Vec<(String, &'static str, bool)>> {
-    let (email, birth_date, locale): (Option<String>, Option<NaiveDate>, Option<String>) =
-        users::table
-            .filter(users::id.eq(youth.0))
-            .select((users::email, users::birth_date, users::locale))
-            .first(conn)?;
+    type Row = (Option<String>, Option<NaiveDate>, Option<String>, bool);
+    let (email, birth_date, locale, quiet): Row = users::table
+        .filter(users::id.eq(youth.0))
+        .select((
+            users::email,
+            users::birth_date,
+            users::locale,
+            users::notifications_off,
+        ))
+        .first(conn)?;
     let under_13 = birth_date.is_some_and(|born| crate::fields::age_on(born, today) < 13);
     let locale_of = |l: Option<String>| city.locale_for(l.as_deref());
     if let (Some(email), false) = (email, under_13) {
+        if quiet {
+            return Ok(Vec::new());
+        }
         return Ok(vec![(email, locale_of(locale), false)]);
     }
     let parents: Vec<(Option<String>, Option<String>)> = parent_links::table
         .inner_join(users::table.on(users::id.eq(parent_links::parent_id)))
         .filter(parent_links::youth_id.eq(youth.0))
+        .filter(users::notifications_off.eq(false))
         .select((users::email, users::locale))
         .load(conn)?;
     Ok(parents
@@ -219,6 +232,18 @@ pub enum Notice<'a> {
     Revoked {
         badge_name: &'a str,
         reason: &'a str,
+        url: &'a str,
+    },
+    /// A mentor asked for changes to the work submitted for the badge.
+    ChangesRequested {
+        badge_name: &'a str,
+        feedback: &'a str,
+        url: &'a str,
+    },
+    /// A mentor declined the work submitted for the badge.
+    Declined {
+        badge_name: &'a str,
+        feedback: &'a str,
         url: &'a str,
     },
 }
@@ -239,6 +264,16 @@ pub fn tell(
             reason,
             url,
         } => ("awards.revoked", *badge_name, *reason, *url),
+        Notice::ChangesRequested {
+            badge_name,
+            feedback,
+            url,
+        } => ("reviews.changes_requested", *badge_name, *feedback, *url),
+        Notice::Declined {
+            badge_name,
+            feedback,
+            url,
+        } => ("reviews.declined", *badge_name, *feedback, *url),
     };
     for (to, locale, for_parent) in told_of(conn, city, youth.id, now.date())? {
         let mail = NoticeMail {
@@ -270,7 +305,8 @@ pub fn tell(
 /// What an award e-mail says.
 pub struct NoticeMail<'a> {
     pub locale: &'static str,
-    /// `awards.earned` or `awards.revoked` (what the mail viewer shows).
+    /// `awards.earned`, `awards.revoked`, `reviews.changes_requested` or `reviews.declined`
+    /// (what the mail viewer shows).
     pub kind: &'static str,
     pub badge_name: &'a str,
     pub child_name: &'a str,
@@ -284,10 +320,14 @@ impl NoticeMail<'_> {
         crate::i18n::t(self.locale, key)
     }
 
-    /// `award_mail.{earned|revoked}_{part}`, or `…_parent_{part}` to a parent.
+    /// `award_mail.{earned|revoked|changes|declined}_{part}`, or `…_parent_{part}` to a parent.
     fn text(&self, part: &str) -> String {
         let who = if self.for_parent { "parent_" } else { "" };
-        let which = self.kind.trim_start_matches("awards.");
+        let which = match self.kind {
+            "reviews.changes_requested" => "changes",
+            "reviews.declined" => "declined",
+            kind => kind.trim_start_matches("awards."),
+        };
         let key = format!("award_mail.{which}_{who}{part}");
         crate::i18n::t_with(self.locale, &key, "badge", self.badge_name)
             .replace("%{child}", self.child_name)
@@ -302,9 +342,23 @@ impl NoticeMail<'_> {
         self.text("intro")
     }
 
-    /// The reason of a revocation, introduced.
+    /// The reason of a revocation (or a mentor's feedback), introduced.
     pub fn reason_line(&self) -> String {
-        crate::i18n::t_with(self.locale, "award.revoked_reason", "reason", self.reason)
+        let key = if self.kind.starts_with("reviews.") {
+            "award_mail.feedback"
+        } else {
+            "award.revoked_reason"
+        };
+        crate::i18n::t_with(self.locale, key, "reason", self.reason)
+    }
+
+    /// What the button of the mail says.
+    pub fn action(&self) -> String {
+        self.t(if self.kind.starts_with("reviews.") {
+            "award_mail.open_submission"
+        } else {
+            "award.mail_action"
+        })
     }
 }
 

@@ -23,6 +23,8 @@ pub enum AwardMethod {
     Api,
     /// Given by the organization's staff from the web, one youth or a roster at a time.
     Staff,
+    /// A mentor approved the work the youth submitted.
+    Review,
 }
 
 impl AwardMethod {
@@ -31,6 +33,7 @@ impl AwardMethod {
             AwardMethod::ClaimCode => "claim_code",
             AwardMethod::Api => "api",
             AwardMethod::Staff => "staff",
+            AwardMethod::Review => "review",
         }
     }
 }

@@ -43,6 +43,8 @@ impl AwardPage {
 pub struct ChildBadges {
     pub child: CurrentUser,
     pub awards: Vec<AwardView>,
+    /// The work the child sent for review.
+    pub submissions: Vec<crate::review::store::Summary>,
 }
 
 #[derive(Template)]
@@ -54,7 +56,11 @@ pub struct MyPage {
     pub is_youth: bool,
     pub is_coordinator: bool,
     pub awards: Vec<AwardView>,
+    /// The work this youth sent for review.
+    pub submissions: Vec<crate::review::store::Summary>,
     pub children: Vec<ChildBadges>,
+    /// Whether this person turned e-mail notifications off.
+    pub notifications_off: bool,
     pub staff_of: Vec<(Org, String)>,
     /// Staff roles offered to this person and waiting for their answer, in every city.
     pub invitations: Vec<crate::orgs::store::PendingInvitation>,
@@ -65,6 +71,14 @@ pub struct MyPage {
 }
 
 impl MyPage {
+    pub fn status_key(&self, s: &crate::review::store::Summary) -> &'static str {
+        crate::review::pages::status_key(s.status)
+    }
+
+    pub fn sent_day(&self, s: &crate::review::store::Summary) -> String {
+        crate::i18n::dates::full(self.chrome.locale, s.submitted_at.date())
+    }
+
     /// A staff account with no organization, no application and no invitation: told what to do.
     pub fn staff_without_org(&self) -> bool {
         self.me.kind == crate::auth::AccountKind::Staff

@@ -134,6 +134,7 @@ pub fn award(
                     recipient: *youth,
                     method: AwardMethod::Staff,
                     claim_code: None,
+                    evidence: None,
                     actor,
                     base_url,
                     seeded: false,

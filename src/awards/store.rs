@@ -103,6 +103,8 @@ pub struct NewAward {
     pub recipient: UserId,
     pub method: AwardMethod,
     pub claim_code: Option<ClaimCodeId>,
+    /// The credential's `evidence` (a JSON array of OB 3.0 Evidence), if any.
+    pub evidence: Option<String>,
 }
 
 /// The next free position in the organization's status lists.
@@ -158,6 +160,7 @@ fn insert_row(
             awards::recipient_id.eq(award.recipient.0),
             awards::method.eq(award.method.as_str()),
             awards::claim_code_id.eq(award.claim_code.map(|c| c.0)),
+            awards::evidence.eq(&award.evidence),
             awards::awarded_at.eq(now),
         ))
         .execute(conn)
@@ -338,6 +341,8 @@ pub struct CredentialSource {
     pub credential: Option<String>,
     pub revocation_reason: Option<String>,
     pub revoked: bool,
+    /// The credential's `evidence`, as the award was made with it.
+    pub evidence: Option<serde_json::Value>,
 }
 
 type SourceRow = (
@@ -351,7 +356,7 @@ type SourceRow = (
         Option<String>,
     ),
     (Option<NaiveDateTime>, Option<String>, Option<String>, i64),
-    (i64, Option<i32>),
+    (i64, Option<i32>, Option<String>),
 );
 
 /// When the award's credential expires: the validity of the badge as it was when the award was
@@ -413,7 +418,7 @@ pub fn credential_source(
                 awards::recipient_identifier,
                 awards::recipient_id,
             ),
-            (awards::badge_id, awards::badge_version),
+            (awards::badge_id, awards::badge_version, awards::evidence),
         ))
         .first(conn)
         .optional()?;
@@ -425,7 +430,7 @@ pub fn credential_source(
         badge,
         rest,
         revocation,
-        (badge_id, badge_version),
+        (badge_id, badge_version, evidence),
     ) = row;
     let (badge_slug, _, _, _, _) = badge;
     // The badge as it was when the award was made.
@@ -491,6 +496,7 @@ pub fn credential_source(
         credential,
         revoked: revoked_at.is_some(),
         revocation_reason,
+        evidence: evidence.and_then(|text| serde_json::from_str(&text).ok()),
     }))
 }
 

@@ -100,6 +100,9 @@ pub struct BadgeContent {
     pub badge_type: String,
     #[serde(default = "code")]
     pub earned_by: String,
+    /// What a mentor checks a submission against (badges earned by review), one item each.
+    #[serde(default)]
+    pub rubric: Vec<String>,
     #[serde(default)]
     pub valid_days: Option<i32>,
     #[serde(default = "english")]

@@ -146,6 +146,7 @@ fn form_from(texts: &HashMap<String, String>, city: &City, original: &str) -> Ba
         tags: get("tags"),
         badge_type: or("badge_type", BadgeType::Participation.as_str()),
         earned_by: or("earned_by", EarnedBy::Code.as_str()),
+        rubric: get("rubric"),
         alignments,
         translations,
         image_source: get("image_source"),
@@ -197,6 +198,9 @@ fn check_content(
     if earned_by.is_none() {
         errors.add("earned_by", "badge_form.earned_by_unknown");
     }
+    let rubric = parse_rubric(&form.rubric)
+        .map_err(|e| errors.add("rubric", e))
+        .ok();
     let mut alignments = Vec::new();
     for (row, (name_f, url_f, _)) in form.alignments.iter().zip(ALIGNMENT_FIELDS) {
         if row.name.trim().is_empty()
@@ -255,10 +259,28 @@ fn check_content(
         alignments,
         badge_type: badge_type?.as_str().into(),
         earned_by: earned_by?.as_str().into(),
+        rubric: rubric?,
         valid_days: valid_days?,
         original_locale: original_locale.into(),
         translations,
     })
+}
+
+/// The most rubric items a badge defines.
+pub const MAX_RUBRIC_ITEMS: usize = 12;
+
+/// A rubric written one item per line (blank lines skipped).
+fn parse_rubric(text: &str) -> Result<Vec<String>, &'static str> {
+    let items: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| fields::line(l, 200))
+        .collect::<Result<_, _>>()?;
+    if items.len() > MAX_RUBRIC_ITEMS {
+        return Err("badge_form.rubric_too_long");
+    }
+    Ok(items)
 }
 
 /// Problems of fields: (field, catalog key).
@@ -750,7 +772,7 @@ pub async fn show(
     let city_id = city.id;
     let viewer = chrome.user.as_ref().map(|u| u.id);
     let locale = chrome.locale;
-    let (badge, content, earners, my_award, leading) = state
+    let (badge, content, earners, my_award, leading, (may_submit, open_submission)) = state
         .db
         .run(move |conn| {
             let badge = store::find_by_slug(conn, city_id, &slug)?.ok_or(AppError::NotFound)?;
@@ -761,7 +783,20 @@ pub async fn show(
                 None => None,
             };
             let leading = activities::store::published_leading_to(conn, city_id, badge.id, locale)?;
-            Ok((badge, content, earners, mine, leading))
+            let mut submitting = (false, None);
+            if let (Some(user), true) =
+                (viewer, crate::review::store::by_review(&content.earned_by))
+            {
+                let is_youth = crate::auth::store::roles_in_city(conn, city_id, user)?
+                    .0
+                    .contains(&crate::auth::store::CityRole::Youth);
+                let holds = mine.as_ref().is_some_and(|a| !a.is_revoked());
+                if is_youth && !holds {
+                    let open = crate::review::store::open_for(conn, badge.id, user)?;
+                    submitting = (open.is_none(), open);
+                }
+            }
+            Ok((badge, content, earners, mine, leading, submitting))
         })
         .await?;
     let can_edit = may_edit(&state, &city, chrome.user.clone(), badge.org_id).await?;
@@ -776,6 +811,8 @@ pub async fn show(
         my_award,
         activities: leading,
         can_edit,
+        may_submit,
+        open_submission,
     })
 }
 

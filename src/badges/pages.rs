@@ -84,6 +84,8 @@ pub struct BadgeForm {
     pub tags: String,
     pub badge_type: String,
     pub earned_by: String,
+    /// The rubric, one item per line.
+    pub rubric: String,
     pub alignments: Vec<AlignmentForm>,
     pub translations: Vec<TranslationForm>,
     /// `design` or `upload` (empty from older clients: an upload if a file came, else the
@@ -139,6 +141,7 @@ impl BadgeForm {
         form.tags = content.tags_text();
         form.badge_type = content.badge_type.clone();
         form.earned_by = content.earned_by.clone();
+        form.rubric = content.rubric.join("\n");
         let mut rows: Vec<AlignmentForm> = content
             .alignments
             .iter()
@@ -297,6 +300,10 @@ pub struct BadgePage {
     pub activities: Vec<crate::activities::detail::ActivityLink>,
     /// Whether the viewer may edit it (staff of its organization or a coordinator).
     pub can_edit: bool,
+    /// For a youth, on a badge earned by review: may send work for it (they do not hold it
+    /// and have no work waiting), and the work they sent that is still open.
+    pub may_submit: bool,
+    pub open_submission: Option<String>,
 }
 
 impl BadgePage {

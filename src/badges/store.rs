@@ -230,21 +230,32 @@ pub fn content(conn: &mut DbConnection, badge: BadgeId) -> QueryResult<BadgeCont
         String,
         Option<i32>,
         String,
+        String,
     );
-    let (name, description, criteria, tags, badge_type, earned_by, valid_days, original_locale): Row =
-        badges::table
-            .find(badge.0)
-            .select((
-                badges::name,
-                badges::description,
-                badges::criteria,
-                badges::tags,
-                badges::badge_type,
-                badges::earned_by,
-                badges::valid_days,
-                badges::original_locale,
-            ))
-            .first(conn)?;
+    let (
+        name,
+        description,
+        criteria,
+        tags,
+        badge_type,
+        earned_by,
+        valid_days,
+        original_locale,
+        rubric,
+    ): Row = badges::table
+        .find(badge.0)
+        .select((
+            badges::name,
+            badges::description,
+            badges::criteria,
+            badges::tags,
+            badges::badge_type,
+            badges::earned_by,
+            badges::valid_days,
+            badges::original_locale,
+            badges::rubric,
+        ))
+        .first(conn)?;
     let alignments = badge_alignments::table
         .filter(badge_alignments::badge_id.eq(badge.0))
         .order((badge_alignments::position, badge_alignments::id))
@@ -292,6 +303,12 @@ pub fn content(conn: &mut DbConnection, badge: BadgeId) -> QueryResult<BadgeCont
         alignments,
         badge_type,
         earned_by,
+        rubric: rubric
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect(),
         valid_days,
         original_locale,
         translations,
@@ -314,6 +331,7 @@ pub fn save_content(
             badges::tags.eq(content.tags.join(",")),
             badges::badge_type.eq(&content.badge_type),
             badges::earned_by.eq(&content.earned_by),
+            badges::rubric.eq(content.rubric.join("\n")),
             badges::valid_days.eq(content.valid_days),
             badges::original_locale.eq(&content.original_locale),
             badges::design.eq(design),

@@ -38,6 +38,7 @@ diesel::table! {
         locale -> Nullable<Text>,
         created_at -> Timestamp,
         recipient_identifier -> Nullable<Text>,
+        notifications_off -> Bool,
     }
 }
 
@@ -89,6 +90,7 @@ diesel::table! {
         user_id -> BigInt,
         role -> Text,
         created_at -> Timestamp,
+        digest_sent_on -> Nullable<Date>,
     }
 }
 
@@ -156,6 +158,7 @@ diesel::table! {
         original_locale -> Text,
         version -> Integer,
         updated_at -> Nullable<Timestamp>,
+        rubric -> Text,
     }
 }
 
@@ -220,6 +223,56 @@ diesel::table! {
         revocation_reason -> Nullable<Text>,
         recipient_identifier -> Nullable<Text>,
         badge_version -> Nullable<Integer>,
+        evidence -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    submissions (id) {
+        id -> BigInt,
+        public_id -> Text,
+        city_id -> BigInt,
+        org_id -> BigInt,
+        badge_id -> BigInt,
+        youth_id -> BigInt,
+        status -> Text,
+        reflection -> Text,
+        links -> Text,
+        evidence_public -> Bool,
+        rubric_met -> Text,
+        feedback -> Text,
+        held_by -> Nullable<BigInt>,
+        held_until -> Nullable<Timestamp>,
+        award_public_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        submitted_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    submission_files (id) {
+        id -> BigInt,
+        submission_id -> BigInt,
+        position -> Integer,
+        storage_key -> Text,
+        content_type -> Text,
+        file_name -> Text,
+        bytes -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submission_events (id) {
+        id -> BigInt,
+        submission_id -> BigInt,
+        action -> Text,
+        actor_id -> Nullable<BigInt>,
+        feedback -> Text,
+        turnaround_seconds -> Nullable<BigInt>,
+        at -> Timestamp,
     }
 }
 
@@ -422,6 +475,10 @@ diesel::joinable!(claim_codes -> claim_batches (batch_id));
 diesel::joinable!(claim_batches -> activities (activity_id));
 diesel::joinable!(claim_redemptions -> claim_codes (code_id));
 diesel::joinable!(awards -> badges (badge_id));
+diesel::joinable!(submissions -> badges (badge_id));
+diesel::joinable!(submissions -> organizations (org_id));
+diesel::joinable!(submission_files -> submissions (submission_id));
+diesel::joinable!(submission_events -> submissions (submission_id));
 diesel::joinable!(awards -> users (recipient_id));
 diesel::joinable!(awards -> organizations (org_id));
 diesel::joinable!(api_tokens -> organizations (org_id));
@@ -440,6 +497,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     platform,
     claim_batches,
     claim_redemptions,
+    submissions,
+    submission_files,
+    submission_events,
     cities,
     idempotency_keys,
     users,

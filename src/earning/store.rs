@@ -295,6 +295,7 @@ pub fn redeem(
                 recipient: youth,
                 method: AwardMethod::ClaimCode,
                 claim_code: Some(ClaimCodeId(code_id)),
+                evidence: None,
                 actor,
                 base_url,
                 seeded: false,

@@ -43,7 +43,13 @@ pub struct Worker {
     retry_base_ms: u64,
     retry_cap_ms: u64,
     health: Health,
+    /// The site's address, when this worker also queues the mentors' daily review digests.
+    digests: Option<String>,
+    last_digest_round: Option<std::time::Instant>,
 }
+
+/// How often the worker looks for review digests due.
+const DIGEST_ROUND: Duration = Duration::from_secs(60);
 
 /// A running worker: [`WorkerHandle::stop`] lets it finish the message at hand and return.
 pub struct WorkerHandle {
@@ -90,7 +96,38 @@ impl Worker {
             retry_base_ms: settings.retry_base_ms,
             retry_cap_ms: settings.retry_cap_ms.max(settings.retry_base_ms),
             health: Health::Unknown,
+            digests: None,
+            last_digest_round: None,
         })
+    }
+
+    /// Also queues the mentors' daily review digests (linking to `base_url`).
+    pub fn with_digests(mut self, base_url: String) -> Worker {
+        self.digests = Some(base_url);
+        self
+    }
+
+    /// Queues the review digests due, at most once per [`DIGEST_ROUND`].
+    async fn queue_digests(&mut self) {
+        let Some(base) = self.digests.clone() else {
+            return;
+        };
+        if self
+            .last_digest_round
+            .is_some_and(|at| at.elapsed() < DIGEST_ROUND)
+        {
+            return;
+        }
+        self.last_digest_round = Some(std::time::Instant::now());
+        match self
+            .db
+            .run(move |conn| crate::review::digest::queue_due(conn, &base, now()))
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(digests = n, "review digests queued"),
+            Err(e) => tracing::warn!(error = %e, "review digests not queued this round"),
+        }
     }
 
     /// Starts the worker on the current runtime.
@@ -110,6 +147,7 @@ impl Worker {
             "mail worker started"
         );
         loop {
+            self.queue_digests().await;
             if let Err(e) = self.deliver_due(&stopped).await {
                 // The database is away; the next round tries again.
                 tracing::debug!(error = %e, "mail worker: no database this round");

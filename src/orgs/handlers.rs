@@ -177,27 +177,36 @@ pub(crate) async fn org_page(
 ) -> Result<HttpResponse, AppError> {
     let (city_id, org_id) = (staff.access.city.id, staff.org.id);
     let org_slug = staff.org.slug.clone();
-    let (activities, badges, (members, invited), tokens, decision_message, email_invitations) =
-        state
-            .db
-            .run(move |conn| {
-                Ok((
-                    activities::store::list_for_org(conn, city_id, org_id)?,
-                    badges::store::list(conn, city_id, Some(org_id))?,
-                    (store::members(conn, org_id)?, store::invited(conn, org_id)?),
-                    store::tokens(conn, org_id)?,
-                    store::application(conn, city_id, &org_slug)?
-                        .map(|a| a.decision_message)
-                        .unwrap_or_default(),
+    let (
+        activities,
+        badges,
+        (members, invited),
+        tokens,
+        decision_message,
+        (email_invitations, waiting_reviews),
+    ) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                activities::store::list_for_org(conn, city_id, org_id)?,
+                badges::store::list(conn, city_id, Some(org_id))?,
+                (store::members(conn, org_id)?, store::invited(conn, org_id)?),
+                store::tokens(conn, org_id)?,
+                store::application(conn, city_id, &org_slug)?
+                    .map(|a| a.decision_message)
+                    .unwrap_or_default(),
+                (
                     crate::invitations::pending(
                         conn,
                         city_id,
                         Some(org_id),
                         Utc::now().naive_utc(),
                     )?,
-                ))
-            })
-            .await?;
+                    crate::review::store::waiting_count(conn, org_id)?,
+                ),
+            ))
+        })
+        .await?;
     let city = staff.access.city;
     let mut page = OrgPage {
         chrome: chrome.in_city(&city.slug, &city.name),
@@ -205,6 +214,7 @@ pub(crate) async fn org_page(
         org: staff.org,
         decision_message,
         is_admin: staff.role == OrgRole::Admin,
+        waiting_reviews,
         activities,
         badges,
         admins: members

@@ -75,6 +75,8 @@ pub struct OrgPage {
     /// The coordinator's message with the decision on the organization's application.
     pub decision_message: String,
     pub is_admin: bool,
+    /// Work waiting for the organization's mentors.
+    pub waiting_reviews: i64,
     pub activities: Vec<ActivitySummary>,
     pub badges: Vec<Badge>,
     pub members: Vec<(String, String, String)>,

@@ -104,7 +104,8 @@ pub struct CredentialInput<'a> {
     pub salt: &'a str,
     pub awarded_at: NaiveDateTime,
     pub valid_until: Option<NaiveDateTime>,
-    pub evidence: Option<&'a str>,
+    /// OB 3.0 `evidence`: a JSON array of Evidence objects.
+    pub evidence: Option<&'a serde_json::Value>,
     pub status_index: i64,
 }
 
@@ -199,8 +200,8 @@ pub fn credential(input: &CredentialInput<'_>) -> Value {
     if let Some(until) = input.valid_until {
         credential["validUntil"] = json!(timestamp(until));
     }
-    if let Some(narrative) = input.evidence {
-        credential["evidence"] = json!([{"type": ["Evidence"], "narrative": narrative}]);
+    if let Some(evidence) = input.evidence {
+        credential["evidence"] = evidence.clone();
     }
     credential
 }

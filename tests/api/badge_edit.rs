@@ -35,6 +35,7 @@ fn award_directly(app: &TestApp, username: &str) -> String {
             recipient: UserId(user),
             method: AwardMethod::Api,
             claim_code: None,
+            evidence: None,
         },
         chrono::Utc::now().naive_utc(),
     )

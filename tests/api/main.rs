@@ -30,6 +30,7 @@ mod partners;
 mod probes;
 mod public_pages;
 mod recipients;
+mod reviews;
 mod revocation;
 mod setup;
 mod signin_limits;

@@ -40,6 +40,14 @@ enum Access {
     /// Anyone signed in with an account that may take an e-mail invitation's role (youth and
     /// parents get 403).
     JoinInvitation,
+    /// The youth whose submission it is (their parents and the organization's staff get 403).
+    Owner,
+    /// The youth whose submission it is and their parents (the organization's staff are sent
+    /// to the review page).
+    Family,
+    /// Work not made public: the youth, their parents and the organization's staff; anyone
+    /// else, signed in or not, gets 404.
+    Evidence,
 }
 
 /// The people of the sweep.
@@ -82,6 +90,17 @@ impl Who {
         if access == Access::Public {
             return Allowed;
         }
+        if access == Access::Evidence {
+            return match self {
+                Who::Youth
+                | Who::Parent
+                | Who::Mentor
+                | Who::OrgAdmin
+                | Who::Coordinator
+                | Who::Operator => Allowed,
+                _ => NotFound,
+            };
+        }
         if self == Who::Anonymous {
             return SignIn;
         }
@@ -104,7 +123,9 @@ impl Who {
                 _ => Allowed,
             };
         }
-        if access == Access::SignedIn || (self == Who::Operator && access != Access::Youth) {
+        if access == Access::SignedIn
+            || (self == Who::Operator && !matches!(access, Access::Youth | Access::Owner))
+        {
             return Allowed;
         }
         if access == Access::Operator {
@@ -115,6 +136,15 @@ impl Who {
         }
         match access {
             Access::CityMember => Allowed,
+            Access::Owner => match self {
+                Who::Youth => Allowed,
+                Who::OtherOrgAdmin => NotFound,
+                _ => Forbidden,
+            },
+            Access::Family => match self {
+                Who::OtherOrgAdmin => NotFound,
+                _ => Allowed,
+            },
             Access::Youth if self == Who::Operator => Forbidden,
             Access::Youth => match self {
                 Who::Youth => Allowed,
@@ -138,7 +168,8 @@ impl Who {
             | Access::Operator
             | Access::Api
             | Access::Invitee
-            | Access::StaffAccount => Forbidden,
+            | Access::StaffAccount
+            | Access::Evidence => Forbidden,
             Access::JoinInvitation => Forbidden,
         }
     }
@@ -212,6 +243,34 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/c/{city}/signup", Access::Public),
     ("POST", "/c/{city}/signup", Access::Public),
     ("GET", "/c/{city}/me", Access::CityMember),
+    ("POST", "/c/{city}/me/notifications", Access::CityMember),
+    ("GET", "/c/{city}/badges/{badge}/submit", Access::Youth),
+    ("POST", "/c/{city}/badges/{badge}/submit", Access::Youth),
+    ("GET", "/c/{city}/submissions/{submission}", Access::Family),
+    ("POST", "/c/{city}/submissions/{submission}", Access::Owner),
+    (
+        "POST",
+        "/c/{city}/submissions/{submission}/visibility",
+        Access::Owner,
+    ),
+    (
+        "GET",
+        "/c/{city}/submissions/{submission}/files/{n}",
+        Access::Evidence,
+    ),
+    ("GET", "/c/{city}/evidence/{submission}", Access::Evidence),
+    ("GET", "/c/{city}/orgs/{org}/reviews", Access::OrgStaff),
+    ("POST", "/c/{city}/orgs/{org}/reviews", Access::OrgStaff),
+    (
+        "GET",
+        "/c/{city}/orgs/{org}/reviews/{submission}",
+        Access::OrgStaff,
+    ),
+    (
+        "POST",
+        "/c/{city}/orgs/{org}/reviews/{submission}",
+        Access::OrgStaff,
+    ),
     ("GET", "/c/{city}/claim", Access::Youth),
     ("POST", "/c/{city}/claim", Access::Youth),
     ("GET", "/c/{city}/dashboard", Access::Coordinator),
@@ -458,6 +517,8 @@ struct Objects {
     activity: String,
     /// A batch of claim codes of the badge.
     batch: String,
+    /// Work a youth submitted for the badge (with one file), waiting for review.
+    submission: String,
     list: &'static str,
     /// A staff member of the organization.
     member: &'static str,
@@ -478,6 +539,8 @@ fn fill(pattern: &str, objects: &Objects) -> String {
         .replace("{badge}", objects.badge)
         .replace("{activity}", &objects.activity)
         .replace("{batch}", &objects.batch)
+        .replace("{submission}", &objects.submission)
+        .replace("{n}", "1")
         .replace("{award}", &objects.award)
         .replace(
             "/invitations/{id}/accept",
@@ -515,6 +578,7 @@ fn variants(
         "{member}",
         "{activity}",
         "{batch}",
+        "{submission}",
     ]
     .iter()
     .any(|p| pattern.contains(p))
@@ -525,9 +589,16 @@ fn variants(
     // Another organization's path to this organization's badge or award (an organization's own
     // pages under another's slug are covered by the admin of another organization).
     if pattern.contains("{org}")
-        && ["{badge}", "{award}", "{member}", "{activity}", "{batch}"]
-            .iter()
-            .any(|p| pattern.contains(p))
+        && [
+            "{badge}",
+            "{award}",
+            "{member}",
+            "{activity}",
+            "{batch}",
+            "{submission}",
+        ]
+        .iter()
+        .any(|p| pattern.contains(p))
     {
         out.push(("another organization's object", fill(pattern, other_org)));
     }
@@ -589,6 +660,7 @@ async fn prepare() -> Sweep {
         sweep_batch(&app, "reading-explorer"),
         sweep_batch(&app, "trail-blazer"),
     );
+    let (home_submission, other_submission) = sweep_submissions(&app, &world).await;
     let id = |award: &serde_json::Value| {
         award["id"]
             .as_str()
@@ -603,6 +675,7 @@ async fn prepare() -> Sweep {
             award: id(&home_award),
             activity: home_activity.clone(),
             batch: home_batch.clone(),
+            submission: home_submission.clone(),
             list: "1",
             member: "mentor",
             invitations: invitations.clone(),
@@ -617,6 +690,7 @@ async fn prepare() -> Sweep {
             award: id(&other_award),
             activity: other_activity,
             batch: other_batch,
+            submission: other_submission,
             list: "1",
             member: "elm-admin",
             invitations: invitations.clone(),
@@ -631,6 +705,7 @@ async fn prepare() -> Sweep {
             award: id(&home_award),
             activity: home_activity,
             batch: home_batch,
+            submission: home_submission,
             list: "1",
             member: "mentor",
             invitations,
@@ -644,6 +719,69 @@ async fn prepare() -> Sweep {
 }
 
 /// A published activity of the library with an image, and one of Elmstead's parks.
+/// Reading Explorer and Trail Blazer become badges earned by review too; Maya sends work for
+/// Reading Explorer (with a PDF), and Elmstead's youth has work for Trail Blazer waiting.
+async fn sweep_submissions(app: &TestApp, world: &World) -> (String, String) {
+    use diesel::prelude::*;
+    use lanyard::db::schema::{badges, submissions, users};
+    {
+        let mut conn = app.db.get().expect("connection");
+        diesel::update(
+            badges::table.filter(badges::slug.eq_any(["reading-explorer", "trail-blazer"])),
+        )
+        .set(badges::earned_by.eq("both"))
+        .execute(&mut conn)
+        .expect("by review");
+    }
+    let maya = app.signed_in(&world.person("youth")).await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", app.csrf(&maya).await)
+        .text("reflection", "I read five books.")
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(
+                b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n".to_vec(),
+            )
+            .file_name("books.pdf"),
+        );
+    let sent = maya
+        .post(app.url("/c/riverton/badges/reading-explorer/submit"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER, "Maya's work is taken");
+    let home = location(&sent).rsplit('/').next().expect("id").to_string();
+    let mut conn = app.db.get().expect("connection");
+    let (badge, org, city): (i64, i64, i64) = badges::table
+        .filter(badges::slug.eq("trail-blazer"))
+        .select((badges::id, badges::org_id, badges::city_id))
+        .first(&mut conn)
+        .expect("trail-blazer");
+    let youth: i64 = users::table
+        .filter(users::username.eq(&world.other_youth.username))
+        .select(users::id)
+        .first(&mut conn)
+        .expect("Elmstead's youth");
+    let other = lanyard::review::store::new_public_id();
+    let now = chrono::Utc::now().naive_utc();
+    diesel::insert_into(submissions::table)
+        .values((
+            submissions::public_id.eq(&other),
+            submissions::city_id.eq(city),
+            submissions::org_id.eq(org),
+            submissions::badge_id.eq(badge),
+            submissions::youth_id.eq(youth),
+            submissions::status.eq("submitted"),
+            submissions::reflection.eq("I walked every trail."),
+            submissions::created_at.eq(now),
+            submissions::submitted_at.eq(now),
+        ))
+        .execute(&mut conn)
+        .expect("Elmstead's submission");
+    (home, other)
+}
+
 /// A batch of three single-use codes of `badge`, made by its city's first staff member.
 fn sweep_batch(app: &TestApp, badge: &str) -> String {
     use diesel::prelude::*;
@@ -891,7 +1029,7 @@ async fn sweep_pages_for(who: Who) {
                 ]
             } else if variant == "home" {
                 vec![who.expected(*access)]
-            } else if *access == Access::Public {
+            } else if matches!(access, Access::Public | Access::Evidence) {
                 vec![Outcome::NotFound]
             } else if who == Who::Anonymous {
                 vec![Outcome::SignIn]
