@@ -26,6 +26,7 @@ pub mod invitations;
 pub mod kv;
 pub mod notify;
 pub mod orgs;
+pub mod pathways;
 pub mod review;
 pub mod routes;
 pub mod secrets;

@@ -5,7 +5,7 @@ use actix_web::web::{self, get, post};
 
 use crate::{
     activities, api, audit, auth, awards, badges, catalog, dashboard, earning, health, invitations,
-    notify, orgs, review, signing, tenancy, verify, web as pages,
+    notify, orgs, pathways, review, signing, tenancy, verify, web as pages,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -102,6 +102,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 get().to(badges::handlers::badge_class),
             )
             // Issuer documents and revocation lists, public.
+            .route("/issuer", get().to(orgs::issuer::city_profile))
             .route("/orgs/{org}/issuer", get().to(orgs::issuer::profile))
             .route(
                 "/orgs/{org}/issuer/ob2",
@@ -160,6 +161,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(
                 "/orgs/{org}/reviews/{submission}",
                 post().to(review::handlers::decide),
+            )
+            .route("/pathways", get().to(pathways::handlers::city_list))
+            .route("/pathways", post().to(pathways::handlers::city_create))
+            .route(
+                "/orgs/{org}/pathways",
+                get().to(pathways::handlers::org_list),
+            )
+            .route(
+                "/orgs/{org}/pathways",
+                post().to(pathways::handlers::org_create),
             )
             .route("/claim", get().to(earning::handlers::claim_form))
             .route("/claim", post().to(earning::handlers::claim))

@@ -190,6 +190,7 @@ fn issue_chunk(
             org_slug: org.slug.clone(),
             org_name: org.name.clone(),
             org_website: org.website.clone(),
+            org_is_city: org.is_city(),
             badge_slug: badge.slug.clone(),
             badge_name: content.name.clone(),
             badge_description: content.description.clone(),

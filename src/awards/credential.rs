@@ -29,6 +29,7 @@ pub fn unsigned(base: &str, city: &City, source: &CredentialSource) -> Value {
         urls,
         award_id: &source.public_id,
         issuer_org: &source.org_slug,
+        issuer_is_city: source.org_is_city,
         issuer_name: &source.org_name,
         issuer_url: &issuer_url,
         badge_slug: &source.badge_slug,
@@ -94,8 +95,9 @@ pub async fn ensure(
             SignRequest {
                 request_id: format!("award:{}", source.public_id),
                 city: city.id.0,
-                org: Some(source.org_id.0),
-                issuer_id: urls.issuer(Some(&source.org_slug)),
+                // The city's own badges are signed with the city's key, under its issuer id.
+                org: (!source.org_is_city).then_some(source.org_id.0),
+                issuer_id: urls.issuer((!source.org_is_city).then_some(source.org_slug.as_str())),
                 subject: format!("credential:{}", source.public_id),
                 recipient: source.public_id.clone(),
                 document,

@@ -180,47 +180,48 @@ pub async fn me(
     let is_youth = access.has_city_role(CityRole::Youth);
     let is_parent = access.has_city_role(CityRole::Parent);
     let (city_id, user_id) = (city.id, me.id);
-    let (awards, submissions, children, staff_of, invitations, (applications, my_email, quiet)) =
-        state
-            .db
-            .run(move |conn| {
-                let (awards, submissions) = if is_youth {
-                    (
-                        store::list_for_recipient(conn, city_id, user_id)?,
-                        crate::review::store::of_youth(conn, city_id, user_id)?,
-                    )
-                } else {
-                    (Vec::new(), Vec::new())
-                };
-                let mut children = Vec::new();
-                if is_parent {
-                    for child in auth_store::children_of(conn, user_id)? {
-                        let awards = store::list_for_recipient(conn, city_id, child.id)?;
-                        let submissions = crate::review::store::of_youth(conn, city_id, child.id)?;
-                        children.push(ChildBadges {
-                            child,
-                            awards,
-                            submissions,
-                        });
-                    }
+    let (
+        (awards, submissions, pathways),
+        children,
+        staff_of,
+        invitations,
+        (applications, my_email, quiet),
+    ) = state
+        .db
+        .run(move |conn| {
+            let mine = if is_youth {
+                (
+                    store::list_for_recipient(conn, city_id, user_id)?,
+                    crate::review::store::of_youth(conn, city_id, user_id)?,
+                    crate::pathways::store::progress(conn, city_id, user_id)?,
+                )
+            } else {
+                (Vec::new(), Vec::new(), Vec::new())
+            };
+            let mut children = Vec::new();
+            if is_parent {
+                for child in auth_store::children_of(conn, user_id)? {
+                    let awards = store::list_for_recipient(conn, city_id, child.id)?;
+                    let submissions = crate::review::store::of_youth(conn, city_id, child.id)?;
+                    let pathways = crate::pathways::store::progress(conn, city_id, child.id)?;
+                    children.push(ChildBadges {
+                        child,
+                        awards,
+                        submissions,
+                        pathways,
+                    });
                 }
-                let staff_of = orgs::store::list_for_staff(conn, city_id, user_id)?;
-                let invitations = orgs::store::invitations_for(conn, user_id)?;
-                let partner = (
-                    orgs::store::applied_by(conn, city_id, user_id)?,
-                    orgs::store::account_email(conn, user_id)?,
-                    auth_store::notifications_off(conn, user_id)?,
-                );
-                Ok((
-                    awards,
-                    submissions,
-                    children,
-                    staff_of,
-                    invitations,
-                    partner,
-                ))
-            })
-            .await?;
+            }
+            let staff_of = orgs::store::list_for_staff(conn, city_id, user_id)?;
+            let invitations = orgs::store::invitations_for(conn, user_id)?;
+            let partner = (
+                orgs::store::applied_by(conn, city_id, user_id)?,
+                orgs::store::account_email(conn, user_id)?,
+                auth_store::notifications_off(conn, user_id)?,
+            );
+            Ok((mine, children, staff_of, invitations, partner))
+        })
+        .await?;
     page(&MyPage {
         chrome: chrome.in_city(&city.slug, &city.name),
         is_coordinator: access.is_coordinator(),
@@ -229,6 +230,7 @@ pub async fn me(
         is_youth,
         awards,
         submissions,
+        pathways,
         children,
         notifications_off: quiet,
         staff_of,

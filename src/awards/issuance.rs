@@ -167,6 +167,17 @@ pub fn issue(conn: &mut DbConnection, issue: &Issue<'_>) -> Result<Issued, Issue
             issue.now,
         )
         .map_err(IssueError::Mail)?;
+        // The pathways this award completes give their badges now (signed on first request).
+        if issue.method != AwardMethod::Pathway {
+            crate::pathways::store::complete(
+                conn,
+                issue.city,
+                recipient.id,
+                issue.actor,
+                issue.base_url,
+                issue.now,
+            )?;
+        }
         Ok(Issued {
             public_id,
             badge_slug,

@@ -25,6 +25,8 @@ pub enum AwardMethod {
     Staff,
     /// A mentor approved the work the youth submitted.
     Review,
+    /// The youth completed a pathway: they hold enough of its badges.
+    Pathway,
 }
 
 impl AwardMethod {
@@ -34,6 +36,7 @@ impl AwardMethod {
             AwardMethod::Api => "api",
             AwardMethod::Staff => "staff",
             AwardMethod::Review => "review",
+            AwardMethod::Pathway => "pathway",
         }
     }
 }

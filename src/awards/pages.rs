@@ -45,6 +45,8 @@ pub struct ChildBadges {
     pub awards: Vec<AwardView>,
     /// The work the child sent for review.
     pub submissions: Vec<crate::review::store::Summary>,
+    /// The child's progress toward the city's pathways.
+    pub pathways: Vec<crate::pathways::store::Progress>,
 }
 
 #[derive(Template)]
@@ -58,6 +60,8 @@ pub struct MyPage {
     pub awards: Vec<AwardView>,
     /// The work this youth sent for review.
     pub submissions: Vec<crate::review::store::Summary>,
+    /// This youth's progress toward the city's pathways (begun ones first).
+    pub pathways: Vec<crate::pathways::store::Progress>,
     pub children: Vec<ChildBadges>,
     /// Whether this person turned e-mail notifications off.
     pub notifications_off: bool,
@@ -72,7 +76,7 @@ pub struct MyPage {
 
 impl MyPage {
     pub fn status_key(&self, s: &crate::review::store::Summary) -> &'static str {
-        crate::review::pages::status_key(s.status)
+        crate::review::pages::status_key(s.status, s.award_revoked)
     }
 
     pub fn sent_day(&self, s: &crate::review::store::Summary) -> String {

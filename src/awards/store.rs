@@ -325,6 +325,8 @@ pub struct CredentialSource {
     pub org_slug: String,
     pub org_name: String,
     pub org_website: String,
+    /// Issued by the city itself (`/c/{city}/issuer`, the city's key), not a partner.
+    pub org_is_city: bool,
     pub badge_slug: String,
     pub badge_name: String,
     pub badge_description: String,
@@ -356,7 +358,7 @@ type SourceRow = (
         Option<String>,
     ),
     (Option<NaiveDateTime>, Option<String>, Option<String>, i64),
-    (i64, Option<i32>, Option<String>),
+    (i64, Option<i32>, Option<String>, String),
 );
 
 /// When the award's credential expires: the validity of the badge as it was when the award was
@@ -418,7 +420,12 @@ pub fn credential_source(
                 awards::recipient_identifier,
                 awards::recipient_id,
             ),
-            (awards::badge_id, awards::badge_version, awards::evidence),
+            (
+                awards::badge_id,
+                awards::badge_version,
+                awards::evidence,
+                organizations::kind,
+            ),
         ))
         .first(conn)
         .optional()?;
@@ -430,7 +437,7 @@ pub fn credential_source(
         badge,
         rest,
         revocation,
-        (badge_id, badge_version, evidence),
+        (badge_id, badge_version, evidence, org_kind),
     ) = row;
     let (badge_slug, _, _, _, _) = badge;
     // The badge as it was when the award was made.
@@ -482,6 +489,7 @@ pub fn credential_source(
         org_slug,
         org_name,
         org_website,
+        org_is_city: org_kind == crate::orgs::OrgKind::City.as_str(),
         badge_slug,
         badge_name: content.name.clone(),
         badge_description: content.description.clone(),

@@ -772,33 +772,43 @@ pub async fn show(
     let city_id = city.id;
     let viewer = chrome.user.as_ref().map(|u| u.id);
     let locale = chrome.locale;
-    let (badge, content, earners, my_award, leading, (may_submit, open_submission)) = state
-        .db
-        .run(move |conn| {
-            let badge = store::find_by_slug(conn, city_id, &slug)?.ok_or(AppError::NotFound)?;
-            let content = store::content(conn, badge.id)?;
-            let earners = store::earner_count(conn, badge.id)?;
-            let mine = match viewer {
-                Some(user) => awards::store::find_for_recipient(conn, badge.id, user)?,
-                None => None,
-            };
-            let leading = activities::store::published_leading_to(conn, city_id, badge.id, locale)?;
-            let mut submitting = (false, None);
-            if let (Some(user), true) =
-                (viewer, crate::review::store::by_review(&content.earned_by))
-            {
-                let is_youth = crate::auth::store::roles_in_city(conn, city_id, user)?
-                    .0
-                    .contains(&crate::auth::store::CityRole::Youth);
-                let holds = mine.as_ref().is_some_and(|a| !a.is_revoked());
-                if is_youth && !holds {
-                    let open = crate::review::store::open_for(conn, badge.id, user)?;
-                    submitting = (open.is_none(), open);
+    let (badge, content, earners, my_award, leading, ((may_submit, open_submission), pathway)) =
+        state
+            .db
+            .run(move |conn| {
+                let badge = store::find_by_slug(conn, city_id, &slug)?.ok_or(AppError::NotFound)?;
+                let content = store::content(conn, badge.id)?;
+                let earners = store::earner_count(conn, badge.id)?;
+                let mine = match viewer {
+                    Some(user) => awards::store::find_for_recipient(conn, badge.id, user)?,
+                    None => None,
+                };
+                let leading =
+                    activities::store::published_leading_to(conn, city_id, badge.id, locale)?;
+                let mut submitting = (false, None);
+                if let (Some(user), true) =
+                    (viewer, crate::review::store::by_review(&content.earned_by))
+                {
+                    let is_youth = crate::auth::store::roles_in_city(conn, city_id, user)?
+                        .0
+                        .contains(&crate::auth::store::CityRole::Youth);
+                    let holds = mine.as_ref().is_some_and(|a| !a.is_revoked());
+                    if is_youth && !holds {
+                        let open = crate::review::store::open_for(conn, badge.id, user)?;
+                        submitting = (open.is_none(), open);
+                    }
                 }
-            }
-            Ok((badge, content, earners, mine, leading, submitting))
-        })
-        .await?;
+                let pathway = crate::pathways::store::of_badge(conn, city_id, badge.id)?;
+                Ok((
+                    badge,
+                    content,
+                    earners,
+                    mine,
+                    leading,
+                    (submitting, pathway),
+                ))
+            })
+            .await?;
     let can_edit = may_edit(&state, &city, chrome.user.clone(), badge.org_id).await?;
     let text = content.localized(chrome.locale);
     page(&BadgePage {
@@ -813,6 +823,7 @@ pub async fn show(
         can_edit,
         may_submit,
         open_submission,
+        pathway,
     })
 }
 

@@ -304,6 +304,8 @@ pub struct BadgePage {
     /// and have no work waiting), and the work they sent that is still open.
     pub may_submit: bool,
     pub open_submission: Option<String>,
+    /// The pathway that gives this badge, if one does.
+    pub pathway: Option<crate::pathways::store::Pathway>,
 }
 
 impl BadgePage {

@@ -228,6 +228,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    pathways (id) {
+        id -> BigInt,
+        city_id -> BigInt,
+        org_id -> BigInt,
+        badge_id -> BigInt,
+        rule -> Text,
+        required -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pathway_badges (id) {
+        id -> BigInt,
+        pathway_id -> BigInt,
+        badge_id -> BigInt,
+    }
+}
+
+diesel::table! {
     submissions (id) {
         id -> BigInt,
         public_id -> Text,
@@ -476,6 +496,8 @@ diesel::joinable!(claim_batches -> activities (activity_id));
 diesel::joinable!(claim_redemptions -> claim_codes (code_id));
 diesel::joinable!(awards -> badges (badge_id));
 diesel::joinable!(submissions -> badges (badge_id));
+diesel::joinable!(pathway_badges -> pathways (pathway_id));
+diesel::joinable!(pathway_badges -> badges (badge_id));
 diesel::joinable!(submissions -> organizations (org_id));
 diesel::joinable!(submission_files -> submissions (submission_id));
 diesel::joinable!(submission_events -> submissions (submission_id));
@@ -497,6 +519,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     platform,
     claim_batches,
     claim_redemptions,
+    pathways,
+    pathway_badges,
     submissions,
     submission_files,
     submission_events,

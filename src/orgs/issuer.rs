@@ -41,18 +41,63 @@ fn json(status: StatusCode, media_type: &str, body: &Value) -> HttpResponse {
         .body(body.to_string())
 }
 
-/// The issuer profile of `org` with its keys.
-pub fn issuer_document(
-    base: &str,
-    city: &City,
-    org: &Org,
-    published: &[keys::PublishedKey],
-) -> Value {
-    let urls = Urls {
-        base,
-        city: &city.slug,
-    };
-    let id = urls.issuer(Some(&org.slug));
+/// Who an issuer profile describes.
+pub struct Profile {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub description: String,
+}
+
+impl Profile {
+    /// The profile of `org`: its own, or the city's when it is the city's issuer.
+    pub fn of(base: &str, city: &City, org: &Org) -> Profile {
+        if org.is_city() {
+            return Profile::of_city(base, city);
+        }
+        let urls = Urls {
+            base,
+            city: &city.slug,
+        };
+        Profile {
+            id: urls.issuer(Some(&org.slug)),
+            name: org.name.clone(),
+            url: if org.website.is_empty() {
+                format!("{base}/c/{}", city.slug)
+            } else {
+                org.website.clone()
+            },
+            description: org.description.clone(),
+        }
+    }
+
+    /// The city as the issuer of its own badges.
+    pub fn of_city(base: &str, city: &City) -> Profile {
+        let urls = Urls {
+            base,
+            city: &city.slug,
+        };
+        Profile {
+            id: urls.issuer(None),
+            name: city.name.clone(),
+            url: format!("{base}/c/{}", city.slug),
+            description: city.tagline.clone(),
+        }
+    }
+}
+
+/// The issuer's key: the city's for the city's issuer, else the organization's.
+pub fn signing_issuer(city: &City, org: &Org) -> Issuer {
+    if org.is_city() {
+        Issuer::City(city.id)
+    } else {
+        Issuer::Org(city.id, org.id)
+    }
+}
+
+/// The issuer profile with its keys.
+pub fn issuer_document(profile: &Profile, published: &[keys::PublishedKey]) -> Value {
+    let id = &profile.id;
     let methods: Vec<Value> = published
         .iter()
         .filter_map(|key| {
@@ -66,37 +111,42 @@ pub fn issuer_document(
         })
         .collect();
     let assertion: Vec<Value> = methods.iter().map(|m| m["id"].clone()).collect();
-    let url = if org.website.is_empty() {
-        format!("{base}/c/{}", city.slug)
-    } else {
-        org.website.clone()
-    };
     json!({
         "@context": [VC_CONTEXT, OB_CONTEXT, DID_CONTEXT, MULTIKEY_CONTEXT],
         "id": id,
         "type": ["Profile"],
-        "name": org.name,
-        "url": url,
-        "description": org.description,
+        "name": profile.name,
+        "url": profile.url,
+        "description": profile.description,
         "verificationMethod": methods,
         "assertionMethod": assertion,
     })
 }
 
-/// The issuer profile of the organization `org_slug` of `city`, as its issuer URL serves it.
+/// The issuer profile of the organization `org_slug` of `city` (or, with none, of the city
+/// itself), as its issuer URL serves it. The city's own issuer organization has no profile of
+/// its own: its badges name the city's.
 pub async fn profile_document(
     state: &AppState,
     base: &str,
     city: &City,
-    org_slug: &str,
+    org_slug: Option<&str>,
 ) -> Result<Value, AppError> {
-    let org = find_org(state, city, org_slug.to_string()).await?;
-    let issuer = Issuer::Org(city.id, org.id);
+    let (profile, issuer) = match org_slug {
+        Some(slug) => {
+            let org = find_org(state, city, slug.to_string()).await?;
+            if org.is_city() {
+                return Err(AppError::NotFound);
+            }
+            (Profile::of(base, city, &org), Issuer::Org(city.id, org.id))
+        }
+        None => (Profile::of_city(base, city), Issuer::City(city.id)),
+    };
     let published = state
         .db
         .run(move |conn| Ok(keys::published_keys(conn, issuer)?))
         .await?;
-    Ok(issuer_document(base, city, &org, &published))
+    Ok(issuer_document(&profile, &published))
 }
 
 pub async fn profile(
@@ -105,7 +155,16 @@ pub async fn profile(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, slug) = path.into_inner();
-    let document = profile_document(&state, &state.base_url(), &city, &slug).await?;
+    let document = profile_document(&state, &state.base_url(), &city, Some(&slug)).await?;
+    Ok(json(StatusCode::OK, "application/ld+json", &document))
+}
+
+/// `/c/{city}/issuer`: the city as the issuer of its own badges (city pathways), with its keys.
+pub async fn city_profile(
+    state: web::Data<AppState>,
+    CurrentCity(city): CurrentCity,
+) -> Result<HttpResponse, AppError> {
+    let document = profile_document(&state, &state.base_url(), &city, None).await?;
     Ok(json(StatusCode::OK, "application/ld+json", &document))
 }
 
@@ -171,7 +230,7 @@ pub async fn revocation_list_document(
     Ok(status::revocation_list(
         &urls,
         &org.slug,
-        &urls.issuer(Some(&org.slug)),
+        &Profile::of(base, city, &org).id,
         &list,
     ))
 }
@@ -211,7 +270,7 @@ pub async fn unsigned_status_list(
         .map(|index| index % status::LIST_LENGTH)
         .collect();
     let now = Utc::now().naive_utc();
-    let issuer_id = urls.issuer(Some(&org.slug));
+    let issuer_id = Profile::of(base, city, &org).id;
     let document =
         status::status_list_credential(&urls, &org.slug, list, &issuer_id, &positions, now);
     Ok((org, document))
@@ -226,11 +285,7 @@ pub async fn status_list(
     let (_, slug, list) = path.into_inner();
     let base = state.base_url();
     let (org, document) = unsigned_status_list(&state, &base, &city, &slug, list).await?;
-    let issuer_id = Urls {
-        base: &base,
-        city: &city.slug,
-    }
-    .issuer(Some(&org.slug));
+    let issuer_id = Profile::of(&base, &city, &org).id;
     let fingerprint = hex::encode(Sha256::digest(document.to_string().as_bytes()));
     let signed = state
         .signer
@@ -239,7 +294,7 @@ pub async fn status_list(
             SignRequest {
                 request_id: format!("status:{}:{list}:{fingerprint}", org.id),
                 city: city.id.0,
-                org: Some(org.id.0),
+                org: (!org.is_city()).then_some(org.id.0),
                 issuer_id,
                 subject: format!("status-list:{list}"),
                 recipient: "public".into(),

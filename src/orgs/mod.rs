@@ -34,6 +34,14 @@ pub struct Org {
     pub status: OrgStatus,
 }
 
+impl Org {
+    /// The city's own issuer (its badges are issued under `/c/{city}/issuer` with the city's
+    /// key), not a partner organization.
+    pub fn is_city(&self) -> bool {
+        self.kind == OrgKind::City
+    }
+}
+
 /// What sort of place an organization is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OrgKind {
@@ -43,6 +51,9 @@ pub enum OrgKind {
     School,
     Community,
     Business,
+    /// The city itself, as the issuer of its own badges (city pathways): never chosen in a
+    /// form, made by `orgs::store::city_issuer`.
+    City,
 }
 
 impl OrgKind {
@@ -63,6 +74,7 @@ impl OrgKind {
             OrgKind::School => "school",
             OrgKind::Community => "community",
             OrgKind::Business => "business",
+            OrgKind::City => "city",
         }
     }
 
@@ -75,6 +87,9 @@ impl OrgKind {
 
     /// The stored value; anything unknown reads as a community organization (the default).
     pub fn from_stored(stored: &str) -> OrgKind {
+        if stored == "city" {
+            return OrgKind::City;
+        }
         OrgKind::parse(stored).unwrap_or(OrgKind::Community)
     }
 
@@ -87,6 +102,7 @@ impl OrgKind {
             OrgKind::School => "partners.kind_school",
             OrgKind::Community => "partners.kind_community",
             OrgKind::Business => "partners.kind_business",
+            OrgKind::City => "partners.kind_city",
         }
     }
 }

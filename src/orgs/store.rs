@@ -92,6 +92,39 @@ pub fn find_by_slug(conn: &mut DbConnection, city: CityId, slug: &str) -> QueryR
         .map(|r| r.map(to_org))
 }
 
+/// The city's own issuer (an organization of kind `city`, named as the city), made on first
+/// use: its badges are the city's (city pathways), signed with the city's key.
+pub fn city_issuer(conn: &mut DbConnection, city: &crate::tenancy::City) -> QueryResult<Org> {
+    let found = organizations::table
+        .filter(organizations::city_id.eq(city.id.0))
+        .filter(organizations::kind.eq(OrgKind::City.as_str()))
+        .select(ORG_COLUMNS)
+        .first::<OrgRow>(conn)
+        .optional()?;
+    if let Some(row) = found {
+        return Ok(to_org(row));
+    }
+    // The city's slug, unless a partner took it.
+    let mut slug = city.slug.clone();
+    if find_by_slug(conn, city.id, &slug)?.is_some() {
+        slug = format!("{}-city", city.slug);
+    }
+    let id: i64 = diesel::insert_into(organizations::table)
+        .values((
+            organizations::city_id.eq(city.id.0),
+            organizations::slug.eq(&slug),
+            organizations::name.eq(&city.name),
+            organizations::description.eq(&city.tagline),
+            organizations::website.eq(""),
+            organizations::kind.eq(OrgKind::City.as_str()),
+            organizations::status.eq(OrgStatus::Approved.as_str()),
+            organizations::created_at.eq(chrono::Utc::now().naive_utc()),
+        ))
+        .returning(organizations::id)
+        .get_result(conn)?;
+    find(conn, OrgId(id))
+}
+
 pub fn find(conn: &mut DbConnection, id: OrgId) -> QueryResult<Org> {
     organizations::table
         .filter(organizations::id.eq(id.0))

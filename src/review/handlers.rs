@@ -655,7 +655,7 @@ async fn queue_page(
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let (city_id, org_id) = (staff.access.city.id, staff.org.id);
+    let (city_id, org_id, viewer) = (staff.access.city.id, staff.org.id, staff.access.user.id);
     let age = AgeBand::parse(&query.age);
     let activity = query.activity.parse::<i64>().ok().map(ActivityId);
     let badge_slug = query.badge.clone();
@@ -683,7 +683,8 @@ async fn queue_page(
                 badge,
                 age,
             };
-            let (rows, counts) = store::queue(conn, org_id, filter, Utc::now().naive_utc())?;
+            let (rows, counts) =
+                store::queue(conn, org_id, filter, viewer, Utc::now().naive_utc())?;
             Ok((rows, counts, review_badges, activities))
         })
         .await?;

@@ -12,8 +12,12 @@ use crate::tenancy::City;
 use crate::web::forms::FormErrors;
 use crate::web::Chrome;
 
-/// The catalog key of a status, as a youth reads it.
-pub fn status_key(status: Status) -> &'static str {
+/// The catalog key of a status, as a youth reads it (approved work whose badge was revoked
+/// since says so).
+pub fn status_key(status: Status, award_revoked: bool) -> &'static str {
+    if award_revoked {
+        return "review.status_revoked";
+    }
     match status {
         Status::Submitted => "review.status_submitted",
         Status::ChangesRequested => "review.status_changes_requested",
@@ -67,7 +71,7 @@ pub struct SubmissionPage {
 
 impl SubmissionPage {
     pub fn status_key(&self) -> &'static str {
-        status_key(self.s.status)
+        status_key(self.s.status, self.s.award_revoked)
     }
 
     pub fn may_resubmit(&self) -> bool {
@@ -161,7 +165,7 @@ pub struct ReviewPage {
 
 impl ReviewPage {
     pub fn status_key(&self) -> &'static str {
-        status_key(self.s.status)
+        status_key(self.s.status, self.s.award_revoked)
     }
 
     pub fn time(&self, at: &NaiveDateTime) -> String {

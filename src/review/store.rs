@@ -354,6 +354,8 @@ pub struct Submission {
     pub held_by_name: Option<String>,
     pub held_until: Option<NaiveDateTime>,
     pub award_public_id: Option<String>,
+    /// The award made on approval was revoked since.
+    pub award_revoked: bool,
     pub submitted_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
     pub files: Vec<FileRow>,
@@ -441,6 +443,7 @@ pub fn find(
         return Ok(None);
     };
     let rubric = crate::badges::store::content(conn, BadgeId(badge_id))?.rubric;
+    let award_revoked = is_revoked(conn, award_public_id.as_deref())?;
     let held_by_name = match held_by {
         Some(h) => users::table
             .find(h)
@@ -515,11 +518,26 @@ pub fn find(
         held_by_name,
         held_until,
         award_public_id,
+        award_revoked,
         submitted_at,
         decided_at,
         files,
         events,
     }))
+}
+
+/// Whether the award `public_id` (made on approval) was revoked since.
+fn is_revoked(conn: &mut DbConnection, public_id: Option<&str>) -> QueryResult<bool> {
+    let Some(public_id) = public_id else {
+        return Ok(false);
+    };
+    use crate::db::schema::awards;
+    diesel::select(diesel::dsl::exists(
+        awards::table
+            .filter(awards::public_id.eq(public_id))
+            .filter(awards::revoked_at.is_not_null()),
+    ))
+    .get_result(conn)
 }
 
 /// Whether `viewer` may see the submission of `youth` as its owner: the youth, or a parent
@@ -561,12 +579,23 @@ pub struct Summary {
     pub badge_name: String,
     pub org_name: String,
     pub status: Status,
+    /// Approved, and the award revoked since.
+    pub award_revoked: bool,
     pub submitted_at: NaiveDateTime,
 }
 
 /// Every submission of `youth` in `city`, newest first.
 pub fn of_youth(conn: &mut DbConnection, city: CityId, youth: UserId) -> QueryResult<Vec<Summary>> {
-    Ok(submissions::table
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        NaiveDateTime,
+        Option<String>,
+    );
+    let rows: Vec<Row> = submissions::table
         .inner_join(badges::table)
         .inner_join(organizations::table)
         .filter(submissions::city_id.eq(city.0))
@@ -579,20 +608,22 @@ pub fn of_youth(conn: &mut DbConnection, city: CityId, youth: UserId) -> QueryRe
             organizations::name,
             submissions::status,
             submissions::submitted_at,
+            submissions::award_public_id,
         ))
-        .load::<(String, String, String, String, String, NaiveDateTime)>(conn)?
-        .into_iter()
-        .map(
-            |(public_id, badge_slug, badge_name, org_name, status, submitted_at)| Summary {
-                public_id,
-                badge_slug,
-                badge_name,
-                org_name,
-                status: Status::parse(&status),
-                submitted_at,
-            },
-        )
-        .collect())
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (public_id, badge_slug, badge_name, org_name, status, submitted_at, award) in rows {
+        out.push(Summary {
+            award_revoked: is_revoked(conn, award.as_deref())?,
+            public_id,
+            badge_slug,
+            badge_name,
+            org_name,
+            status: Status::parse(&status),
+            submitted_at,
+        });
+    }
+    Ok(out)
 }
 
 /// What the queue is narrowed to.
@@ -611,8 +642,10 @@ pub struct QueueRow {
     pub youth_username: String,
     pub age_band: Option<AgeBand>,
     pub submitted_at: NaiveDateTime,
-    /// Held by a mentor now: their name.
+    /// Held by another mentor now: their name.
     pub held_by_name: Option<String>,
+    /// Held by the mentor looking at the queue.
+    pub held_by_me: bool,
     pub resubmitted: bool,
 }
 
@@ -636,6 +669,7 @@ pub fn queue(
     conn: &mut DbConnection,
     org: OrgId,
     filter: QueueFilter,
+    viewer: UserId,
     now: NaiveDateTime,
 ) -> QueryResult<(Vec<QueueRow>, QueueCounts)> {
     type Row = (
@@ -705,7 +739,8 @@ pub fn queue(
         {
             continue;
         }
-        let held_by_name = match (held, held_by) {
+        let held_by_me = held && held_by == Some(viewer.0);
+        let held_by_name = match (held && !held_by_me, held_by) {
             (true, Some(h)) => users::table
                 .find(h)
                 .select(users::display_name)
@@ -720,6 +755,7 @@ pub fn queue(
             age_band,
             submitted_at,
             held_by_name,
+            held_by_me,
             resubmitted: resubmitted.contains(&id),
         });
     }

@@ -87,6 +87,8 @@ pub struct CredentialInput<'a> {
     pub urls: Urls<'a>,
     pub award_id: &'a str,
     pub issuer_org: &'a str,
+    /// Issued by the city itself: the issuer is `/c/{city}/issuer`, not the organization's.
+    pub issuer_is_city: bool,
     pub issuer_name: &'a str,
     pub issuer_url: &'a str,
     pub badge_slug: &'a str,
@@ -124,7 +126,7 @@ pub fn identity_hash(identifier: &str, salt: &str) -> String {
 /// The unsigned credential.
 pub fn credential(input: &CredentialInput<'_>) -> Value {
     let urls = &input.urls;
-    let issuer_id = urls.issuer(Some(input.issuer_org));
+    let issuer_id = urls.issuer((!input.issuer_is_city).then_some(input.issuer_org));
     let achievement_id = urls.achievement(input.badge_slug);
     let position = input.status_index % crate::signing::status::LIST_LENGTH;
     let mut credential = json!({
@@ -218,6 +220,7 @@ mod tests {
             },
             award_id: "6f1c0c4e-0000-4000-8000-000000000001",
             issuer_org: "library",
+            issuer_is_city: false,
             issuer_name: "Riverton Public Library",
             issuer_url: "http://127.0.0.1:8080/c/riverton",
             badge_slug: "reading-explorer",

@@ -17,9 +17,10 @@ pub enum SiteDocument {
         city: String,
         award: String,
     },
+    /// An organization's issuer profile, or (with no organization) the city's own.
     Issuer {
         city: String,
-        org: String,
+        org: Option<String>,
     },
     RevocationList {
         city: String,
@@ -53,7 +54,11 @@ impl SiteDocument {
             }
             ["c", city, "orgs", org, "issuer"] => Some(SiteDocument::Issuer {
                 city: owned(city),
-                org: owned(org),
+                org: Some(owned(org)),
+            }),
+            ["c", city, "issuer"] => Some(SiteDocument::Issuer {
+                city: owned(city),
+                org: None,
             }),
             ["c", city, "orgs", org, "revocations"] => Some(SiteDocument::RevocationList {
                 city: owned(city),
@@ -138,7 +143,9 @@ pub async fn document(
                 .await
                 .map(|(credential, _)| credential)
         }
-        SiteDocument::Issuer { org, .. } => issuer::profile_document(state, base, &city, org).await,
+        SiteDocument::Issuer { org, .. } => {
+            issuer::profile_document(state, base, &city, org.as_deref()).await
+        }
         SiteDocument::RevocationList { org, .. } => {
             issuer::revocation_list_document(state, base, &city, org).await
         }

@@ -27,6 +27,7 @@ mod limits_support;
 mod locale;
 mod mail;
 mod partners;
+mod pathways;
 mod probes;
 mod public_pages;
 mod recipients;

@@ -399,6 +399,90 @@ check('ob2 baked PNG: the openbadges validator accepts the baked PNG', async () 
   assert.ok(out.valid && out.errorCount === 0, `validator errors: ${errs || 'none'}`);
 });
 
+// ------------------------------------------------------------------ evidence
+// demo.json's `evidence_award`: the public id of the award made when a mentor approved
+// a youth's submitted work. Its OB 3.0 credential carries an `evidence` array.
+const evidenceCredential = once(async () => {
+  const d = await demo();
+  if (typeof d.evidence_award !== 'string' || !d.evidence_award) {
+    throw new Error('demo JSON has no "evidence_award" (the public id of the award made by approving submitted work); ' +
+      `it has: ${Object.keys(d).join(', ')}`);
+  }
+  if (typeof d.city !== 'string' || !d.city) throw new Error('demo JSON has no "city" (needed for /c/{city}/awards/{evidence_award})');
+  const url = `${d.base_url}/c/${encodeURIComponent(d.city)}/awards/${encodeURIComponent(d.evidence_award)}`;
+  const r = await http('GET', url, {headers: {Accept: 'application/vc+ld+json'}});
+  if (r.status !== 200) throw new Error(`GET ${url} (Accept: application/vc+ld+json) answered ${r.status}: ${clip(r.text())}`);
+  const json = parseJson(r.text(), `GET ${url}`);
+  const file = save('evidence-credential.json', r.buf);
+  return {url, json, file, contentType: r.contentType};
+});
+
+function firstEvidence(c) {
+  if (!Array.isArray(c.evidence) || !c.evidence.length) {
+    throw new Error(`the credential has no non-empty "evidence" array (evidence: ${clip(JSON.stringify(c.evidence) ?? 'absent', 200)})`);
+  }
+  const e = c.evidence[0];
+  if (!e || typeof e !== 'object') throw new Error(`evidence[0] is not an object: ${clip(JSON.stringify(e), 200)}`);
+  return e;
+}
+
+function tamperEvidenceNarrative(c) {
+  const t = structuredClone(c);
+  const e = firstEvidence(t);
+  if (typeof e.narrative !== 'string') throw new Error('evidence[0] has no "narrative" to tamper with');
+  e.narrative = `${e.narrative} (tampered)`;
+  return t;
+}
+
+// Rejecting a tampered copy means something only if the untampered one verifies.
+const dbEvidenceBaseline = once(async () => {
+  const out = await dbVerify((await evidenceCredential()).json, 'evidence-baseline');
+  if (!out.proofVerified) throw new Error(`the untampered evidence credential does not verify either: ${out.error}`);
+  return out;
+});
+
+check('ob3 evidence: the evidence_award credential carries evidence[0] (type Evidence, absolute id, narrative) and its evidence page answers 200', async () => {
+  const c = await evidenceCredential();
+  assert.match(c.contentType, /^application\/vc\+ld\+json\b/, `${c.url} Content-Type is "${c.contentType}"`);
+  const types = [].concat(c.json.type || []);
+  assert.ok(types.includes('VerifiableCredential') && types.includes('OpenBadgeCredential'),
+    `type is ${JSON.stringify(c.json.type)}`);
+  assert.ok(c.json.proof, 'the credential has no proof');
+  const e = firstEvidence(c.json);
+  assert.ok([].concat(e.type || []).includes('Evidence'), `evidence[0].type is ${JSON.stringify(e.type)}, not Evidence`);
+  assert.ok(typeof e.id === 'string' && /^https?:\/\//.test(e.id), `evidence[0].id is ${JSON.stringify(e.id)}, not an absolute http(s) URL`);
+  assert.ok(typeof e.narrative === 'string' && e.narrative.trim(), `evidence[0].narrative is ${JSON.stringify(e.narrative)}`);
+  // Only the server under test is contacted (see README).
+  assert.equal(new URL(e.id).origin, await origin(), `evidence[0].id ${e.id} is not on the server under test`);
+  const r = await http('GET', e.id, {headers: {Accept: 'text/html, */*'}});
+  assert.equal(r.status, 200, `GET ${e.id} (evidence[0].id) answered ${r.status}: ${clip(r.text(), 200)}`);
+  save('evidence-page.html', r.buf);
+});
+
+check('ob3 evidence: Digital Bazaar vc.verifyCredential (safe mode, eddsa-rdfc-2022) verifies the evidence_award credential, status checked, not revoked', async () => {
+  const c = await evidenceCredential();
+  const out = await dbVerify(c.json, 'evidence');
+  assert.ok(out.safeModeExpansion.ok, `safe-mode JSON-LD expansion failed: ${out.safeModeExpansion.error}`);
+  assert.ok(out.proofVerified, `proof not verified: ${out.error}`);
+  assert.ok(out.status.present, 'the credential has no credentialStatus');
+  assert.ok(out.status.checked, `status not checked: ${describeStatus(out.status.entries)}`);
+  assert.ok(!out.status.revoked, `the evidence award reads as revoked: ${describeStatus(out.status.entries)}`);
+  assert.ok(out.verified, out.error || 'not verified');
+});
+
+check('ob3 evidence: openbadgeslib OB3LdpVerifier (eddsa-rdfc-2022) verifies the evidence_award credential', async () => {
+  const c = await evidenceCredential();
+  const out = await obl('verify', c.json, 'evidence');
+  assert.ok(out.verified, out.error || 'not verified');
+});
+
+check('ob3 evidence tamper: Digital Bazaar rejects the evidence_award credential with a changed evidence narrative', async () => {
+  await dbEvidenceBaseline();
+  const out = await dbVerify(tamperEvidenceNarrative((await evidenceCredential()).json), 'tampered-evidence-narrative');
+  assert.equal(out.proofVerified, false, 'the proof still verified after evidence[0].narrative was changed');
+  assert.equal(out.verified, false);
+});
+
 // ------------------------------------------------------------------ revocation
 check('api: POST /api/v1/awards/{id}/revoke answers 200', async () => {
   await revoke();

@@ -6,8 +6,9 @@
 //   node selftest_server.mjs --port PORT --out DEMO_JSON
 //
 // Writes a demo.json shaped like `lanyard demo --json` ({base_url, city, accounts,
-// orgs[{slug, name, api_token}], badges[{slug, name, org}], claim_codes}) once it
-// listens. Endpoints (all URLs absolute on base_url):
+// orgs[{slug, name, api_token}], badges[{slug, name, org}], claim_codes, evidence_award})
+// once it listens; evidence_award is an award made at start whose credential carries an
+// `evidence` array. Endpoints (all URLs absolute on base_url):
 //   POST /api/v1/orgs/{org}/awards            Bearer token, {"badge","recipient"} -> 201
 //        {id, credential_url, assertion_url, png_url, svg_url, urls{...}}
 //   POST /api/v1/awards/{id}/revoke           Bearer token, {"reason"} -> 200
@@ -18,6 +19,9 @@
 //   GET  /ob3/revocations/{org}               1EdTechRevocationList list
 //   GET  /ob2/assertions/{id}[?bake=png]      OB 2.0 hosted Assertion (410 once revoked)
 //   GET  /ob2/badges/{slug}, /ob2/issuers/{org}, /img/{slug}.png
+//   GET  /c/{city}/awards/{id}[/assertion]   Lanyard's public award URLs: the OB 3.0 credential
+//                                             (Accept: application/vc+ld+json) / the OB 2.0 assertion
+//   GET  /c/{city}/evidence/{token}           the evidence page (HTML) an evidence item links to
 import http from 'node:http';
 import crypto from 'node:crypto';
 import {writeFileSync, renameSync} from 'node:fs';
@@ -47,6 +51,7 @@ const ISSUER_DOC_STYLE = argOf('--issuer-doc', process.env.INTEROP_SELFTEST_ISSU
 //   ob2-no-410        a revoked assertion still answers 200
 //   ob2-bad-badge     the BadgeClass lacks "name"      png-compressed  compressed iTXt
 //   svg-no-cdata      the SVG carries escaped text, no CDATA
+//   no-evidence-page  the evidence page an evidence item links to answers 404
 const FAULTS = new Set((argOf('--fault', process.env.INTEROP_SELFTEST_FAULT || '')).split(',').filter(Boolean));
 
 const VC_V2 = 'https://www.w3.org/ns/credentials/v2';
@@ -74,10 +79,12 @@ const BADGES = [
 ];
 const ACCOUNTS = [{role: 'youth', username: 'maya', password: 'n/a'}, {role: 'youth', username: 'leo', password: 'n/a'}];
 
+const CITY = 'riverton';
 const BASE_PNG = makePng();
 const awards = new Map(); // id -> award
 let nextIndex = 7; // status list index allocation (not 0, to catch off-by-one decoding)
 const revokedBits = new Set();
+const evidencePages = new Map(); // token -> HTML
 
 let keyPair;
 let signer;
@@ -148,7 +155,7 @@ function revocationList() {
   };
 }
 
-async function makeAward(badge, recipient) {
+async function makeAward(badge, recipient, {evidence} = {}) {
   const id = crypto.randomUUID();
   const credUrl = `${base}/ob3/credentials/${id}`;
   const index = nextIndex++;
@@ -178,6 +185,7 @@ async function makeAward(badge, recipient) {
         image: {id: `${base}/img/${badge.slug}.png`, type: 'Image', caption: badge.name},
       },
     },
+    ...(evidence ? {evidence} : {}),
     credentialStatus: [
       {
         id: `${statusListUrl()}#${index}`,
@@ -282,6 +290,19 @@ async function handle(req, res) {
     }
     return send(res, 200, 'application/vc+ld+json', text);
   }
+  if ((m = p.match(/^\/c\/([^/]+)\/awards\/([^/]+)(\/assertion)?$/)) && m[1] === CITY) {
+    const a = awards.get(m[2]);
+    if (!a) return json(res, 404, {title: 'not found'});
+    if (m[3]) {
+      if (a.revoked && !FAULTS.has('ob2-no-410')) return json(res, 410, {revoked: true, revocationReason: a.revokedReason});
+      return json(res, 200, a.assertion, 'application/ld+json');
+    }
+    return send(res, 200, 'application/vc+ld+json', JSON.stringify(a.credential));
+  }
+  if ((m = p.match(/^\/c\/([^/]+)\/evidence\/([^/]+)$/)) && m[1] === CITY) {
+    if (FAULTS.has('no-evidence-page') || !evidencePages.has(m[2])) return send(res, 404, 'text/html', '<!doctype html><title>not found</title>');
+    return send(res, 200, 'text/html; charset=utf-8', evidencePages.get(m[2]));
+  }
   if (p === `/ob3/issuers/${ORG.slug}`) return json(res, 200, issuerDocument(), 'application/ld+json');
   if (p === `/ob3/status/${ORG.slug}/revocation`) {
     return json(res, 200, await statusListCredential(), 'application/vc+ld+json');
@@ -337,13 +358,24 @@ server.listen(PORT, '127.0.0.1', async () => {
   keyPair = await Ed25519Multikey.generate({controller: issuerId(), id: `${issuerId()}#key-1`});
   signer = keyPair.signer();
   otherSigner = (await Ed25519Multikey.generate({controller: issuerId(), id: `${issuerId()}#key-1`})).signer();
+  // An award made when a mentor approved submitted work: its credential links the evidence page.
+  const token = crypto.randomBytes(16).toString('hex');
+  const narrative = 'I drew a four-panel comic about a cat who runs the library at night.';
+  evidencePages.set(token, `<!doctype html><title>The work behind Comic Creator</title><p>${narrative}</p>`);
+  const evidenceAward = await makeAward(BADGES[1], 'leo', {evidence: [{
+    id: `${base}/c/${CITY}/evidence/${token}`,
+    type: ['Evidence'],
+    name: 'Work submitted for Comic Creator',
+    narrative,
+  }]});
   const demo = {
     base_url: base,
-    city: 'riverton',
+    city: CITY,
     accounts: ACCOUNTS,
     orgs: [ORG],
     badges: BADGES.map(b => ({slug: b.slug, name: b.name, org: ORG.slug})),
     claim_codes: [],
+    evidence_award: evidenceAward.id,
   };
   const line = JSON.stringify(demo);
   if (OUT) {

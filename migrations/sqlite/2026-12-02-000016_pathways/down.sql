@@ -1,0 +1,2 @@
+DROP TABLE pathway_badges;
+DROP TABLE pathways;
