@@ -60,6 +60,10 @@ pub struct DemoData {
     pub cities: Vec<String>,
     /// An award made by a mentor's approval of submitted work: its credential carries evidence.
     pub evidence_award: String,
+    /// The city's own badge of the demo's city pathway (Comic Creator and Star Gazer).
+    pub pathway_badge: String,
+    /// A youth's award of it, issued by the city (`/c/{city}/issuer`).
+    pub pathway_award: String,
 }
 
 fn demo_password(role: &str) -> String {
@@ -425,6 +429,7 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
         }
     }
     let evidence_award = seed_review(conn, city, mentor, ava, now)?;
+    let (pathway_badge, pathway_award) = seed_pathway(conn, city, ava, now)?;
     let activities = crate::catalog::demo::seed(conn, city, "riverton", now)?;
     // The next summer: the demo shows a season to come.
     let season_year = if now.date().month() > 8 {
@@ -453,7 +458,88 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
         activities,
         cities: vec!["riverton".into(), second_slug],
         evidence_award,
+        pathway_badge,
+        pathway_award,
     })
+}
+
+/// The city's own badge Riverton Explorer, given by a city pathway to every youth who holds
+/// both Comic Creator (the library, earned by review) and Star Gazer (the museum). Ava, who
+/// had her comic approved, went stargazing too: she completes it. Answers the badge's slug and
+/// Ava's award of it.
+fn seed_pathway(
+    conn: &mut DbConnection,
+    city: CityId,
+    ava: UserId,
+    now: chrono::NaiveDateTime,
+) -> anyhow::Result<(String, String)> {
+    let home = tenancy::store::find(conn, city)?;
+    let museum = orgs::store::find_by_slug(conn, city, "science-museum")?
+        .ok_or_else(|| anyhow::anyhow!("the demo has no museum"))?;
+    let star = badges::store::find_by_slug(conn, city, "star-gazer")?
+        .ok_or_else(|| anyhow::anyhow!("the demo has no star-gazer badge"))?;
+    issuance::issue(
+        conn,
+        &Issue {
+            city: &home,
+            org: museum.id,
+            badge: star.id,
+            recipient: ava,
+            method: AwardMethod::ClaimCode,
+            claim_code: None,
+            evidence: None,
+            actor: &Actor::command_line(),
+            base_url: "",
+            seeded: true,
+            now,
+        },
+    )
+    .map_err(|e| anyhow::anyhow!("seeding an award: {e:?}"))?;
+    let issuer = orgs::store::city_issuer(conn, &home)?;
+    let slug = "riverton-explorer";
+    let design = demo_design(slug);
+    let image = design.image();
+    let badge = badges::store::insert(
+        conn,
+        city,
+        issuer.id,
+        &badges::store::NewBadge {
+            slug,
+            name: "Riverton Explorer",
+            description: "Made something at the library and explored the sky at the museum.",
+            criteria: "Earn Comic Creator and Star Gazer this summer.",
+            activity: None,
+            image_mime: image.mime,
+            image_data: &image.bytes,
+            valid_days: None,
+        },
+        now,
+    )?;
+    let content = badges::store::content(conn, badge)?;
+    badges::store::save_content(conn, badge, &content, Some(&design.to_json()))?;
+    badges::store::keep_current_version(conn, badge, now)?;
+    let completed = crate::pathways::store::create(
+        conn,
+        &crate::pathways::store::NewPathway {
+            city: &home,
+            org: issuer.id,
+            owner_is_city: true,
+            badge: slug,
+            rule: crate::pathways::Rule::All,
+            required: 0,
+            sources: &["comic-creator".to_string(), "star-gazer".to_string()],
+            seeded: true,
+        },
+        &Actor::command_line(),
+        "",
+        now,
+    )?
+    .map_err(|e| anyhow::anyhow!("seeding the pathway: {e:?}"))?;
+    let award = completed
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("Ava did not complete the demo's pathway"))?;
+    Ok((slug.to_string(), award.public_id))
 }
 
 /// Comic Creator is earned by review (or a code), with a rubric: Ava sent a comic and the
@@ -711,6 +797,7 @@ fn demo_design(slug: &str) -> badges::design::Design {
         "comic-creator" => ("rounded", "#9a3412", "#fde68a", "paintbrush", "ART"),
         "rocket-scientist" => ("shield", "#312e81", "#f9a8d4", "rocket", "STEM"),
         "star-gazer" => ("hexagon", "#0f172a", "#facc15", "telescope", ""),
+        "riverton-explorer" => ("circle", "#0b5394", "#fbbf24", "compass", "CITY"),
         _ => ("octagon", "#166534", "#bbf7d0", "leaf", ""),
     };
     badges::design::Design {

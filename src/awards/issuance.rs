@@ -175,6 +175,7 @@ pub fn issue(conn: &mut DbConnection, issue: &Issue<'_>) -> Result<Issued, Issue
                 recipient.id,
                 issue.actor,
                 issue.base_url,
+                false,
                 issue.now,
             )?;
         }

@@ -53,14 +53,24 @@ pub fn city_figures(conn: &mut DbConnection, city: CityId) -> QueryResult<CityFi
             ))
             .load(conn)?,
     );
-    let orgs: Vec<(i64, String, String)> = organizations::table
+    let orgs: Vec<(i64, String, String, String)> = organizations::table
         .filter(organizations::city_id.eq(city.0))
         .order(organizations::name)
-        .select((organizations::id, organizations::slug, organizations::name))
+        .select((
+            organizations::id,
+            organizations::slug,
+            organizations::name,
+            organizations::kind,
+        ))
         .load(conn)?;
+    // The city's own issuer has a row (its badges and awards count) but is no partner.
+    let partners = orgs
+        .iter()
+        .filter(|(.., kind)| kind != crate::orgs::OrgKind::City.as_str())
+        .count() as i64;
     let by_org: Vec<OrgFigures> = orgs
         .into_iter()
-        .map(|(id, slug, name)| OrgFigures {
+        .map(|(id, slug, name, _)| OrgFigures {
             slug,
             name,
             activities: activities_by_org.get(&id).copied().unwrap_or(0),
@@ -73,7 +83,7 @@ pub fn city_figures(conn: &mut DbConnection, city: CityId) -> QueryResult<CityFi
         youth,
         awards: by_org.iter().map(|o| o.awards).sum(),
         activities: by_org.iter().map(|o| o.activities).sum(),
-        organizations: by_org.len() as i64,
+        organizations: partners,
         badges: by_org.iter().map(|o| o.badges).sum(),
         by_org,
     })

@@ -258,6 +258,7 @@ async fn create(
                     rule,
                     required,
                     sources: &sent.sources,
+                    seeded: false,
                 },
                 &actor,
                 &base,

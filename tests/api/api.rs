@@ -274,7 +274,7 @@ async fn malformed_and_invalid_bodies_say_what_is_wrong_and_award_nothing() {
         StatusCode::CREATED
     );
     problem(post(body).await.unwrap(), StatusCode::CONFLICT).await;
-    // Nothing else was awarded (the demo's three and this one).
+    // Nothing else was awarded (the demo's five and this one).
     let dashboard_client = app.signed_in(&world.person("coordinator")).await;
     let dashboard = app
         .get(&dashboard_client, "/c/riverton/dashboard")
@@ -282,7 +282,7 @@ async fn malformed_and_invalid_bodies_say_what_is_wrong_and_award_nothing() {
         .text()
         .await
         .unwrap();
-    assert!(dashboard.contains("<span class=\"figure\" id=\"total-awards\">4</span>"));
+    assert!(dashboard.contains("<span class=\"figure\" id=\"total-awards\">6</span>"));
 }
 
 #[tokio::test]

@@ -205,8 +205,9 @@ async fn from_a_new_partner_to_a_youth_holding_its_badge() {
         .await
         .unwrap();
     assert!(dashboard.contains("<span class=\"figure\" id=\"total-youth\">4</span>"));
-    // Sam's two demo awards, Ava's reviewed comic and Maya's new one.
-    assert!(dashboard.contains("<span class=\"figure\" id=\"total-awards\">4</span>"));
+    // Sam's two demo awards, Ava's three (her reviewed comic, Star Gazer and the city's
+    // pathway badge) and Maya's new one.
+    assert!(dashboard.contains("<span class=\"figure\" id=\"total-awards\">6</span>"));
     assert!(dashboard.contains("<span class=\"figure\" id=\"total-activities\">29</span>"));
     assert!(dashboard.contains("<span class=\"figure\" id=\"total-orgs\">3</span>"));
     let zoo_row = dashboard.split("Riverton Zoo</a></th>").nth(1).unwrap();

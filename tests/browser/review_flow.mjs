@@ -2,7 +2,8 @@
 // (a reflection, a link and a photo); at desktop width a mentor of the library finds it in the
 // queue and asks for changes (a note is required); the youth reads the note and sends it again;
 // the mentor ticks the rubric and approves; the youth sees the badge on /me, opens the evidence
-// page and makes it public; the parent was told by e-mail; the library admin revokes the award,
+// page and makes it public; a Star Gazer code then completes the city's pathway and the city's own
+// badge appears; the parent was told by e-mail; the library admin revokes the award,
 // and the youth's and the parent's /me pages show it revoked. The key pages are also checked at
 // the other width (the mentor's pages at 390, the youth's at 1280).
 
@@ -12,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import {
-  TEST_TIMEOUT_MS, city, account, withPage, open, submit, pathname, signIn, norm, checkPage,
+  TEST_TIMEOUT_MS, demo, city, account, withPage, open, submit, pathname, signIn, norm, checkPage,
 } from './lib.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
@@ -281,6 +282,29 @@ test('a youth sends work, a mentor asks for changes then approves, the admin rev
     const img = page.locator('.evidence-files img').first();
     await img.scrollIntoViewIfNeeded();
     assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth > 0), 'the photo loads for a stranger');
+  });
+
+  // ------------------------- a Star Gazer code completes the city's pathway (phone, the youth)
+  // The last Star Gazer code of the demo (other tests take codes from the front of the list).
+  const starCode = [...demo.claim_codes].reverse().find((c) => c.badge === 'star-gazer');
+  assert.ok(starCode, 'the demo has a Star Gazer code');
+  await withPage(t, PHONE, async (page) => {
+    await signIn(page, youth);
+    await open(page, `/c/${city}/me`);
+    assert.match(await text(page, '#my-pathways'), /Riverton Explorer.*1 of 2/, 'halfway on the pathway');
+    await open(page, `/c/${city}/claim?code=${encodeURIComponent(starCode.code)}`);
+    await submit(page, 'form#claim-form');
+    assert.ok(pathname(page).startsWith(`/c/${city}/awards/`), page.url());
+    await open(page, `/c/${city}/me`);
+    assert.match(await text(page, '#my-pathways'), /Riverton Explorer.*Completed/);
+    const cityCard = page.locator('.badge-card', { has: page.locator('.badge-name', { hasText: 'Riverton Explorer' }) });
+    assert.equal(await cityCard.count(), 1, "the city's badge is on /me");
+    assert.match(norm(await cityCard.innerText()), /Riverton/);
+    await checkPage(t, page, 'review-me-pathway');
+    await cityCard.locator('a').first().click();
+    await page.waitForLoadState('load');
+    assert.match(norm(await page.locator('main').innerText()), /Riverton/, 'issued by the city');
+    await checkPage(t, page, 'review-city-award');
   });
 
   // ------------------------------------------------- the parent was told by e-mail (operator)
