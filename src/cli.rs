@@ -171,7 +171,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             org,
             csv,
             base_url,
-        } => award_csv(&city, &org, &csv, base_url),
+        } => award_csv(&city, &org, &csv, base_url).await,
         Command::Keys { action } => keys(action),
         Command::City { action } => crate::tenancy::create::run_cli(action),
         Command::Import {
@@ -399,7 +399,7 @@ fn keys(action: KeysCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn award_csv(
+async fn award_csv(
     city: &str,
     org: &str,
     file: &std::path::Path,
@@ -415,23 +415,34 @@ fn award_csv(
     }
     let rows = crate::awards::bulk::read_rows(std::fs::File::open(file)?)?;
     let db = Db::connect(&settings.database.url, 2)?;
-    let keyring = crate::startup::keyring(&settings)?;
-    let mut conn = db.get()?;
-    let city = crate::tenancy::store::find_by_slug(&mut conn, city)?
-        .ok_or_else(|| anyhow::anyhow!("no city with the slug {city:?}"))?;
-    let org = crate::orgs::store::find_by_slug(&mut conn, city.id, org)?
-        .ok_or_else(|| anyhow::anyhow!("no organization {org:?} in {}", city.slug))?;
-    let report = crate::awards::bulk::issue(&mut conn, &keyring, &base, &city, &org, &rows)
+    // The signing service of the settings: in-process, or the separate `lanyard signer`.
+    let signer = crate::startup::signing_service(&settings)?;
+    let (city, org) = {
+        let mut conn = db.get()?;
+        let city = crate::tenancy::store::find_by_slug(&mut conn, city)?
+            .ok_or_else(|| anyhow::anyhow!("no city with the slug {city:?}"))?;
+        let org = crate::orgs::store::find_by_slug(&mut conn, city.id, org)?
+            .ok_or_else(|| anyhow::anyhow!("no organization {org:?} in {}", city.slug))?;
+        (city, org)
+    };
+    let report = crate::awards::bulk::issue(&db, &signer, &base, &city, &org, &rows)
+        .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     for (line, why) in &report.skipped {
         eprintln!("line {line}: skipped: {why}");
     }
     println!(
-        "{} awards signed and stored in {:.2} s ({:.0} per second); {} rows skipped",
+        "{} awards made and signed in {:.2} s ({:.0} per second); {} rows skipped",
         report.awarded,
         report.seconds,
         report.per_second(),
         report.skipped.len()
     );
+    if report.unsigned > 0 {
+        eprintln!(
+            "{} credentials could not be signed now (the signer did not answer); each is signed on its first request",
+            report.unsigned
+        );
+    }
     Ok(())
 }

@@ -6,9 +6,11 @@ use chrono::Utc;
 use serde_json::Value;
 
 use crate::awards::store::{self, CredentialSource};
+use crate::db::Db;
 use crate::error::AppError;
 use crate::signing::ob3::{self, CredentialInput, Urls};
 use crate::signing::service::SignRequest;
+use crate::signing::service::SigningService;
 use crate::state::AppState;
 use crate::tenancy::City;
 
@@ -73,10 +75,20 @@ pub async fn ensure(
     city: &City,
     public_id: &str,
 ) -> Result<(Value, CredentialSource), AppError> {
+    ensure_with(&state.db, &state.signer, base, city, public_id).await
+}
+
+/// [`ensure`] with the database and signing service given (the command line has no state).
+pub async fn ensure_with(
+    db: &Db,
+    signer: &SigningService,
+    base: &str,
+    city: &City,
+    public_id: &str,
+) -> Result<(Value, CredentialSource), AppError> {
     let city_id = city.id;
     let id = public_id.to_string();
-    let source = state
-        .db
+    let source = db
         .run(move |conn| store::credential_source(conn, city_id, &id)?.ok_or(AppError::NotFound))
         .await?;
     if let Some(text) = &source.credential {
@@ -88,10 +100,9 @@ pub async fn ensure(
         base,
         city: &city.slug,
     };
-    let signed = state
-        .signer
+    let signed = signer
         .sign(
-            &state.db,
+            db,
             SignRequest {
                 request_id: format!("award:{}", source.public_id),
                 city: city.id.0,
@@ -106,8 +117,7 @@ pub async fn ensure(
         .await?;
     let text = signed.to_string();
     let award = source.id;
-    let stored = state
-        .db
+    let stored = db
         .run(move |conn| Ok(store::store_credential(conn, award, &text)?))
         .await?;
     if stored {
@@ -117,8 +127,7 @@ pub async fn ensure(
     // Signed concurrently by another request: the stored one is the same document.
     let city_id = city.id;
     let id = public_id.to_string();
-    let source = state
-        .db
+    let source = db
         .run(move |conn| store::credential_source(conn, city_id, &id)?.ok_or(AppError::NotFound))
         .await?;
     let text = source.credential.clone().unwrap_or_default();

@@ -196,6 +196,31 @@ pub async fn sign(state: &AppState, city: &City, public_id: &str) {
     }
 }
 
+/// Signs many committed awards through the signing service, a few at once; answers how many
+/// could not be signed now (each is signed on its first request instead).
+pub async fn sign_all(
+    db: &crate::db::Db,
+    signer: &crate::signing::service::SigningService,
+    base: &str,
+    city: &City,
+    public_ids: &[String],
+) -> usize {
+    use futures_util::StreamExt;
+    futures_util::stream::iter(public_ids)
+        .map(|public_id| async move {
+            crate::awards::credential::ensure_with(db, signer, base, city, public_id)
+                .await
+                .map_err(|e| {
+                    tracing::warn!(error = %e, award.public_id = %public_id, "credential not signed yet")
+                })
+                .is_err()
+        })
+        .buffer_unordered(4)
+        .filter(|failed| std::future::ready(*failed))
+        .count()
+        .await
+}
+
 /// Who is told of a youth's award: the youth at their own address from 13 on; under 13 (or
 /// with no address of their own), each linked parent with one. Whoever turned notifications
 /// off is told nothing. (address, locale, to a parent?)

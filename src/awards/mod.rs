@@ -27,6 +27,8 @@ pub enum AwardMethod {
     Review,
     /// The youth completed a pathway: they hold enough of its badges.
     Pathway,
+    /// A row of a CSV file given to `lanyard award --csv`.
+    Csv,
 }
 
 impl AwardMethod {
@@ -37,6 +39,7 @@ impl AwardMethod {
             AwardMethod::Staff => "staff",
             AwardMethod::Review => "review",
             AwardMethod::Pathway => "pathway",
+            AwardMethod::Csv => "csv",
         }
     }
 }

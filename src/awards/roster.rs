@@ -103,6 +103,8 @@ pub fn check(
 pub struct Awarded {
     pub awarded: usize,
     pub skipped: usize,
+    /// The awards made, to sign once committed.
+    pub public_ids: Vec<String>,
 }
 
 /// Awards `badge` to every ready row, in one transaction, through [`issuance::issue`]; a row
@@ -142,7 +144,10 @@ pub fn award(
                 },
             );
             match made {
-                Ok(_) => done.awarded += 1,
+                Ok(award) => {
+                    done.awarded += 1;
+                    done.public_ids.push(award.public_id);
+                }
                 Err(IssueError::AlreadyHeld | IssueError::NotEligible) => done.skipped += 1,
                 Err(e) => return Err(AppError::from(e)),
             }

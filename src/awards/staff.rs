@@ -297,7 +297,15 @@ pub async fn submit(
             )
         })
         .await?;
-    tracing::info!(org.slug = %staff.org.slug, badge.slug = %badge.slug, awarded = done.awarded, skipped = done.skipped, "staff awards");
+    let unsigned = crate::awards::issuance::sign_all(
+        &state.db,
+        &state.signer,
+        &state.base_url(),
+        &staff.access.city,
+        &done.public_ids,
+    )
+    .await;
+    tracing::info!(org.slug = %staff.org.slug, badge.slug = %badge.slug, awarded = done.awarded, skipped = done.skipped, unsigned, "staff awards");
     Ok(redirect_with(
         &format!(
             "/c/{}/orgs/{}/awards?q={}",

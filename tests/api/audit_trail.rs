@@ -450,12 +450,12 @@ async fn setting_up_the_platform_and_bulk_awards_are_recorded() {
             recipient: "maya".into(),
         },
     ];
-    let keyring = lanyard::startup::keyring(&crate::helpers::test_settings()).unwrap();
-    let report =
-        lanyard::awards::bulk::issue(&mut conn, &keyring, &app.address, &city, &org, &rows)
-            .unwrap();
-    assert_eq!(report.awarded, 2);
     drop(conn);
+    let signer = lanyard::startup::signing_service(&crate::helpers::test_settings()).unwrap();
+    let report = lanyard::awards::bulk::issue(&app.db, &signer, &app.address, &city, &org, &rows)
+        .await
+        .unwrap();
+    assert_eq!(report.awarded, 2);
     let coordinator = app.signed_in(&world.person("coordinator")).await;
     let trail = events(&app, &coordinator, "/c/riverton/audit").await;
     let batch = only(&trail, "awards.imported");

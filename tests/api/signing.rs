@@ -452,10 +452,10 @@ async fn bulk_issuance_signs_every_good_row_and_reports_the_rest() {
         row("rocket-scientist", "maya"),
         row("reading-explorer", "leo"),
     ];
-    let keyring = lanyard::startup::keyring(&test_settings()).unwrap();
-    let report =
-        lanyard::awards::bulk::issue(&mut conn, &keyring, &app.address, &city, &org, &rows)
-            .unwrap();
+    let signer = lanyard::startup::signing_service(&test_settings()).unwrap();
+    let report = lanyard::awards::bulk::issue(&app.db, &signer, &app.address, &city, &org, &rows)
+        .await
+        .unwrap();
     assert_eq!(report.awarded, 1);
     let lines: Vec<usize> = report.skipped.iter().map(|(line, _)| *line).collect();
     assert_eq!(lines, [3, 4, 5, 6, 7], "{:?}", report.skipped);

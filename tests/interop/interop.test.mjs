@@ -483,6 +483,169 @@ check('ob3 evidence tamper: Digital Bazaar rejects the evidence_award credential
   assert.equal(out.verified, false);
 });
 
+// ------------------------------------------------------------------ city pathway
+// demo.json's `pathway_award`: the public id of an award of the city's own badge, given by a
+// city pathway to a youth who held its source badges. Its OB 3.0 credential is issued by the
+// CITY, not an organization: issuer.id is /c/{city}/issuer (the city's profile, listing its
+// Multikey keys), a #key-N of that issuer signs it and its status list, and its `evidence`
+// lists the source awards.
+const pathwayCredential = once(async () => {
+  const d = await demo();
+  if (typeof d.pathway_award !== 'string' || !d.pathway_award) {
+    throw new Error('demo JSON has no "pathway_award" (the public id of an award of the city badge given by a city pathway); ' +
+      `it has: ${Object.keys(d).join(', ')}`);
+  }
+  if (typeof d.city !== 'string' || !d.city) throw new Error('demo JSON has no "city" (needed for /c/{city}/awards/{pathway_award})');
+  const url = `${d.base_url}/c/${encodeURIComponent(d.city)}/awards/${encodeURIComponent(d.pathway_award)}`;
+  const r = await http('GET', url, {headers: {Accept: 'application/vc+ld+json'}});
+  if (r.status !== 200) throw new Error(`GET ${url} (Accept: application/vc+ld+json) answered ${r.status}: ${clip(r.text())}`);
+  const json = parseJson(r.text(), `GET ${url}`);
+  const file = save('pathway-credential.json', r.buf);
+  return {url, json, file, contentType: r.contentType};
+});
+
+const idOf = x => (typeof x === 'string' ? x : x && typeof x === 'object' ? x.id : undefined);
+const idsOf = v => [].concat(v ?? []).map(idOf);
+function proofOf(c) {
+  const p = Array.isArray(c.proof) ? c.proof[0] : c.proof;
+  if (!p || typeof p !== 'object') throw new Error('the credential has no proof object');
+  return p;
+}
+
+/** The city issuer named by the pathway credential: {id, vm}, both checked to be the city's. */
+async function cityIssuerOf(c) {
+  const d = await demo();
+  const id = idOf(c.issuer);
+  if (typeof id !== 'string' || !/^https?:\/\//.test(id)) throw new Error(`issuer.id is ${JSON.stringify(id)}, not an absolute http(s) URL`);
+  if (new URL(id).origin !== await origin()) throw new Error(`issuer.id ${id} is not on the server under test`);
+  const cityPath = `/c/${encodeURIComponent(d.city)}/issuer`;
+  if (!id.endsWith(cityPath)) throw new Error(`issuer.id ${id} is not the city issuer (…${cityPath}): the credential is not issued by the city`);
+  const vm = proofOf(c).verificationMethod;
+  if (typeof vm !== 'string' || !vm.startsWith(`${id}#key-`)) {
+    throw new Error(`proof.verificationMethod ${JSON.stringify(vm)} is not a key of the city issuer (${id}#key-N)`);
+  }
+  return {id, vm};
+}
+
+function tamperAchievementName(c) {
+  const t = structuredClone(c);
+  const s = Array.isArray(t.credentialSubject) ? t.credentialSubject[0] : t.credentialSubject;
+  const a = s && typeof s === 'object' ? s.achievement : undefined;
+  if (!a || typeof a.name !== 'string') throw new Error('credentialSubject has no achievement.name to tamper with');
+  a.name = `${a.name} (tampered)`;
+  return t;
+}
+
+// Rejecting a tampered copy means something only if the untampered one verifies.
+const dbPathwayBaseline = once(async () => {
+  const out = await dbVerify((await pathwayCredential()).json, 'pathway-baseline');
+  if (!out.proofVerified) throw new Error(`the untampered pathway credential does not verify either: ${out.error}`);
+  return out;
+});
+
+check('ob3 pathway: the pathway_award credential is issued by the city (issuer.id /c/{city}/issuer, signed by its #key-N, which the issuer profile lists) and its evidence lists >= 2 source awards that answer 200', async () => {
+  const c = await pathwayCredential();
+  assert.match(c.contentType, /^application\/vc\+ld\+json\b/, `${c.url} Content-Type is "${c.contentType}"`);
+  const types = [].concat(c.json.type || []);
+  assert.ok(types.includes('VerifiableCredential') && types.includes('OpenBadgeCredential'),
+    `type is ${JSON.stringify(c.json.type)}`);
+  const {id: issuer, vm} = await cityIssuerOf(c.json);
+
+  // The issuer id is dereferenceable and lists the key that signed.
+  const r = await http('GET', issuer, {headers: {Accept: 'application/ld+json, application/json;q=0.9'}});
+  assert.equal(r.status, 200, `GET ${issuer} (issuer.id) answered ${r.status}: ${clip(r.text(), 200)}`);
+  save('pathway-issuer.json', r.buf);
+  const profile = parseJson(r.text(), `GET ${issuer}`);
+  assert.equal(profile.id, issuer, `the document at ${issuer} has id ${JSON.stringify(profile.id)}`);
+  assert.ok([].concat(profile.type || []).includes('Profile'), `the document at ${issuer} has type ${JSON.stringify(profile.type)}, not Profile`);
+  const listed = idsOf(profile.verificationMethod);
+  assert.ok(listed.includes(vm), `${issuer} lists verificationMethod ${JSON.stringify(listed)}, not ${vm}`);
+  const method = [].concat(profile.verificationMethod).find(x => idOf(x) === vm);
+  if (typeof method === 'object') {
+    assert.equal(method.type, 'Multikey', `verification method ${vm} has type ${JSON.stringify(method.type)}`);
+    assert.equal(method.controller, issuer, `verification method ${vm} has controller ${JSON.stringify(method.controller)}`);
+  }
+  assert.ok(idsOf(profile.assertionMethod).includes(vm),
+    `${issuer} lists assertionMethod ${JSON.stringify(idsOf(profile.assertionMethod))}, not ${vm}`);
+
+  // The evidence: the awards of the source badges, on the server, each answering 200.
+  const ev = c.json.evidence;
+  assert.ok(Array.isArray(ev) && ev.length >= 2,
+    `evidence is ${clip(JSON.stringify(ev) ?? 'absent', 300)}; a pathway award lists at least 2 source awards`);
+  const d = await demo();
+  const awardsPrefix = `/c/${encodeURIComponent(d.city)}/awards/`;
+  const isAwardPath = p => p.startsWith(awardsPrefix) && /^[^/]+$/.test(p.slice(awardsPrefix.length));
+  const seen = new Set();
+  for (const [i, e] of ev.entries()) {
+    assert.ok(e && typeof e === 'object', `evidence[${i}] is not an object: ${clip(JSON.stringify(e), 200)}`);
+    assert.ok([].concat(e.type || []).includes('Evidence'), `evidence[${i}].type is ${JSON.stringify(e.type)}, not Evidence`);
+    assert.ok(typeof e.id === 'string' && /^https?:\/\//.test(e.id), `evidence[${i}].id is ${JSON.stringify(e.id)}, not an absolute http(s) URL`);
+    assert.ok(typeof e.name === 'string' && e.name.trim(), `evidence[${i}].name is ${JSON.stringify(e.name)}`);
+    assert.ok(typeof e.narrative === 'string' && e.narrative.trim(), `evidence[${i}].narrative is ${JSON.stringify(e.narrative)}`);
+    // Only the server under test is contacted (see README).
+    assert.equal(new URL(e.id).origin, await origin(), `evidence[${i}].id ${e.id} is not on the server under test`);
+    assert.ok(isAwardPath(new URL(e.id).pathname), `evidence[${i}].id ${e.id} is not an award URL ${awardsPrefix}{id}`);
+    assert.ok(!seen.has(e.id), `evidence[${i}].id ${e.id} is listed twice`);
+    seen.add(e.id);
+    const page = await http('GET', e.id, {headers: {Accept: 'text/html, */*'}});
+    assert.equal(page.status, 200, `GET ${e.id} (evidence[${i}].id) answered ${page.status}: ${clip(page.text(), 200)}`);
+    save(`pathway-evidence-${i}`, page.buf);
+  }
+});
+
+check('ob3 pathway: the BitstringStatusListCredential of the pathway_award credential is issued by the city issuer and signed by one of its keys', async () => {
+  const c = await pathwayCredential();
+  const {id: issuer} = await cityIssuerOf(c.json);
+  const entries = [].concat(c.json.credentialStatus ?? []).filter(e => [].concat(e?.type ?? []).includes('BitstringStatusListEntry'));
+  assert.ok(entries.length, `the credential has no BitstringStatusListEntry (credentialStatus: ${clip(JSON.stringify(c.json.credentialStatus) ?? 'absent', 200)})`);
+  const lists = [...new Set(entries.map(e => e.statusListCredential))];
+  for (const [i, url] of lists.entries()) {
+    assert.ok(typeof url === 'string' && /^https?:\/\//.test(url), `statusListCredential is ${JSON.stringify(url)}`);
+    assert.equal(new URL(url).origin, await origin(), `statusListCredential ${url} is not on the server under test`);
+    const r = await http('GET', url, {headers: {Accept: 'application/vc+ld+json, application/ld+json;q=0.9'}});
+    assert.equal(r.status, 200, `GET ${url} answered ${r.status}: ${clip(r.text(), 200)}`);
+    save(`pathway-status-list-${i}.json`, r.buf);
+    const list = parseJson(r.text(), `GET ${url}`);
+    assert.equal(idOf(list.issuer), issuer, `the status list ${url} is issued by ${JSON.stringify(idOf(list.issuer))}, not the city issuer ${issuer}`);
+    const vm = proofOf(list).verificationMethod;
+    assert.ok(typeof vm === 'string' && vm.startsWith(`${issuer}#key-`),
+      `the status list ${url} is signed by ${JSON.stringify(vm)}, not a key of the city issuer (${issuer}#key-N)`);
+  }
+});
+
+check('ob3 pathway: Digital Bazaar vc.verifyCredential (safe mode, eddsa-rdfc-2022) verifies the city-issued pathway_award credential, status checked, not revoked', async () => {
+  const c = await pathwayCredential();
+  const out = await dbVerify(c.json, 'pathway');
+  assert.ok(out.safeModeExpansion.ok, `safe-mode JSON-LD expansion failed: ${out.safeModeExpansion.error}`);
+  assert.ok(out.proofVerified, `proof not verified: ${out.error}`);
+  assert.ok(out.status.present, 'the credential has no credentialStatus');
+  assert.ok(out.status.checked, `status not checked: ${describeStatus(out.status.entries)}`);
+  assert.ok(!out.status.revoked, `the pathway award reads as revoked: ${describeStatus(out.status.entries)}`);
+  assert.ok(out.verified, out.error || 'not verified');
+});
+
+check('ob3 pathway: openbadgeslib OB3LdpVerifier (eddsa-rdfc-2022) verifies the city-issued pathway_award credential', async () => {
+  const c = await pathwayCredential();
+  const out = await obl('verify', c.json, 'pathway');
+  assert.ok(out.verified, out.error || 'not verified');
+  const {vm} = await cityIssuerOf(c.json);
+  assert.equal(out.verificationMethod, vm, `openbadgeslib checked the key ${out.verificationMethod}, not ${vm}`);
+});
+
+check('ob3 pathway tamper: Digital Bazaar rejects the pathway_award credential with a changed credentialSubject', async () => {
+  await dbPathwayBaseline();
+  const out = await dbVerify(tamperSubject((await pathwayCredential()).json), 'tampered-pathway-subject');
+  assert.equal(out.proofVerified, false, 'the proof still verified after credentialSubject was changed');
+  assert.equal(out.verified, false);
+});
+
+check('ob3 pathway tamper: Digital Bazaar rejects the pathway_award credential with a changed achievement name', async () => {
+  await dbPathwayBaseline();
+  const out = await dbVerify(tamperAchievementName((await pathwayCredential()).json), 'tampered-pathway-achievement-name');
+  assert.equal(out.proofVerified, false, 'the proof still verified after credentialSubject.achievement.name was changed');
+  assert.equal(out.verified, false);
+});
+
 // ------------------------------------------------------------------ revocation
 check('api: POST /api/v1/awards/{id}/revoke answers 200', async () => {
   await revoke();

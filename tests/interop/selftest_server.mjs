@@ -6,9 +6,11 @@
 //   node selftest_server.mjs --port PORT --out DEMO_JSON
 //
 // Writes a demo.json shaped like `lanyard demo --json` ({base_url, city, accounts,
-// orgs[{slug, name, api_token}], badges[{slug, name, org}], claim_codes, evidence_award})
-// once it listens; evidence_award is an award made at start whose credential carries an
-// `evidence` array. Endpoints (all URLs absolute on base_url):
+// orgs[{slug, name, api_token}], badges[{slug, name, org}], claim_codes, evidence_award,
+// pathway_badge, pathway_award}) once it listens; evidence_award is an award made at start
+// whose credential carries an `evidence` array; pathway_award is an award of the city's own
+// badge, issued by the city itself (its own key, status list and revocation list) with the
+// source awards as evidence. Endpoints (all URLs absolute on base_url):
 //   POST /api/v1/orgs/{org}/awards            Bearer token, {"badge","recipient"} -> 201
 //        {id, credential_url, assertion_url, png_url, svg_url, urls{...}}
 //   POST /api/v1/awards/{id}/revoke           Bearer token, {"reason"} -> 200
@@ -20,8 +22,12 @@
 //   GET  /ob2/assertions/{id}[?bake=png]      OB 2.0 hosted Assertion (410 once revoked)
 //   GET  /ob2/badges/{slug}, /ob2/issuers/{org}, /img/{slug}.png
 //   GET  /c/{city}/awards/{id}[/assertion]   Lanyard's public award URLs: the OB 3.0 credential
-//                                             (Accept: application/vc+ld+json) / the OB 2.0 assertion
+//                                             (Accept: application/vc+ld+json; an HTML page for
+//                                             Accept: text/html) / the OB 2.0 assertion
 //   GET  /c/{city}/evidence/{token}           the evidence page (HTML) an evidence item links to
+//   GET  /c/{city}/issuer                     the city issuer's Profile listing its Multikey
+//   GET  /c/{city}/status/revocation          the city's signed BitstringStatusListCredential
+//   GET  /c/{city}/revocations                the city's 1EdTechRevocationList list
 import http from 'node:http';
 import crypto from 'node:crypto';
 import {writeFileSync, renameSync} from 'node:fs';
@@ -52,6 +58,10 @@ const ISSUER_DOC_STYLE = argOf('--issuer-doc', process.env.INTEROP_SELFTEST_ISSU
 //   ob2-bad-badge     the BadgeClass lacks "name"      png-compressed  compressed iTXt
 //   svg-no-cdata      the SVG carries escaped text, no CDATA
 //   no-evidence-page  the evidence page an evidence item links to answers 404
+//   pathway-org-issuer the pathway award is issued and signed by the organization, not the city
+//   city-key-unlisted the city issuer profile lists another key than the one that signs
+//   city-status-org-signed the city's status list is issued and signed by the organization
+//   no-pathway-award  demo.json lacks "pathway_award"
 const FAULTS = new Set((argOf('--fault', process.env.INTEROP_SELFTEST_FAULT || '')).split(',').filter(Boolean));
 
 const VC_V2 = 'https://www.w3.org/ns/credentials/v2';
@@ -80,63 +90,101 @@ const BADGES = [
 const ACCOUNTS = [{role: 'youth', username: 'maya', password: 'n/a'}, {role: 'youth', username: 'leo', password: 'n/a'}];
 
 const CITY = 'riverton';
+// The city's own badge, given by a city pathway to youth who hold its source badges.
+const CITY_BADGE = {slug: 'riverton-explorer', name: 'Riverton Explorer',
+  description: 'Read at the library and drew a comic there this summer.',
+  criteria: 'Earn Reading Explorer and Comic Creator this summer.'};
 const BASE_PNG = makePng();
 const awards = new Map(); // id -> award
-let nextIndex = 7; // status list index allocation (not 0, to catch off-by-one decoding)
-const revokedBits = new Set();
 const evidencePages = new Map(); // token -> HTML
 
-let keyPair;
-let signer;
-let otherSigner;
+// Two issuers, each with its own key (set at start), status list and revocation list: the
+// organization (its issuer document at /ob3/issuers/{org}) and the city itself (its Profile
+// at /c/{city}/issuer, as Lanyard serves it).
+const ISSUERS = {
+  org: {
+    id: () => `${base}/ob3/issuers/${ORG.slug}`,
+    name: ORG.name,
+    url: () => `${base}/orgs/${ORG.slug}`,
+    statusListUrl: () => `${base}/ob3/status/${ORG.slug}/revocation`,
+    revocationListUrl: () => `${base}/ob3/revocations/${ORG.slug}`,
+    nextIndex: 7, // status list index allocation (not 0, to catch off-by-one decoding)
+    revokedBits: new Set(),
+  },
+  city: {
+    id: () => `${base}/c/${CITY}/issuer`,
+    name: 'Riverton',
+    url: () => `${base}/c/${CITY}`,
+    statusListUrl: () => `${base}/c/${CITY}/status/revocation`,
+    revocationListUrl: () => `${base}/c/${CITY}/revocations`,
+    nextIndex: 3,
+    revokedBits: new Set(),
+  },
+};
 
-const issuerId = () => `${base}/ob3/issuers/${ORG.slug}`;
-const statusListUrl = () => `${base}/ob3/status/${ORG.slug}/revocation`;
-const revocationListUrl = () => `${base}/ob3/revocations/${ORG.slug}`;
+let otherSigner;
 
 async function signWith(aSigner, credential) {
   const suite = new DataIntegrityProof({signer: aSigner, cryptosuite: eddsaRdfc2022CryptoSuite});
   return vc.issue({credential, suite, documentLoader: bundledOnlyLoader});
 }
-const sign = credential => signWith(signer, credential);
+
+const multikey = (iss, keyPair, n = 1) => ({
+  id: `${iss.id()}#key-${n}`,
+  type: 'Multikey',
+  controller: iss.id(),
+  publicKeyMultibase: keyPair.publicKeyMultibase,
+});
 
 function issuerDocument() {
-  const vm = {
-    id: `${issuerId()}#key-1`,
-    type: 'Multikey',
-    controller: issuerId(),
-    publicKeyMultibase: keyPair.publicKeyMultibase,
-  };
+  const iss = ISSUERS.org;
+  const vm = multikey(iss, iss.keyPair);
   if (ISSUER_DOC_STYLE === 'profile') {
     return {
       '@context': [VC_V2, OB_V3, DID_V1, MULTIKEY_V1],
-      id: issuerId(),
+      id: iss.id(),
       type: ['Profile'],
-      name: ORG.name,
-      url: `${base}/orgs/${ORG.slug}`,
+      name: iss.name,
+      url: iss.url(),
       verificationMethod: [vm],
       assertionMethod: [vm.id],
     };
   }
   return {
     '@context': [DID_V1, MULTIKEY_V1],
-    id: issuerId(),
+    id: iss.id(),
     verificationMethod: [vm],
     assertionMethod: [vm.id],
   };
 }
 
-async function statusListCredential() {
+/** The city issuer's Profile at /c/{city}/issuer, as Lanyard serves it. */
+function cityIssuerProfile() {
+  const iss = ISSUERS.city;
+  const vm = FAULTS.has('city-key-unlisted') ? multikey(iss, iss.otherKeyPair, 2) : multikey(iss, iss.keyPair);
+  return {
+    '@context': [VC_V2, OB_V3, DID_V1, MULTIKEY_V1],
+    id: iss.id(),
+    type: ['Profile'],
+    name: iss.name,
+    url: iss.url(),
+    verificationMethod: [vm],
+    assertionMethod: [vm.id],
+  };
+}
+
+async function statusListCredential(iss) {
   const list = new BitstringStatusList({length: 131072});
-  for (const i of revokedBits) list.setStatus(i, true);
-  return sign({
+  for (const i of iss.revokedBits) list.setStatus(i, true);
+  const signedBy = iss === ISSUERS.city && FAULTS.has('city-status-org-signed') ? ISSUERS.org : iss;
+  return signWith(signedBy.signer, {
     '@context': [VC_V2],
-    id: statusListUrl(),
+    id: iss.statusListUrl(),
     type: ['VerifiableCredential', 'BitstringStatusListCredential'],
-    issuer: issuerId(),
+    issuer: signedBy.id(),
     validFrom: nowZ(),
     credentialSubject: {
-      id: `${statusListUrl()}#list`,
+      id: `${iss.statusListUrl()}#list`,
       type: 'BitstringStatusList',
       statusPurpose: 'revocation',
       encodedList: await list.encode(),
@@ -144,28 +192,29 @@ async function statusListCredential() {
   });
 }
 
-function revocationList() {
+function revocationList(iss) {
   return {
-    id: revocationListUrl(),
-    issuer: issuerId(),
-    revokedCredentials: [...awards.values()].filter(a => a.revoked && !FAULTS.has('no-revocation-list')).map(a => ({
-      id: a.credential.id,
-      revocationReason: a.revokedReason,
-    })),
+    id: iss.revocationListUrl(),
+    issuer: iss.id(),
+    revokedCredentials: [...awards.values()]
+      .filter(a => a.issuer === iss && a.revoked && !FAULTS.has('no-revocation-list')).map(a => ({
+        id: a.credential.id,
+        revocationReason: a.revokedReason,
+      })),
   };
 }
 
-async function makeAward(badge, recipient, {evidence} = {}) {
+async function makeAward(badge, recipient, {evidence, issuer: iss = ISSUERS.org, achievementId} = {}) {
   const id = crypto.randomUUID();
-  const credUrl = `${base}/ob3/credentials/${id}`;
-  const index = nextIndex++;
+  const credUrl = iss === ISSUERS.city ? `${base}/c/${CITY}/awards/${id}` : `${base}/ob3/credentials/${id}`;
+  const index = iss.nextIndex++;
   const salt = crypto.randomBytes(8).toString('hex');
   const unsigned = {
     '@context': [VC_V2, OB_V3, OB_EXT],
     id: credUrl,
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
     name: badge.name,
-    issuer: {id: issuerId(), type: ['Profile'], name: ORG.name, url: `${base}/orgs/${ORG.slug}`},
+    issuer: {id: iss.id(), type: ['Profile'], name: iss.name, url: iss.url()},
     validFrom: nowZ(),
     credentialSubject: {
       type: ['AchievementSubject'],
@@ -177,7 +226,7 @@ async function makeAward(badge, recipient, {evidence} = {}) {
         salt,
       }],
       achievement: {
-        id: `${base}/ob3/achievements/${badge.slug}`,
+        id: achievementId || `${base}/ob3/achievements/${badge.slug}`,
         type: ['Achievement'],
         name: badge.name,
         description: badge.description,
@@ -188,16 +237,16 @@ async function makeAward(badge, recipient, {evidence} = {}) {
     ...(evidence ? {evidence} : {}),
     credentialStatus: [
       {
-        id: `${statusListUrl()}#${index}`,
+        id: `${iss.statusListUrl()}#${index}`,
         type: 'BitstringStatusListEntry',
         statusPurpose: 'revocation',
         statusListIndex: String(index),
-        statusListCredential: statusListUrl(),
+        statusListCredential: iss.statusListUrl(),
       },
-      {id: revocationListUrl(), type: '1EdTechRevocationList'},
+      {id: iss.revocationListUrl(), type: '1EdTechRevocationList'},
     ],
   };
-  const credential = FAULTS.has('wrong-key') ? await signWith(otherSigner, unsigned) : await sign(unsigned);
+  const credential = FAULTS.has('wrong-key') ? await signWith(otherSigner, unsigned) : await signWith(iss.signer, unsigned);
   if (FAULTS.has('unsigned-change')) credential.name += ' (changed after signing)';
   // (A safe-mode signer cannot sign an undefined term, so this one is added after signing.)
   if (FAULTS.has('unknown-term')) credential.credentialSubject.favouriteColour = 'blue';
@@ -211,7 +260,7 @@ async function makeAward(badge, recipient, {evidence} = {}) {
     verification: {type: 'HostedBadge'},
     issuedOn: credential.validFrom,
   };
-  const award = {id, badge, recipient, index, credential, assertion, revoked: false, revokedReason: null};
+  const award = {id, badge, recipient, issuer: iss, index, credential, assertion, revoked: false, revokedReason: null};
   awards.set(id, award);
   return award;
 }
@@ -273,7 +322,7 @@ async function handle(req, res) {
     const body = await readBody(req);
     a.revoked = true;
     a.revokedReason = body.reason || 'revoked';
-    if (!FAULTS.has('no-bitstring')) revokedBits.add(a.index);
+    if (!FAULTS.has('no-bitstring')) a.issuer.revokedBits.add(a.index);
     return json(res, 200, {id: a.id, revoked: true, revocation_reason: a.revokedReason});
   }
   if (req.method !== 'GET') return json(res, 405, {title: 'method not allowed'});
@@ -297,6 +346,11 @@ async function handle(req, res) {
       if (a.revoked && !FAULTS.has('ob2-no-410')) return json(res, 410, {revoked: true, revocationReason: a.revokedReason});
       return json(res, 200, a.assertion, 'application/ld+json');
     }
+    const accept = String(req.headers.accept || '');
+    if (/text\/html/.test(accept) && !/application\/(vc\+)?ld\+json/.test(accept)) {
+      return send(res, 200, 'text/html; charset=utf-8',
+        `<!doctype html><title>${a.badge.name}</title><p>${a.recipient} holds the badge ${a.badge.name}.</p>`);
+    }
     return send(res, 200, 'application/vc+ld+json', JSON.stringify(a.credential));
   }
   if ((m = p.match(/^\/c\/([^/]+)\/evidence\/([^/]+)$/)) && m[1] === CITY) {
@@ -304,10 +358,12 @@ async function handle(req, res) {
     return send(res, 200, 'text/html; charset=utf-8', evidencePages.get(m[2]));
   }
   if (p === `/ob3/issuers/${ORG.slug}`) return json(res, 200, issuerDocument(), 'application/ld+json');
-  if (p === `/ob3/status/${ORG.slug}/revocation`) {
-    return json(res, 200, await statusListCredential(), 'application/vc+ld+json');
+  if (p === `/c/${CITY}/issuer`) return json(res, 200, cityIssuerProfile(), 'application/ld+json');
+  for (const iss of Object.values(ISSUERS)) {
+    const u = new URL(iss.statusListUrl());
+    if (p === u.pathname) return json(res, 200, await statusListCredential(iss), 'application/vc+ld+json');
+    if (p === new URL(iss.revocationListUrl()).pathname) return json(res, 200, revocationList(iss));
   }
-  if (p === `/ob3/revocations/${ORG.slug}`) return json(res, 200, revocationList());
   if ((m = p.match(/^\/ob2\/assertions\/([^/]+)$/))) {
     const a = awards.get(m[1]);
     if (!a) return json(res, 404, {title: 'not found'});
@@ -355,9 +411,13 @@ const server = http.createServer((req, res) => {
 
 server.listen(PORT, '127.0.0.1', async () => {
   base = `http://127.0.0.1:${server.address().port}`;
-  keyPair = await Ed25519Multikey.generate({controller: issuerId(), id: `${issuerId()}#key-1`});
-  signer = keyPair.signer();
-  otherSigner = (await Ed25519Multikey.generate({controller: issuerId(), id: `${issuerId()}#key-1`})).signer();
+  for (const iss of Object.values(ISSUERS)) {
+    iss.keyPair = await Ed25519Multikey.generate({controller: iss.id(), id: `${iss.id()}#key-1`});
+    iss.signer = iss.keyPair.signer();
+  }
+  ISSUERS.city.otherKeyPair = await Ed25519Multikey.generate({controller: ISSUERS.city.id(), id: `${ISSUERS.city.id()}#key-2`});
+  const orgId = ISSUERS.org.id();
+  otherSigner = (await Ed25519Multikey.generate({controller: orgId, id: `${orgId}#key-1`})).signer();
   // An award made when a mentor approved submitted work: its credential links the evidence page.
   const token = crypto.randomBytes(16).toString('hex');
   const narrative = 'I drew a four-panel comic about a cat who runs the library at night.';
@@ -368,6 +428,19 @@ server.listen(PORT, '127.0.0.1', async () => {
     name: 'Work submitted for Comic Creator',
     narrative,
   }]});
+  // A city pathway: Reading Explorer and Comic Creator give the city's own badge, issued by the city.
+  const readingAward = await makeAward(BADGES[0], 'leo');
+  const sources = [readingAward, evidenceAward];
+  const pathwayAward = await makeAward(CITY_BADGE, 'leo', {
+    issuer: FAULTS.has('pathway-org-issuer') ? ISSUERS.org : ISSUERS.city,
+    achievementId: `${base}/c/${CITY}/badges/${CITY_BADGE.slug}`,
+    evidence: sources.map(a => ({
+      id: `${base}/c/${CITY}/awards/${a.id}`,
+      type: ['Evidence'],
+      name: a.badge.name,
+      narrative: `Holds the badge “${a.badge.name}”.`,
+    })),
+  });
   const demo = {
     base_url: base,
     city: CITY,
@@ -376,6 +449,8 @@ server.listen(PORT, '127.0.0.1', async () => {
     badges: BADGES.map(b => ({slug: b.slug, name: b.name, org: ORG.slug})),
     claim_codes: [],
     evidence_award: evidenceAward.id,
+    pathway_badge: CITY_BADGE.slug,
+    ...(FAULTS.has('no-pathway-award') ? {} : {pathway_award: pathwayAward.id}),
   };
   const line = JSON.stringify(demo);
   if (OUT) {
