@@ -93,7 +93,21 @@ pub async fn show(
     } else {
         None
     };
+    let (of_city, id, viewer) = (
+        city.clone(),
+        award.public_id.clone(),
+        chrome.user.as_ref().map(|u| u.id),
+    );
+    let evidence_page = state
+        .db
+        .run(move |conn| {
+            Ok(crate::review::store::evidence_page_of_award(
+                conn, &of_city, &id, viewer,
+            )?)
+        })
+        .await?;
     page(&AwardPage {
+        evidence_page,
         celebrate,
         chrome: chrome.in_city(&city.slug, &city.name),
         city,
@@ -142,6 +156,7 @@ pub async fn revoke(
                     reason: form.reason,
                     errors,
                     celebrate: None,
+                    evidence_page: None,
                 },
             );
         }

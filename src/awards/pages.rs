@@ -24,6 +24,8 @@ pub struct AwardPage {
     pub errors: FormErrors,
     /// Just earned, shown to its youth: what to do next (activity id, title, badge it leads to).
     pub celebrate: Option<Vec<(i64, String, String)>>,
+    /// The page of the work it was earned with, when the viewer may see it.
+    pub evidence_page: Option<String>,
 }
 
 impl AwardPage {

@@ -526,6 +526,34 @@ pub fn find(
     }))
 }
 
+/// The page of the work an award was approved for, if `viewer` may see it: public, or the
+/// viewer is the youth or a parent of theirs.
+pub fn evidence_page_of_award(
+    conn: &mut DbConnection,
+    city: &City,
+    award_public_id: &str,
+    viewer: Option<UserId>,
+) -> QueryResult<Option<String>> {
+    let found: Option<(String, bool, i64)> = submissions::table
+        .filter(submissions::city_id.eq(city.id.0))
+        .filter(submissions::award_public_id.eq(award_public_id))
+        .select((
+            submissions::public_id,
+            submissions::evidence_public,
+            submissions::youth_id,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((public_id, public, youth)) = found else {
+        return Ok(None);
+    };
+    let family = match viewer {
+        Some(v) => is_family(conn, UserId(youth), v)?,
+        None => false,
+    };
+    Ok((public || family).then(|| format!("/c/{}/evidence/{public_id}", city.slug)))
+}
+
 /// Whether the award `public_id` (made on approval) was revoked since.
 fn is_revoked(conn: &mut DbConnection, public_id: Option<&str>) -> QueryResult<bool> {
     let Some(public_id) = public_id else {

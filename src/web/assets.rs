@@ -9,6 +9,10 @@ use crate::error::AppError;
 
 const STYLE_CSS: &str = include_str!("../../static/style.css");
 const FAVICON_SVG: &str = include_str!("../../static/favicon.svg");
+/// The code sheet's print button and the award page's copy buttons (each shown only where it
+/// can work).
+const PRINT_JS: &str = include_str!("../../static/print.js");
+const COPY_JS: &str = include_str!("../../static/copy.js");
 /// Atkinson Hyperlegible (SIL Open Font License, static/fonts/AtkinsonHyperlegible-LICENSE.txt):
 /// made by the Braille Institute to be told apart letter by letter, for young and new readers.
 const FONT_REGULAR: &[u8] =
@@ -40,6 +44,8 @@ pub async fn serve(file: web::Path<String>) -> Result<HttpResponse, AppError> {
     let (mime, body): (&str, &'static [u8]) = match file.as_str() {
         "style.css" => ("text/css; charset=utf-8", STYLE_CSS.as_bytes()),
         "favicon.svg" => ("image/svg+xml", FAVICON_SVG.as_bytes()),
+        "print.js" => ("text/javascript; charset=utf-8", PRINT_JS.as_bytes()),
+        "copy.js" => ("text/javascript; charset=utf-8", COPY_JS.as_bytes()),
         "atkinson-400.woff2" => ("font/woff2", FONT_REGULAR),
         "atkinson-700.woff2" => ("font/woff2", FONT_BOLD),
         _ => return Err(AppError::NotFound),

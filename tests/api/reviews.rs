@@ -265,8 +265,30 @@ async fn work_is_sent_changed_sent_again_and_approved_into_a_credential_with_its
     assert_eq!(evidence["narrative"], "I inked the last page too.");
     assert_eq!(evidence["type"][0], "Evidence");
 
+    // The award page speaks to the family: the download first, the formats for verifiers
+    // folded away, and (to Maya) the work it was earned with.
+    let award_page = app
+        .get(&maya, &format!("/c/riverton/awards/{award}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(award_page.contains(r#"id="download-badge""#));
+    assert!(award_page.contains(r#"<details class="for-verifiers" id="for-verifiers">"#));
+    assert!(award_page.contains(&format!(r#"href="/c/riverton/evidence/{id}""#)));
+
     // The evidence page is private until Maya shares it.
     let anonymous = app.client();
+    let award_page = app
+        .get(&anonymous, &format!("/c/riverton/awards/{award}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !award_page.contains(r#"id="evidence-link""#),
+        "not to a stranger yet"
+    );
     let page = app
         .get(&anonymous, &format!("/c/riverton/evidence/{id}"))
         .await;

@@ -231,7 +231,7 @@ async fn a_revoked_award_is_marked_on_every_page_left_out_of_counts_and_can_be_e
         .await
         .unwrap();
     assert!(!award_page.contains("id=\"share-link\""));
-    assert!(!award_page.contains("id=\"h-credential\""));
+    assert!(!award_page.contains("id=\"for-verifiers\""));
     // The dashboard's award count drops by one.
     let dashboard_after = app
         .get(&coordinator, "/c/riverton/dashboard")

@@ -124,7 +124,7 @@ test('a youth downloads the baked badge, the verify page says valid, and revoked
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.locator('a[href$="/badge.png"]').click(),
+      page.locator('#download-badge').click(),
     ]);
     const file = path.join(artifactsDir, 'baked.png');
     await download.saveAs(file);
