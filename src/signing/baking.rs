@@ -141,6 +141,26 @@ fn bake_svg(svg: &str, namespace: &str, element: &str) -> Option<String> {
     Some(out)
 }
 
+/// The OB 2.0 assertion baked in an SVG (its JSON, or else the address it names), if any.
+pub fn unbake_svg_ob2(svg: &str) -> Option<String> {
+    let start = svg.find("<openbadges:assertion")?;
+    let rest = &svg[start..];
+    if let Some(body) = rest.find("<![CDATA[") {
+        let body_start = body + "<![CDATA[".len();
+        if let Some(end) = rest[body_start..].find("]]></openbadges:assertion>") {
+            return Some(rest[body_start..body_start + end].replace("]]]]><![CDATA[>", "]]>"));
+        }
+    }
+    let verify = rest.find("verify=\"")? + "verify=\"".len();
+    let end = rest[verify..].find('"')? + verify;
+    Some(
+        rest[verify..end]
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&amp;", "&"),
+    )
+}
+
 /// The OB 3.0 credential baked in an SVG, if any.
 pub fn unbake_svg_ob3(svg: &str) -> Option<String> {
     let start = svg.find("<openbadges:credential")?;

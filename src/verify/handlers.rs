@@ -245,6 +245,8 @@ pub async fn api(state: web::Data<AppState>, body: web::Bytes) -> Result<HttpRes
             "stated_name": report.issuer_name,
             "url": report.confirmed_issuer_url(),
         },
+        "issued_on": report.issued_on,
+        "issued_to": report.issued_to,
         "checks": checks,
     })))
 }

@@ -43,22 +43,51 @@ pub fn parse_pasted(text: &str, field: &'static str) -> Result<Input, Rejection>
     }
 }
 
-/// The credential baked in an uploaded PNG or SVG (Open Badges 3.0 baking).
+/// The credential baked in an uploaded PNG or SVG: an Open Badges 3.0 credential, or else an
+/// Open Badges 2.0 assertion, which is checked through the address it names (an assertion of
+/// this site stands for the award whose signed credential is then verified).
 pub fn parse_upload(bytes: &[u8]) -> Result<Input, Rejection> {
     const FIELD: &str = "file";
     if bytes.len() > MAX_INPUT_BYTES {
         return Err(Rejection::new(FIELD, "verify.error_too_large"));
     }
-    let baked = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        baking::unbake_png(bytes, baking::OB3_PNG_KEYWORD)
+    let (ob3, ob2) = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        (
+            baking::unbake_png(bytes, baking::OB3_PNG_KEYWORD),
+            baking::unbake_png(bytes, baking::OB2_PNG_KEYWORD),
+        )
     } else {
         match std::str::from_utf8(bytes) {
-            Ok(text) if text.contains("<svg") => baking::unbake_svg_ob3(text),
+            Ok(text) if text.contains("<svg") => {
+                (baking::unbake_svg_ob3(text), baking::unbake_svg_ob2(text))
+            }
             _ => return Err(Rejection::new(FIELD, "verify.error_not_image")),
         }
     };
-    let text = baked.ok_or(Rejection::new(FIELD, "verify.error_nothing_baked"))?;
-    parse_pasted(&text, FIELD).map_err(|_| Rejection::new(FIELD, "verify.error_baked_unreadable"))
+    if let Some(text) = ob3 {
+        return parse_pasted(&text, FIELD)
+            .map_err(|_| Rejection::new(FIELD, "verify.error_baked_unreadable"));
+    }
+    let assertion = ob2.ok_or(Rejection::new(FIELD, "verify.error_nothing_baked"))?;
+    let url =
+        assertion_url(&assertion).ok_or(Rejection::new(FIELD, "verify.error_baked_unreadable"))?;
+    parse_url(url.trim_end_matches("/assertion"))
+        .map_err(|_| Rejection::new(FIELD, "verify.error_baked_unreadable"))
+}
+
+/// The address an Open Badges 2.0 baked assertion names: the assertion's `id` (or its
+/// `verify.url`), or the baked text itself when it is an address.
+fn assertion_url(baked: &str) -> Option<String> {
+    let baked = baked.trim();
+    if baked.starts_with("http://") || baked.starts_with("https://") {
+        return Some(baked.to_string());
+    }
+    let assertion: Value = serde_json::from_str(baked).ok()?;
+    assertion
+        .get("id")
+        .and_then(Value::as_str)
+        .or_else(|| assertion.get("verify")?.get("url")?.as_str())
+        .map(str::to_string)
 }
 
 /// A typed address, which must at least look like an http(s) URL.

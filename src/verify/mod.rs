@@ -194,6 +194,10 @@ pub struct Report {
     pub issuer_name: String,
     pub issuer_id: String,
     pub issuer: IssuerStanding,
+    /// The day it was issued, as the credential states it (`YYYY-MM-DD`; empty if none).
+    pub issued_on: String,
+    /// Whom it was issued to, for a proven credential of this site (its award names them).
+    pub issued_to: Option<String>,
 }
 
 impl Report {

@@ -123,6 +123,38 @@ fn found<T>(result: Result<T, AppError>) -> Result<Option<T>, AppError> {
     }
 }
 
+/// The award of this site a credential's `id` names, if it is one: its city and public id.
+pub fn award_of(base: &str, credential_id: &str) -> Option<(String, String)> {
+    match SiteDocument::parse(path_on_site(base, credential_id)?)? {
+        SiteDocument::Credential { city, award } => Some((city, award)),
+        _ => None,
+    }
+}
+
+/// Who a credential of this site was issued to, as its award page names them.
+pub async fn recipient_of(
+    state: &AppState,
+    base: &str,
+    credential_id: &str,
+) -> Result<Option<String>, AppError> {
+    let Some((slug, award)) = award_of(base, credential_id) else {
+        return Ok(None);
+    };
+    let Some(city) = city(state, &slug).await? else {
+        return Ok(None);
+    };
+    let city_id = city.id;
+    state
+        .db
+        .run(move |conn| {
+            Ok(
+                crate::awards::store::find_by_public_id(conn, city_id, &award)?
+                    .map(|a| a.recipient_name),
+            )
+        })
+        .await
+}
+
 async fn city(state: &AppState, slug: &str) -> Result<Option<City>, AppError> {
     found(tenancy::resolve_city(state, Some(slug.to_string())).await)
 }

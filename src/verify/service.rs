@@ -51,6 +51,11 @@ pub async fn check(state: &AppState, base: &str, credential: Value) -> Result<Re
     let dates = checks::dates(&credential, Utc::now());
     let revocation = revocation(state, base, &credential).await?;
     let issuer = IssuerStanding::of(&proof, &issuer_key, listed_here);
+    // Whom it was issued to is said only of a proven credential of this site.
+    let issued_to = match (proof.passed(), credential.get("id").and_then(Value::as_str)) {
+        (Some(true), Some(id)) => resolve::recipient_of(state, base, id).await?,
+        _ => None,
+    };
     let checks = vec![well_formed, proof, issuer_key, dates, revocation];
     let text = |value: Option<&Value>| {
         value
@@ -65,6 +70,15 @@ pub async fn check(state: &AppState, base: &str, credential: Value) -> Result<Re
         issuer_name: text(credential.get("issuer").and_then(|i| i.get("name"))),
         issuer_id: issuer_id(&credential).unwrap_or_default().to_string(),
         issuer,
+        issued_on: text(
+            credential
+                .get("validFrom")
+                .or_else(|| credential.get("issuanceDate")),
+        )
+        .chars()
+        .take(10)
+        .collect(),
+        issued_to,
     })
 }
 

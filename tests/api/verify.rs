@@ -130,8 +130,22 @@ async fn a_fresh_badge_verifies_as_valid_pasted_uploaded_by_address_and_through_
     let (verdict, _) = page_verdict(upload(&app, "badge.png", png).await).await;
     assert_eq!(verdict, "valid");
     let svg = bytes_at(&app, award["svg_url"].as_str().unwrap()).await;
-    let (verdict, _) = page_verdict(upload(&app, "badge.svg", svg).await).await;
+    let (verdict, html) = page_verdict(upload(&app, "badge.svg", svg).await).await;
     assert_eq!(verdict, "valid");
+    // Whom and when: the award's youth and the day it was issued.
+    assert!(html.contains(r#"<dd id="issued-to">Maya</dd>"#), "{html}");
+    let today = chrono::Utc::now().date_naive().to_string();
+    assert!(html.contains(&format!(r#"<time datetime="{today}">"#)));
+    // The Open Badges 2.0 baked images Lanyard hands out verify too, through their award.
+    let assertion = award["assertion_url"].as_str().unwrap();
+    for (name, baked) in [
+        ("ob2.png", format!("{assertion}?bake=png")),
+        ("ob2.svg", format!("{assertion}?bake=svg")),
+    ] {
+        let bytes = bytes_at(&app, &baked).await;
+        let (verdict, html) = page_verdict(upload(&app, name, bytes).await).await;
+        assert_eq!(verdict, "valid", "{name}: {html}");
+    }
 
     let url = award["credential_url"].as_str().unwrap();
     let linked = app.get(&app.client(), &format!("/verify?url={url}")).await;
