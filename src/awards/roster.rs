@@ -18,7 +18,7 @@ use crate::ids::{BadgeId, OrgId, UserId};
 use crate::tenancy::City;
 
 /// The longest roster one request takes.
-pub const MAX_ROWS: usize = 2000;
+pub const MAX_ROWS: usize = 10_000;
 
 /// What a row of the roster comes to.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -180,11 +180,51 @@ async fn youth_are_found_by_search_and_a_csv_file_is_read_by_its_first_column() 
 }
 
 #[tokio::test]
+async fn a_roster_of_ten_thousand_lines_names_every_bad_line_and_awards_the_good_ones() {
+    let (app, world) = spawn_world().await;
+    let admin = app.signed_in(&world.person("org_admin")).await;
+    let before = comic_creators(&app);
+    let mut roster: String = (0..9_997).map(|i| format!("nobody-{i}\n")).collect();
+    roster.push_str("maya\nsam\nMAYA\n");
+    let file = roster.clone().into_bytes();
+    let checked = send(
+        &app,
+        &admin,
+        &[("badge", "comic-creator"), ("action", "preview")],
+        Some(file.clone()),
+    )
+    .await;
+    assert_eq!(checked.status(), StatusCode::OK);
+    let rows = preview(&checked.text().await.unwrap());
+    assert_eq!(rows.len(), 10_000);
+    let ready: Vec<&str> = rows
+        .iter()
+        .filter(|(_, r)| r == "Will be awarded")
+        .map(|(l, _)| l.as_str())
+        .collect();
+    assert_eq!(ready, ["maya", "sam"]);
+    assert_eq!(comic_creators(&app), before, "a preview awards nothing");
+    let awarded = send(
+        &app,
+        &admin,
+        &[
+            ("badge", "comic-creator"),
+            ("roster", roster.as_str()),
+            ("action", "award"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(awarded.status(), StatusCode::SEE_OTHER);
+    assert_eq!(comic_creators(&app), before + 2);
+}
+
+#[tokio::test]
 async fn bad_rosters_are_named_and_award_nothing() {
     let (app, world) = spawn_world().await;
     let admin = app.signed_in(&world.person("org_admin")).await;
     let before = comic_creators(&app);
-    let long: String = (0..2001).map(|i| format!("youth-{i}\n")).collect();
+    let long: String = (0..10_001).map(|i| format!("y{i}\n")).collect();
     type Case<'a> = (Vec<(&'a str, &'a str)>, Option<Vec<u8>>, &'a str);
     let cases: Vec<Case> = vec![
         (vec![("badge", ""), ("roster", "maya")], None, "badge"),
