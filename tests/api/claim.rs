@@ -41,7 +41,9 @@ async fn a_code_works_once() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("This code has already been used."));
     let me = app.get(&ana, "/c/riverton/me").await.text().await.unwrap();
-    assert!(!me.contains("Comic Creator"));
+    // (Comic Creator is named on her page only among the badges of a pathway.)
+    assert!(!me.contains(r#"<span class="badge-name">Comic Creator</span>"#));
+    assert!(me.contains("id=\"my-pathways\""));
 }
 
 #[tokio::test]
