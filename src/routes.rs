@@ -124,6 +124,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/me/notifications",
                 post().to(awards::handlers::notifications),
             )
+            .route("/me/name", post().to(awards::handlers::name_display))
+            .route(
+                "/me/children/{child}/name",
+                post().to(awards::handlers::child_name_display),
+            )
             .route(
                 "/badges/{badge}/submit",
                 get().to(review::handlers::submit_form),

@@ -408,3 +408,38 @@ pub fn set_notifications_off(conn: &mut DbConnection, user: UserId, off: bool) -
         .execute(conn)
         .map(|_| ())
 }
+
+/// Whether `user`'s display name may show on public pages.
+pub fn shows_name(conn: &mut DbConnection, user: UserId) -> QueryResult<bool> {
+    users::table
+        .find(user.0)
+        .select(users::show_name)
+        .first(conn)
+}
+
+/// Lets `user`'s display name show on public pages (or not).
+pub fn set_shows_name(conn: &mut DbConnection, user: UserId, show: bool) -> QueryResult<()> {
+    diesel::update(users::table.find(user.0))
+        .set(users::show_name.eq(show))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Whether `parent` is linked to `youth`.
+pub fn is_parent_of(conn: &mut DbConnection, parent: UserId, youth: UserId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        parent_links::table
+            .filter(parent_links::parent_id.eq(parent.0))
+            .filter(parent_links::youth_id.eq(youth.0)),
+    ))
+    .get_result(conn)
+}
+
+/// Whether `user` is under 13 on `today` (no birth date counts as 13 or over).
+pub fn is_under_13(conn: &mut DbConnection, user: UserId, today: NaiveDate) -> QueryResult<bool> {
+    let born: Option<NaiveDate> = users::table
+        .find(user.0)
+        .select(users::birth_date)
+        .first(conn)?;
+    Ok(born.is_some_and(|b| crate::fields::age_on(b, today) < 13))
+}

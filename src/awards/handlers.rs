@@ -98,15 +98,20 @@ pub async fn show(
         award.public_id.clone(),
         chrome.user.as_ref().map(|u| u.id),
     );
-    let evidence_page = state
+    let shown = award.clone();
+    let (evidence_page, (shows_name, family)) = state
         .db
         .run(move |conn| {
-            Ok(crate::review::store::evidence_page_of_award(
-                conn, &of_city, &id, viewer,
-            )?)
+            Ok((
+                crate::review::store::evidence_page_of_award(conn, &of_city, &id, viewer)?,
+                crate::awards::name_on_page(conn, &shown, viewer)?,
+            ))
         })
         .await?;
+    let shown_name =
+        crate::awards::public_name(&award, shows_name, family, chrome.locale, &city.name);
     page(&AwardPage {
+        shown_name,
         evidence_page,
         celebrate,
         chrome: chrome.in_city(&city.slug, &city.name),
@@ -144,6 +149,8 @@ pub async fn revoke(
             let mut errors = FormErrors::default();
             errors.add("reason", message);
             let links = ShareLinks::new(&state.base_url(), &city.slug, &award);
+            // Staff of its organization revoking it know whose it is.
+            let shown_name = award.recipient_name.clone();
             return render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &AwardPage {
@@ -157,6 +164,7 @@ pub async fn revoke(
                     errors,
                     celebrate: None,
                     evidence_page: None,
+                    shown_name,
                 },
             );
         }
@@ -196,7 +204,7 @@ pub async fn me(
     let is_parent = access.has_city_role(CityRole::Parent);
     let (city_id, user_id) = (city.id, me.id);
     let (
-        (awards, submissions, pathways),
+        (awards, submissions, pathways, (shows_name, decides_name)),
         children,
         staff_of,
         invitations,
@@ -204,14 +212,19 @@ pub async fn me(
     ) = state
         .db
         .run(move |conn| {
+            let today = Utc::now().date_naive();
             let mine = if is_youth {
                 (
                     store::list_for_recipient(conn, city_id, user_id)?,
                     crate::review::store::of_youth(conn, city_id, user_id)?,
                     crate::pathways::store::progress(conn, city_id, user_id)?,
+                    (
+                        auth_store::shows_name(conn, user_id)?,
+                        !auth_store::is_under_13(conn, user_id, today)?,
+                    ),
                 )
             } else {
-                (Vec::new(), Vec::new(), Vec::new())
+                (Vec::new(), Vec::new(), Vec::new(), (false, false))
             };
             let mut children = Vec::new();
             if is_parent {
@@ -219,11 +232,15 @@ pub async fn me(
                     let awards = store::list_for_recipient(conn, city_id, child.id)?;
                     let submissions = crate::review::store::of_youth(conn, city_id, child.id)?;
                     let pathways = crate::pathways::store::progress(conn, city_id, child.id)?;
+                    let under_13 = auth_store::is_under_13(conn, child.id, today)?;
+                    let shows_name = auth_store::shows_name(conn, child.id)?;
                     children.push(ChildBadges {
                         child,
                         awards,
                         submissions,
                         pathways,
+                        under_13,
+                        shows_name,
                     });
                 }
             }
@@ -248,6 +265,8 @@ pub async fn me(
         pathways,
         children,
         notifications_off: quiet,
+        shows_name,
+        decides_name,
         staff_of,
         invitations,
         applications,
@@ -282,6 +301,89 @@ pub async fn notifications(
                 "flash.notifications_on"
             },
             "",
+        ),
+    ))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct NameForm {
+    show: String,
+}
+
+/// `POST /c/{city}/me/name`: a youth of 13 or over lets their name show on the public pages of
+/// their badges (`show=1`) or hides it; under 13 a parent decides (403).
+pub async fn name_display(
+    state: web::Data<AppState>,
+    CityMember(access): CityMember,
+    CsrfForm(form): CsrfForm<NameForm>,
+) -> Result<HttpResponse, AppError> {
+    if !access.has_city_role(CityRole::Youth) {
+        return Err(AppError::Forbidden);
+    }
+    let (user, show) = (access.user.id, form.show == "1");
+    let allowed = state
+        .db
+        .run(move |conn| {
+            if auth_store::is_under_13(conn, user, Utc::now().date_naive())? {
+                return Ok(false);
+            }
+            auth_store::set_shows_name(conn, user, show)?;
+            Ok(true)
+        })
+        .await?;
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    Ok(redirect_with(
+        &format!("/c/{}/me#name-display", access.city.slug),
+        Flash::success(
+            if show {
+                "flash.name_shown"
+            } else {
+                "flash.name_hidden"
+            },
+            "",
+        ),
+    ))
+}
+
+/// `POST /c/{city}/me/children/{child}/name`: a parent decides for a child under 13 (a child
+/// of 13 or over decides for themself: 403; someone else's child: 404).
+pub async fn child_name_display(
+    state: web::Data<AppState>,
+    CityMember(access): CityMember,
+    path: web::Path<(String, String)>,
+    CsrfForm(form): CsrfForm<NameForm>,
+) -> Result<HttpResponse, AppError> {
+    let (_, child) = path.into_inner();
+    let (parent, show) = (access.user.id, form.show == "1");
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let Some((youth, _)) = auth_store::find_user_by_login(conn, &child)? else {
+                return Ok(Err(AppError::NotFound));
+            };
+            if !auth_store::is_parent_of(conn, parent, youth.id)? {
+                return Ok(Err(AppError::NotFound));
+            }
+            if !auth_store::is_under_13(conn, youth.id, Utc::now().date_naive())? {
+                return Ok(Err(AppError::Forbidden));
+            }
+            auth_store::set_shows_name(conn, youth.id, show)?;
+            Ok(Ok(youth.display_name))
+        })
+        .await?;
+    let name = outcome?;
+    Ok(redirect_with(
+        &format!("/c/{}/me#children", access.city.slug),
+        Flash::success(
+            if show {
+                "flash.child_name_shown"
+            } else {
+                "flash.child_name_hidden"
+            },
+            &name,
         ),
     ))
 }

@@ -65,6 +65,41 @@ pub struct AwardView {
     pub revocation_reason: Option<String>,
 }
 
+/// How a public page names the youth of an award: by their display name when they (or, under
+/// 13, a parent) let it show, or to themselves and their parents; else as a learner of the
+/// city. `shows_name` and `family` are read by [`name_on_page`].
+pub fn public_name(
+    award: &AwardView,
+    shows_name: bool,
+    family: bool,
+    locale: &str,
+    city: &str,
+) -> String {
+    if shows_name || family {
+        award.recipient_name.clone()
+    } else {
+        crate::i18n::t_with(locale, "award.a_learner", "city", city)
+    }
+}
+
+/// Whether the award's youth lets their name show, and whether `viewer` is that youth or a
+/// parent of theirs.
+pub fn name_on_page(
+    conn: &mut crate::db::DbConnection,
+    award: &AwardView,
+    viewer: Option<UserId>,
+) -> diesel::QueryResult<(bool, bool)> {
+    let shows = crate::auth::store::shows_name(conn, award.recipient_id)?;
+    let family = match viewer {
+        Some(v) => {
+            v == award.recipient_id
+                || crate::auth::store::is_parent_of(conn, v, award.recipient_id)?
+        }
+        None => false,
+    };
+    Ok((shows, family))
+}
+
 impl AwardView {
     pub fn is_revoked(&self) -> bool {
         self.revoked_at.is_some()

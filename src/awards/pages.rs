@@ -26,6 +26,8 @@ pub struct AwardPage {
     pub celebrate: Option<Vec<(i64, String, String)>>,
     /// The page of the work it was earned with, when the viewer may see it.
     pub evidence_page: Option<String>,
+    /// How the page names its youth (see `awards::public_name`).
+    pub shown_name: String,
 }
 
 impl AwardPage {
@@ -49,6 +51,9 @@ pub struct ChildBadges {
     pub submissions: Vec<crate::review::store::Summary>,
     /// The child's progress toward the city's pathways.
     pub pathways: Vec<crate::pathways::store::Progress>,
+    /// Under 13: the parent decides whether the child's name shows on public pages.
+    pub under_13: bool,
+    pub shows_name: bool,
 }
 
 #[derive(Template)]
@@ -67,6 +72,10 @@ pub struct MyPage {
     pub children: Vec<ChildBadges>,
     /// Whether this person turned e-mail notifications off.
     pub notifications_off: bool,
+    /// A youth's name on public pages: whether it shows, and whether they decide it (13 and
+    /// over; under 13 a parent does).
+    pub shows_name: bool,
+    pub decides_name: bool,
     pub staff_of: Vec<(Org, String)>,
     /// Staff roles offered to this person and waiting for their answer, in every city.
     pub invitations: Vec<crate::orgs::store::PendingInvitation>,

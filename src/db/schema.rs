@@ -39,6 +39,7 @@ diesel::table! {
         created_at -> Timestamp,
         recipient_identifier -> Nullable<Text>,
         notifications_off -> Bool,
+        show_name -> Bool,
     }
 }
 

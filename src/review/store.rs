@@ -12,8 +12,7 @@ use crate::awards::issuance::{self, Issue, IssueError, Issued, Notice};
 use crate::awards::AwardMethod;
 use crate::badges::EarnedBy;
 use crate::db::schema::{
-    activity_badges, badges, organizations, parent_links, submission_events, submission_files,
-    submissions, users,
+    activity_badges, badges, organizations, submission_events, submission_files, submissions, users,
 };
 use crate::db::DbConnection;
 use crate::error::AppError;
@@ -571,15 +570,7 @@ fn is_revoked(conn: &mut DbConnection, public_id: Option<&str>) -> QueryResult<b
 /// Whether `viewer` may see the submission of `youth` as its owner: the youth, or a parent
 /// linked to them.
 pub fn is_family(conn: &mut DbConnection, youth: UserId, viewer: UserId) -> QueryResult<bool> {
-    if youth == viewer {
-        return Ok(true);
-    }
-    diesel::select(diesel::dsl::exists(
-        parent_links::table
-            .filter(parent_links::youth_id.eq(youth.0))
-            .filter(parent_links::parent_id.eq(viewer.0)),
-    ))
-    .get_result(conn)
+    Ok(youth == viewer || auth_store::is_parent_of(conn, viewer, youth)?)
 }
 
 /// The youth chooses whether the evidence page of their submission is public.

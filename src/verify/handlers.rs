@@ -246,7 +246,7 @@ pub async fn api(state: web::Data<AppState>, body: web::Bytes) -> Result<HttpRes
             "url": report.confirmed_issuer_url(),
         },
         "issued_on": report.issued_on,
-        "issued_to": report.issued_to,
+        "issued_to": report.issued_to.as_ref().map(|r| r.text("en")),
         "checks": checks,
     })))
 }

@@ -196,8 +196,29 @@ pub struct Report {
     pub issuer: IssuerStanding,
     /// The day it was issued, as the credential states it (`YYYY-MM-DD`; empty if none).
     pub issued_on: String,
-    /// Whom it was issued to, for a proven credential of this site (its award names them).
-    pub issued_to: Option<String>,
+    /// Whom it was issued to, for a proven credential of this site, as its award page names
+    /// them to anyone.
+    pub issued_to: Option<Recipient>,
+}
+
+/// Whom a badge of this site was issued to, as a public page may say it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recipient {
+    /// The youth lets their display name show.
+    Named(String),
+    /// A learner of this city (no name shown).
+    LearnerOf(String),
+}
+
+impl Recipient {
+    pub fn text(&self, locale: &str) -> String {
+        match self {
+            Recipient::Named(name) => name.clone(),
+            Recipient::LearnerOf(city) => {
+                crate::i18n::t_with(locale, "award.a_learner", "city", city)
+            }
+        }
+    }
 }
 
 impl Report {

@@ -131,12 +131,13 @@ pub fn award_of(base: &str, credential_id: &str) -> Option<(String, String)> {
     }
 }
 
-/// Who a credential of this site was issued to, as its award page names them.
+/// Who a credential of this site was issued to, as its award page names them to anyone: the
+/// youth's display name only if they let it show, else a learner of the city.
 pub async fn recipient_of(
     state: &AppState,
     base: &str,
     credential_id: &str,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<crate::verify::Recipient>, AppError> {
     let Some((slug, award)) = award_of(base, credential_id) else {
         return Ok(None);
     };
@@ -144,15 +145,24 @@ pub async fn recipient_of(
         return Ok(None);
     };
     let city_id = city.id;
-    state
+    let found = state
         .db
         .run(move |conn| {
-            Ok(
-                crate::awards::store::find_by_public_id(conn, city_id, &award)?
-                    .map(|a| a.recipient_name),
-            )
+            let Some(award) = crate::awards::store::find_by_public_id(conn, city_id, &award)?
+            else {
+                return Ok(None);
+            };
+            let (shows, _) = crate::awards::name_on_page(conn, &award, None)?;
+            Ok(Some((award.recipient_name, shows)))
         })
-        .await
+        .await?;
+    Ok(found.map(|(name, shows)| {
+        if shows {
+            crate::verify::Recipient::Named(name)
+        } else {
+            crate::verify::Recipient::LearnerOf(city.name.clone())
+        }
+    }))
 }
 
 async fn city(state: &AppState, slug: &str) -> Result<Option<City>, AppError> {

@@ -28,6 +28,7 @@ mod locale;
 mod mail;
 mod partners;
 mod pathways;
+mod privacy;
 mod probes;
 mod public_pages;
 mod recipients;

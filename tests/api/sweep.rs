@@ -48,6 +48,8 @@ enum Access {
     /// Work not made public: the youth, their parents and the organization's staff; anyone
     /// else, signed in or not, gets 404.
     Evidence,
+    /// A parent of the child of the path (Leo, who is under 13); anyone else signed in gets 404.
+    ParentOf,
 }
 
 /// The people of the sweep.
@@ -123,6 +125,13 @@ impl Who {
                 _ => Allowed,
             };
         }
+        if access == Access::ParentOf {
+            return if self == Who::Parent {
+                Allowed
+            } else {
+                NotFound
+            };
+        }
         if access == Access::SignedIn
             || (self == Who::Operator && !matches!(access, Access::Youth | Access::Owner))
         {
@@ -169,7 +178,8 @@ impl Who {
             | Access::Api
             | Access::Invitee
             | Access::StaffAccount
-            | Access::Evidence => Forbidden,
+            | Access::Evidence
+            | Access::ParentOf => Forbidden,
             Access::JoinInvitation => Forbidden,
         }
     }
@@ -244,6 +254,12 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("POST", "/c/{city}/signup", Access::Public),
     ("GET", "/c/{city}/me", Access::CityMember),
     ("POST", "/c/{city}/me/notifications", Access::CityMember),
+    ("POST", "/c/{city}/me/name", Access::Youth),
+    (
+        "POST",
+        "/c/{city}/me/children/{child}/name",
+        Access::ParentOf,
+    ),
     ("GET", "/c/{city}/badges/{badge}/submit", Access::Youth),
     ("POST", "/c/{city}/badges/{badge}/submit", Access::Youth),
     ("GET", "/c/{city}/submissions/{submission}", Access::Family),
@@ -546,6 +562,7 @@ fn fill(pattern: &str, objects: &Objects) -> String {
         .replace("{batch}", &objects.batch)
         .replace("{submission}", &objects.submission)
         .replace("{n}", "1")
+        .replace("{child}", "leo")
         .replace("{award}", &objects.award)
         .replace(
             "/invitations/{id}/accept",

@@ -182,7 +182,11 @@ async fn from_a_new_partner_to_a_youth_holding_its_badge() {
         .get(&app.client(), &format!("/c/riverton/awards/{award_id}"))
         .await;
     assert_eq!(award.status(), StatusCode::OK);
-    assert!(award.text().await.unwrap().contains("Earned by Maya"));
+    assert!(award
+        .text()
+        .await
+        .unwrap()
+        .contains("Earned by a learner of Riverton"));
 
     // The code is now used on the sheet.
     let sheet = app
