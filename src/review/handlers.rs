@@ -142,6 +142,25 @@ fn check_draft(sent: &Submitted, errors: &mut FormErrors) -> Option<Checked> {
     })
 }
 
+/// A checked draft with its stored files, owned, to move into a database closure.
+struct Sent {
+    reflection: String,
+    links: Vec<String>,
+    files: Vec<StoredFile>,
+    evidence_public: bool,
+}
+
+impl Sent {
+    fn draft(&self) -> Draft<'_> {
+        Draft {
+            reflection: &self.reflection,
+            links: &self.links,
+            files: &self.files,
+            evidence_public: self.evidence_public,
+        }
+    }
+}
+
 /// Stores the prepared files under `city/submission/…`; on any failure removes what it wrote.
 async fn store_files(
     state: &AppState,
@@ -235,21 +254,16 @@ pub async fn submit(
         member.0.user.id,
         public_id.clone(),
     );
-    let (reflection, links, public) = (
-        checked.reflection,
-        checked.links,
-        checked.form.evidence_public,
-    );
-    let kept = stored.clone();
+    let sent = Sent {
+        reflection: checked.reflection,
+        links: checked.links,
+        files: stored.clone(),
+        evidence_public: checked.form.evidence_public,
+    };
     let taken = state
         .db
         .run(move |conn| {
-            let draft = Draft {
-                reflection: &reflection,
-                links: &links,
-                files: &kept,
-                evidence_public: public,
-            };
+            let draft = sent.draft();
             Ok(store::submit(
                 conn,
                 &of_city,
@@ -422,21 +436,16 @@ pub async fn resubmit(
     };
     let stored = store_files(&state, &city, &s.public_id, checked.files).await?;
     let (city_id, id, youth) = (city.id, s.public_id.clone(), access.user.id);
-    let (reflection, links, public) = (
-        checked.reflection,
-        checked.links,
-        checked.form.evidence_public,
-    );
-    let kept = stored.clone();
+    let sent = Sent {
+        reflection: checked.reflection,
+        links: checked.links,
+        files: stored.clone(),
+        evidence_public: checked.form.evidence_public,
+    };
     let taken = state
         .db
         .run(move |conn| {
-            let draft = Draft {
-                reflection: &reflection,
-                links: &links,
-                files: &kept,
-                evidence_public: public,
-            };
+            let draft = sent.draft();
             Ok(store::resubmit(
                 conn,
                 city_id,
