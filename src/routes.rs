@@ -67,6 +67,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             // Public pages.
             .route("", get().to(tenancy::handlers::city_home))
             .route("/brand.css", get().to(tenancy::settings::brand_stylesheet))
+            .route("/privacy", get().to(tenancy::handlers::privacy))
             .route("/logo", get().to(tenancy::settings::logo))
             .route("/activities", get().to(catalog::handlers::activities))
             .route("/activities/{activity}", get().to(activities::show::show))

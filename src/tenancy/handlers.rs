@@ -44,3 +44,22 @@ pub async fn city_home(
         activity_count,
     })
 }
+
+#[derive(askama::Template)]
+#[template(path = "tenancy/privacy.html")]
+pub struct PrivacyPage {
+    pub chrome: Chrome,
+    pub city: crate::tenancy::City,
+}
+
+/// `GET /c/{city}/privacy`: what Lanyard keeps and shows, in plain words, in the city's
+/// languages (the language picker chooses).
+pub async fn privacy(
+    chrome: Chrome,
+    CurrentCity(city): CurrentCity,
+) -> Result<HttpResponse, AppError> {
+    page(&PrivacyPage {
+        chrome: chrome.in_city(&city.slug, &city.name),
+        city,
+    })
+}

@@ -186,3 +186,31 @@ async fn under_13_a_parent_decides_and_nobody_else() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn the_privacy_page_says_it_plainly_in_each_language_of_the_city() {
+    let (app, _) = spawn_world().await;
+    let client = app.client();
+    let en = app.get(&client, "/c/riverton/privacy").await;
+    assert_eq!(en.status(), StatusCode::OK);
+    let html = en.text().await.unwrap();
+    assert!(text_of(&html, "#privacy").contains("a learner of Riverton earned it"));
+    assert!(
+        html.contains(r#"href="/c/riverton/privacy""#),
+        "linked from every page of the city"
+    );
+    let es = client
+        .get(app.url("/c/riverton/privacy"))
+        .header("accept-language", "es")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text_of(&es, "#privacy").contains("Tu privacidad"), "{es}");
+    assert_eq!(
+        app.get(&client, "/c/nowhere/privacy").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}

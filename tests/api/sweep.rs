@@ -301,6 +301,7 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("POST", "/c/{city}/settings", Access::Coordinator),
     ("POST", "/c/{city}/settings/logo", Access::Coordinator),
     ("GET", "/c/{city}/brand.css", Access::Public),
+    ("GET", "/c/{city}/privacy", Access::Public),
     ("GET", "/c/{city}/logo", Access::Public),
     ("GET", "/c/{city}/coordinators", Access::Coordinator),
     ("POST", "/c/{city}/coordinators", Access::Coordinator),
