@@ -173,6 +173,7 @@ pub fn issue(conn: &mut DbConnection, issue: &Issue<'_>) -> Result<Issued, Issue
                 conn,
                 issue.city,
                 recipient.id,
+                Some(issue.badge),
                 issue.actor,
                 issue.base_url,
                 false,

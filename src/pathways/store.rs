@@ -146,6 +146,7 @@ pub fn create(
                 conn,
                 new.city,
                 UserId(youth),
+                None,
                 actor,
                 base_url,
                 new.seeded,
@@ -278,20 +279,42 @@ pub fn progress(
 }
 
 /// Awards `youth` the badge of each pathway of `city` they now complete and do not hold,
-/// with the awards of its badges as evidence, in the caller's transaction. A pathway's badge
-/// does not count toward another pathway (no chains), so this never recurses.
+/// with the awards of its badges as evidence, in the caller's transaction. With `taking`,
+/// only the pathways that take that badge (the one just awarded) are looked at: an award of
+/// a badge in no pathway costs one query. A pathway's badge does not count toward another
+/// pathway (no chains), so this never recurses.
+#[allow(clippy::too_many_arguments)]
 pub fn complete(
     conn: &mut DbConnection,
     city: &City,
     youth: UserId,
+    taking: Option<BadgeId>,
     actor: &Actor,
     base_url: &str,
     seeded: bool,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<Issued>> {
+    let concerned: Option<Vec<i64>> = match taking {
+        Some(badge) => Some(
+            pathway_badges::table
+                .filter(pathway_badges::badge_id.eq(badge.0))
+                .select(pathway_badges::pathway_id)
+                .load(conn)?,
+        ),
+        None => None,
+    };
+    if concerned.as_ref().is_some_and(Vec::is_empty) {
+        return Ok(Vec::new());
+    }
     let held = held_by(conn, youth)?;
     let mut issued = Vec::new();
     for pathway in list(conn, city.id, None)? {
+        if concerned
+            .as_ref()
+            .is_some_and(|ids| !ids.contains(&pathway.id))
+        {
+            continue;
+        }
         if held.contains(&pathway.badge_id) {
             continue;
         }

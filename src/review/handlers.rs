@@ -226,7 +226,7 @@ pub async fn submit(
     let sent = upload::read(payload, "files", files::MAX_FILE_BYTES).await?;
     check_csrf(&chrome.csrf, &sent.get("csrf_token"))?;
     let mut errors = FormErrors::default();
-    let checked = prepare(&sent, &mut errors).await?;
+    let checked = prepare(sent, &mut errors).await?;
     let refused = |form: DraftForm, errors: FormErrors, chrome: Chrome| {
         let localized = content.localized(chrome.locale);
         render(
@@ -306,7 +306,7 @@ pub async fn submit(
 /// Checks the sent draft (decoding photos off the async threads): the checked draft, or the
 /// form to show again with `errors` filled in.
 async fn prepare(
-    sent: &Submitted,
+    sent: Submitted,
     errors: &mut FormErrors,
 ) -> Result<Result<Checked, DraftForm>, AppError> {
     let form = DraftForm {
@@ -318,15 +318,9 @@ async fn prepare(
         errors.add("files", "review.file_too_large");
         return Ok(Err(form));
     }
-    let copy = Submitted {
-        fields: sent.fields.clone(),
-        file: None,
-        file_too_large: false,
-        files: sent.files.clone(),
-    };
     let (checked, found) = web::block(move || {
         let mut found = FormErrors::default();
-        let checked = check_draft(&copy, &mut found);
+        let checked = check_draft(&sent, &mut found);
         (checked, found)
     })
     .await
@@ -428,7 +422,7 @@ pub async fn resubmit(
     if s.status != Status::ChangesRequested {
         errors.add("reflection", "review.not_open");
     }
-    let checked = prepare(&sent, &mut errors).await?;
+    let checked = prepare(sent, &mut errors).await?;
     let checked = match checked {
         Ok(checked) if errors.is_empty() => checked,
         Ok(checked) => return resubmit_refused(&chrome, city, s, checked.form, errors),
