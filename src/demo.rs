@@ -751,15 +751,32 @@ pub async fn run(port: u16, data: PathBuf, json: bool) -> anyhow::Result<()> {
     settings.storage.evidence_dir = data.join("evidence").display().to_string();
     let db = Db::connect(&settings.database.url, settings.database.pool_size)?;
     let mut demo = seed(&db)?;
-    let app = Application::build_with_db(settings, db).await?;
+    let app = Application::build_with_db(settings, db.clone()).await?;
     demo.base_url = format!("http://127.0.0.1:{}", app.port());
     demo.mail_url = format!("{}/admin/mail", demo.base_url);
+    seed_consent(&db, &demo.base_url)?;
     if json {
         println!("{}", serde_json::to_string(&demo)?);
     } else {
         print_demo(&demo);
     }
     app.run_until_stopped().await?;
+    Ok(())
+}
+
+/// The demo's waiting child (Leo, under 13) asks the demo parent for consent: the message is in
+/// the mail viewer, and its link (or the parent's page) confirms the account. Its links point at
+/// `base`, so this runs once the server's address is known.
+pub fn seed_consent(db: &Db, base: &str) -> anyhow::Result<()> {
+    let mut conn = db.get()?;
+    let now = Utc::now().naive_utc();
+    let city = crate::tenancy::store::find_by_slug(&mut conn, "riverton")?
+        .ok_or_else(|| anyhow::anyhow!("the demo city is missing"))?;
+    let (leo, _) = auth_store::find_user_by_login(&mut conn, "leo")?
+        .ok_or_else(|| anyhow::anyhow!("the demo's child is missing"))?;
+    conn.transaction(|conn| {
+        crate::family::consent::open(conn, &city, &leo, "parent@riverton.example", base, now)
+    })?;
     Ok(())
 }
 

@@ -18,6 +18,7 @@ pub mod db;
 pub mod demo;
 pub mod earning;
 pub mod error;
+pub mod family;
 pub mod fields;
 pub mod health;
 pub mod i18n;

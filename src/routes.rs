@@ -4,8 +4,8 @@
 use actix_web::web::{self, get, post};
 
 use crate::{
-    activities, api, audit, auth, awards, badges, catalog, dashboard, earning, health, invitations,
-    notify, orgs, pathways, review, signing, tenancy, verify, web as pages,
+    activities, api, audit, auth, awards, badges, catalog, dashboard, earning, family, health,
+    invitations, notify, orgs, pathways, review, signing, tenancy, verify, web as pages,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -31,6 +31,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/signin", get().to(auth::handlers::sign_in_form))
     .route("/signin", post().to(auth::handlers::sign_in))
     .route("/signout", post().to(auth::handlers::sign_out))
+    .route("/forgot", get().to(auth::recovery_handlers::forgot_form))
+    .route("/forgot", post().to(auth::recovery_handlers::forgot))
+    .route(
+        "/reset/{token}",
+        get().to(auth::recovery_handlers::reset_form),
+    )
+    .route("/reset/{token}", post().to(auth::recovery_handlers::reset))
+    .route(
+        "/verify-email/{token}",
+        get().to(auth::recovery_handlers::verify_email_form),
+    )
+    .route(
+        "/verify-email/{token}",
+        post().to(auth::recovery_handlers::verify_email),
+    )
     .route("/locale", post().to(auth::handlers::choose_locale))
     .route("/verify", get().to(verify::handlers::show))
     .route("/verify", post().to(verify::handlers::submit))
@@ -42,6 +57,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(
         "/invitations/{id}/decline",
         post().to(orgs::invitations::decline),
+    )
+    .route("/consent/{token}", get().to(family::handlers::show))
+    .route("/consent/{token}", post().to(family::handlers::give))
+    .route(
+        "/consent/{token}/signup",
+        post().to(family::handlers::sign_up),
+    )
+    .route(
+        "/consent/{token}/decline",
+        post().to(family::handlers::decline),
     )
     .route("/join/{token}", get().to(invitations::handlers::show))
     .route("/join/{token}", post().to(invitations::handlers::accept))
@@ -126,6 +151,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 post().to(awards::handlers::notifications),
             )
             .route("/me/name", post().to(awards::handlers::name_display))
+            .route("/me/consent", post().to(family::handlers::resend))
+            .route(
+                "/me/verify-email",
+                post().to(auth::recovery_handlers::resend_verification),
+            )
+            .route(
+                "/me/children/{child}/password",
+                post().to(auth::recovery_handlers::child_password),
+            )
+            .route("/me/link-code", post().to(family::handlers::make_code))
+            .route("/me/children", post().to(family::handlers::link_child))
+            .route(
+                "/me/children/{child}/consent",
+                post().to(family::handlers::open_for_child),
+            )
             .route(
                 "/me/children/{child}/name",
                 post().to(awards::handlers::child_name_display),

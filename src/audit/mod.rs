@@ -54,10 +54,15 @@ pub enum AuditAction {
     BadgeCreated,
     BadgeEdited,
     SubmissionDecided,
+    ConsentGiven,
+    ConsentDeclined,
+    ConsentExpired,
+    ParentLinked,
+    PasswordReset,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 30] = [
+    pub const ALL: [AuditAction; 35] = [
         AuditAction::PlatformSetUp,
         AuditAction::OrgCreated,
         AuditAction::MemberAdded,
@@ -88,6 +93,11 @@ impl AuditAction {
         AuditAction::BadgeCreated,
         AuditAction::BadgeEdited,
         AuditAction::SubmissionDecided,
+        AuditAction::ConsentGiven,
+        AuditAction::ConsentDeclined,
+        AuditAction::ConsentExpired,
+        AuditAction::ParentLinked,
+        AuditAction::PasswordReset,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -122,6 +132,11 @@ impl AuditAction {
             AuditAction::BadgeCreated => "badge.created",
             AuditAction::BadgeEdited => "badge.edited",
             AuditAction::SubmissionDecided => "submission.decided",
+            AuditAction::ConsentGiven => "family.consent_given",
+            AuditAction::ConsentDeclined => "family.consent_declined",
+            AuditAction::ConsentExpired => "family.consent_expired",
+            AuditAction::ParentLinked => "parent.linked",
+            AuditAction::PasswordReset => "password.reset",
         }
     }
 
@@ -158,6 +173,15 @@ impl Actor {
             user: None,
             name: format!("api-token:{token_name}"),
             address: address.to_string(),
+        }
+    }
+
+    /// Lanyard itself, acting on a schedule (a pending account that expired).
+    pub fn scheduled() -> Actor {
+        Actor {
+            user: None,
+            name: "lanyard".into(),
+            address: "scheduled".into(),
         }
     }
 

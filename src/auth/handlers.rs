@@ -196,14 +196,22 @@ pub async fn sign_up_form(
         "parent" | "staff" => query.kind.clone(),
         _ => "youth".into(),
     };
+    let suggestion = signup::suggested_username();
     page(&SignUpPage {
         chrome: chrome.in_city(&city.slug, &city.name),
         form: SignUpForm {
+            // A youth is offered a name that says nothing about who they are.
+            username: if kind == "youth" {
+                suggestion.clone()
+            } else {
+                String::new()
+            },
             kind,
             next: local_next(&query.next),
             ..SignUpForm::default()
         },
         errors: FormErrors::default(),
+        suggestion,
     })
 }
 
@@ -223,6 +231,8 @@ struct SignUp {
     email: Option<String>,
     password: String,
     birth_date: Option<chrono::NaiveDate>,
+    /// Given (and required) when the youth is under 13.
+    parent_email: Option<String>,
 }
 
 impl TryFrom<&SignUpForm> for SignUp {
@@ -267,6 +277,26 @@ impl TryFrom<&SignUpForm> for SignUp {
         } else {
             None
         };
+        let under_13 = birth_date.is_some_and(|b| fields::age_on(b, Utc::now().date_naive()) < 13);
+        let parent_email = if under_13 {
+            match fields::email(&form.parent_email) {
+                Ok(parent) if email.as_deref() == Some(parent.as_str()) => {
+                    errors.add("parent_email", "field.parent_email_own");
+                    None
+                }
+                Ok(parent) => Some(parent),
+                Err(_) if form.parent_email.trim().is_empty() => {
+                    errors.add("parent_email", "field.parent_email_required");
+                    None
+                }
+                Err(e) => {
+                    errors.add("parent_email", e);
+                    None
+                }
+            }
+        } else {
+            None
+        };
         match username {
             Some(username) if errors.is_empty() => Ok(SignUp {
                 kind,
@@ -275,6 +305,7 @@ impl TryFrom<&SignUpForm> for SignUp {
                 email,
                 password,
                 birth_date,
+                parent_email,
             }),
             _ => Err(errors),
         }
@@ -298,6 +329,7 @@ pub async fn sign_up(
                 chrome,
                 form,
                 errors,
+                suggestion: signup::suggested_username(),
             },
         )
     };
@@ -325,10 +357,7 @@ pub async fn sign_up(
         return invalid(chrome, form, username_taken());
     }
     let hash = state.passwords.hash(signup.password.clone()).await?;
-    let under_13 = signup
-        .birth_date
-        .map(|b| fields::age_on(b, Utc::now().date_naive()) < 13)
-        .unwrap_or(false);
+    let under_13 = signup.parent_email.is_some();
     let status = if under_13 {
         AccountStatus::AwaitingConsent
     } else {
@@ -340,27 +369,35 @@ pub async fn sign_up(
         _ => CityRole::Youth,
     };
     let locale = chrome.locale;
-    let city_id = city.id;
+    let (home, base) = (city.clone(), state.base_url());
     let registered = state
         .db
         .run(move |conn| {
-            Ok(signup::register(
-                conn,
-                city_id,
-                &NewUser {
-                    username: signup.username.as_str(),
-                    email: signup.email.as_deref(),
-                    display_name: &signup.display_name,
-                    password_hash: &hash,
-                    kind: signup.kind,
-                    birth_date: signup.birth_date,
-                    status,
-                    is_operator: false,
-                    locale: Some(locale),
-                },
-                role,
-                Utc::now().naive_utc(),
-            )?)
+            use diesel::Connection;
+            let now = Utc::now().naive_utc();
+            let user = NewUser {
+                username: signup.username.as_str(),
+                email: signup.email.as_deref(),
+                display_name: &signup.display_name,
+                password_hash: &hash,
+                kind: signup.kind,
+                birth_date: signup.birth_date,
+                status,
+                is_operator: false,
+                locale: Some(locale),
+            };
+            let Some(parent_email) = signup.parent_email.as_deref() else {
+                return Ok(signup::register(conn, home.id, &user, role, now)?);
+            };
+            // A child under 13: the account and the request to their parent, together.
+            conn.transaction(|conn| {
+                let registered = signup::register(conn, home.id, &user, role, now)?;
+                if let Registered::Created { user, .. } = &registered {
+                    let child = store::find_user(conn, *user)?.ok_or(AppError::NotFound)?;
+                    crate::family::consent::open(conn, &home, &child, parent_email, &base, now)?;
+                }
+                Ok::<_, AppError>(registered)
+            })
         })
         .await?;
     match registered {
@@ -369,6 +406,34 @@ pub async fn sign_up(
             email_attached,
         } => {
             tracing::info!(user.id = %user, signup.email_attached = email_attached, "signed up");
+            if email_attached {
+                // Its own transaction: the account stands even if the message cannot be
+                // queued now (the person asks for it again from their page).
+                let base = state.base_url();
+                let queued = state
+                    .db
+                    .run(move |conn| {
+                        use diesel::Connection;
+                        let person = store::find_user(conn, user)?.ok_or(AppError::NotFound)?;
+                        let (Some(email), _) = store::email_of(conn, user)? else {
+                            return Ok(());
+                        };
+                        conn.transaction(|conn| {
+                            crate::auth::recovery::send(
+                                conn,
+                                &person,
+                                &email,
+                                crate::auth::recovery::Purpose::VerifyEmail,
+                                &base,
+                                Utc::now().naive_utc(),
+                            )
+                        })
+                    })
+                    .await;
+                if let Err(e) = queued {
+                    tracing::warn!(error = %e, "verification e-mail not queued at sign-up");
+                }
+            }
             let to = match local_next(&form.next) {
                 next if next.is_empty() => format!("/c/{}/me", city.slug),
                 next => next,

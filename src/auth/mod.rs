@@ -5,6 +5,8 @@ pub mod access;
 pub mod handlers;
 pub mod pages;
 pub mod password;
+pub mod recovery;
+pub mod recovery_handlers;
 pub mod session;
 pub mod signup;
 pub mod store;

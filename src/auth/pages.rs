@@ -23,6 +23,8 @@ pub struct SignUpForm {
     pub email: String,
     pub password: String,
     pub birth_date: String,
+    /// A parent's or guardian's address, asked of a child under 13 (their consent is sent there).
+    pub parent_email: String,
     /// Where to go once the account exists (a local path; the application form of a partner).
     pub next: String,
 }
@@ -33,6 +35,8 @@ pub struct SignUpPage {
     pub chrome: Chrome,
     pub form: SignUpForm,
     pub errors: FormErrors,
+    /// A made-up username that says nothing about who the youth is, offered to them.
+    pub suggestion: String,
 }
 
 #[derive(Default, Clone, serde::Deserialize)]

@@ -38,12 +38,21 @@ impl SessionStore {
                 .await?
             }
             SessionStore::Redis { kv, .. } => {
+                let ttl = ttl_hours.max(1) * 3600;
                 let mut cmd = redis::cmd("SET");
                 cmd.arg(kv.key(&format!("session:{hash}")))
                     .arg(user.0)
                     .arg("EX")
-                    .arg(ttl_hours.max(1) * 3600);
+                    .arg(ttl);
                 kv.query::<()>(cmd).await?;
+                // Each user's sessions are also listed, so that a password reset can end them.
+                let list = kv.key(&format!("user-sessions:{}", user.0));
+                let mut add = redis::cmd("SADD");
+                add.arg(&list).arg(&hash);
+                kv.query::<()>(add).await?;
+                let mut expire = redis::cmd("EXPIRE");
+                expire.arg(&list).arg(ttl);
+                kv.query::<()>(expire).await?;
             }
         }
         Ok(token)
@@ -74,6 +83,33 @@ impl SessionStore {
                     }
                     None => Ok(None),
                 }
+            }
+        }
+    }
+
+    /// Ends every session of `user` but the one of `keep` (a password reset signs out every
+    /// other device).
+    pub async fn end_all_of(&self, user: UserId, keep: Option<&str>) -> Result<(), AppError> {
+        let keep = keep.map(token_hash);
+        match self {
+            SessionStore::Database(db) => {
+                db.run(move |conn| Ok(store::delete_sessions_of(conn, user, keep.as_deref())?))
+                    .await
+            }
+            SessionStore::Redis { kv, .. } => {
+                let list = kv.key(&format!("user-sessions:{}", user.0));
+                let mut members = redis::cmd("SMEMBERS");
+                members.arg(&list);
+                let hashes: Vec<String> = kv.query(members).await?;
+                for hash in hashes.iter().filter(|h| Some(*h) != keep.as_ref()) {
+                    let mut del = redis::cmd("DEL");
+                    del.arg(kv.key(&format!("session:{hash}")));
+                    kv.query::<()>(del).await?;
+                    let mut rem = redis::cmd("SREM");
+                    rem.arg(&list).arg(hash);
+                    kv.query::<()>(rem).await?;
+                }
+                Ok(())
             }
         }
     }

@@ -76,3 +76,44 @@ fn insert_in_savepoint(
 ) -> diesel::QueryResult<UserId> {
     conn.transaction(|conn| store::insert_user(conn, &NewUser { email, ..*user }, now))
 }
+
+/// Words a made-up username is built of: friendly, and saying nothing about anyone.
+const ADJECTIVES: [&str; 24] = [
+    "bright", "brave", "calm", "clever", "curious", "eager", "gentle", "happy", "jolly", "keen",
+    "kind", "lively", "lucky", "merry", "mighty", "nimble", "plucky", "quick", "quiet", "sunny",
+    "swift", "witty", "zesty", "bold",
+];
+const ANIMALS: [&str; 24] = [
+    "otter", "heron", "fox", "badger", "owl", "lynx", "panda", "koala", "falcon", "dolphin",
+    "beaver", "robin", "turtle", "marmot", "puffin", "gecko", "bison", "crane", "ferret", "moose",
+    "walrus", "wren", "yak", "zebra",
+];
+
+/// A username such as `curious-otter-42`, offered to a youth at sign-up so that their real
+/// name need not be their username (a taken one is caught when the form is sent).
+pub fn suggested_username() -> String {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    format!(
+        "{}-{}-{}",
+        ADJECTIVES[rng.gen_range(0..ADJECTIVES.len())],
+        ANIMALS[rng.gen_range(0..ANIMALS.len())],
+        rng.gen_range(10..100)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggested_usernames_are_valid_usernames() {
+        for _ in 0..200 {
+            let name = suggested_username();
+            assert!(
+                crate::fields::Username::parse(&name).is_ok(),
+                "{name} is not a valid username"
+            );
+        }
+    }
+}

@@ -164,6 +164,36 @@ pub fn delete_session(conn: &mut DbConnection, hash: &str) -> QueryResult<()> {
         .map(|_| ())
 }
 
+/// Deletes every session of `user` except the one whose hash is `keep`.
+pub fn delete_sessions_of(
+    conn: &mut DbConnection,
+    user: UserId,
+    keep: Option<&str>,
+) -> QueryResult<()> {
+    let mine = sessions::table.filter(sessions::user_id.eq(user.0));
+    match keep {
+        Some(keep) => diesel::delete(mine.filter(sessions::token_hash.ne(keep))).execute(conn)?,
+        None => diesel::delete(mine).execute(conn)?,
+    };
+    Ok(())
+}
+
+/// Sets `user`'s password hash.
+pub fn set_password_hash(conn: &mut DbConnection, user: UserId, hash: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(user.0))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// `user`'s e-mail address and whether it was verified.
+pub fn email_of(conn: &mut DbConnection, user: UserId) -> QueryResult<(Option<String>, bool)> {
+    users::table
+        .find(user.0)
+        .select((users::email, users::email_verified_at.is_not_null()))
+        .first(conn)
+}
+
 /// A city-level role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CityRole {

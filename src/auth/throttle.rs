@@ -52,6 +52,12 @@ pub enum Counter {
     InvitationAddress,
     /// Refused submissions of work (bad files, bad links) of one account: each costs decoding.
     SubmissionAccount,
+    /// Wrong link codes typed by one parent account (guessing a teen's code).
+    LinkCodeAccount,
+    /// Password-reset e-mails asked from one address.
+    RecoveryAddress,
+    /// Password-reset e-mails asked for one account (so nobody's inbox is flooded).
+    RecoveryAccount,
 }
 
 impl Counter {
@@ -65,6 +71,9 @@ impl Counter {
             Counter::SignUpAddress => "signup-address",
             Counter::InvitationAddress => "invitation-address",
             Counter::SubmissionAccount => "submission-account",
+            Counter::LinkCodeAccount => "link-code-account",
+            Counter::RecoveryAddress => "recovery-address",
+            Counter::RecoveryAccount => "recovery-account",
         }
     }
 }
@@ -80,6 +89,9 @@ pub struct Limits {
     sign_up_address: Limit,
     invitation_address: Limit,
     submission_account: Limit,
+    link_code_account: Limit,
+    recovery_address: Limit,
+    recovery_account: Limit,
 }
 
 impl Limits {
@@ -102,6 +114,9 @@ impl Limits {
                 SUBMISSION_FAILURES_PER_ACCOUNT,
                 SUBMISSION_FAILURE_WINDOW_SECONDS,
             ),
+            link_code_account: Limit::new(LINK_CODE_FAILURES_PER_ACCOUNT, HOUR_SECONDS),
+            recovery_address: Limit::new(RECOVERY_MAILS_PER_ADDRESS, HOUR_SECONDS),
+            recovery_account: Limit::new(RECOVERY_MAILS_PER_ACCOUNT, HOUR_SECONDS),
         }
     }
 
@@ -115,6 +130,9 @@ impl Limits {
             Counter::SignUpAddress => self.sign_up_address,
             Counter::InvitationAddress => self.invitation_address,
             Counter::SubmissionAccount => self.submission_account,
+            Counter::LinkCodeAccount => self.link_code_account,
+            Counter::RecoveryAddress => self.recovery_address,
+            Counter::RecoveryAccount => self.recovery_account,
         }
     }
 }
@@ -286,6 +304,34 @@ pub const SUBMISSION_FAILURE_WINDOW_SECONDS: u64 = 3600;
 /// The submission key of one youth (give the attempt back when the submission is taken).
 pub fn submission_keys(account: &str) -> [Key; 1] {
     [Key::new(Counter::SubmissionAccount, &[account])]
+}
+
+const HOUR_SECONDS: u64 = 3600;
+/// Wrong link codes one parent account may type in an hour: enough for typos, far too few to
+/// find a live code among 32^8.
+pub const LINK_CODE_FAILURES_PER_ACCOUNT: u32 = 10;
+/// Password-reset e-mails one address may ask for in an hour, and one account may be sent.
+pub const RECOVERY_MAILS_PER_ADDRESS: u32 = 10;
+pub const RECOVERY_MAILS_PER_ACCOUNT: u32 = 3;
+
+/// The link-code keys of one parent (give the attempt back when the code works).
+pub fn link_code_keys(account: &str, address: &str) -> [Key; 2] {
+    [
+        Key::new(Counter::LinkCodeAccount, &[account]),
+        Key::new(
+            Counter::InvitationAddress,
+            &[limit_bucket(address).as_str()],
+        ),
+    ]
+}
+
+/// The keys a password-reset request counts against: every request counts, since each sends
+/// an e-mail.
+pub fn recovery_keys(login: &str, address: &str) -> [Key; 2] {
+    [
+        Key::new(Counter::RecoveryAddress, &[limit_bucket(address).as_str()]),
+        Key::new(Counter::RecoveryAccount, &[login]),
+    ]
 }
 
 /// The sign-up key of `address`.

@@ -209,6 +209,7 @@ pub async fn me(
         staff_of,
         invitations,
         (applications, my_email, quiet),
+        (pending, link_code_until),
     ) = state
         .db
         .run(move |conn| {
@@ -234,7 +235,9 @@ pub async fn me(
                     let pathways = crate::pathways::store::progress(conn, city_id, child.id)?;
                     let under_13 = auth_store::is_under_13(conn, child.id, today)?;
                     let shows_name = auth_store::shows_name(conn, child.id)?;
+                    let has_email = auth_store::email_of(conn, child.id)?.0.is_some();
                     children.push(ChildBadges {
+                        has_email,
                         child,
                         awards,
                         submissions,
@@ -248,10 +251,19 @@ pub async fn me(
             let invitations = orgs::store::invitations_for(conn, user_id)?;
             let partner = (
                 orgs::store::applied_by(conn, city_id, user_id)?,
-                orgs::store::account_email(conn, user_id)?,
+                auth_store::email_of(conn, user_id)?,
                 auth_store::notifications_off(conn, user_id)?,
             );
-            Ok((mine, children, staff_of, invitations, partner))
+            let family = if is_youth {
+                let now = Utc::now().naive_utc();
+                (
+                    crate::family::consent::pending_of(conn, user_id)?,
+                    crate::family::link_codes::live_until(conn, user_id, now)?,
+                )
+            } else {
+                (None, None)
+            };
+            Ok((mine, children, staff_of, invitations, partner, family))
         })
         .await?;
     page(&MyPage {
@@ -270,7 +282,11 @@ pub async fn me(
         staff_of,
         invitations,
         applications,
-        my_email,
+        email_verified: my_email.1,
+        my_email: my_email.0,
+        pending,
+        link_code_until,
+        is_parent,
     })
 }
 

@@ -54,6 +54,8 @@ pub struct ChildBadges {
     /// Under 13: the parent decides whether the child's name shows on public pages.
     pub under_13: bool,
     pub shows_name: bool,
+    /// Whether the child has an e-mail of their own (to reset a password with).
+    pub has_email: bool,
 }
 
 #[derive(Template)]
@@ -83,9 +85,44 @@ pub struct MyPage {
     /// invite them with (see `orgs::partners`).
     pub applications: Vec<Org>,
     pub my_email: Option<String>,
+    /// A child under 13 waiting for a parent: where the request went, until when.
+    pub pending: Option<crate::family::consent::Pending>,
+    /// A teen's link code made and not used yet: until when it works.
+    pub link_code_until: Option<chrono::NaiveDateTime>,
+    pub is_parent: bool,
+    /// Whether `my_email` is confirmed.
+    pub email_verified: bool,
 }
 
 impl MyPage {
+    /// "We e-mailed jo…@example.org …" for a waiting child.
+    pub fn waiting_text(&self, p: &crate::family::consent::Pending) -> String {
+        crate::invitations::mail::fill(
+            self.chrome.t("consent.waiting_body"),
+            &[
+                ("email", &p.parent_email),
+                (
+                    "date",
+                    &crate::i18n::dates::moment(self.chrome.locale, p.expires_at),
+                ),
+            ],
+        )
+    }
+
+    pub fn resends_left(&self, p: &crate::family::consent::Pending) -> String {
+        self.chrome
+            .t("consent.resend_left")
+            .replace("%{n}", &p.sends_left.to_string())
+    }
+
+    pub fn code_until(&self, at: &chrono::NaiveDateTime) -> String {
+        self.chrome.t1(
+            "link.live_until",
+            "date",
+            crate::i18n::dates::moment(self.chrome.locale, *at),
+        )
+    }
+
     pub fn status_key(&self, s: &crate::review::store::Summary) -> &'static str {
         crate::review::pages::status_key(s.status, s.award_revoked)
     }

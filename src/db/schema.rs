@@ -40,6 +40,7 @@ diesel::table! {
         recipient_identifier -> Nullable<Text>,
         notifications_off -> Bool,
         show_name -> Bool,
+        email_verified_at -> Nullable<Timestamp>,
     }
 }
 
@@ -484,6 +485,70 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    consent_requests (id) {
+        id -> BigInt,
+        youth_id -> BigInt,
+        city_id -> BigInt,
+        parent_email -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        last_sent_at -> Timestamp,
+        sends -> Integer,
+        reminders_sent -> Integer,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    consent_links (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    parental_consents (id) {
+        id -> BigInt,
+        youth_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        method -> Text,
+        text_version -> Text,
+        locale -> Text,
+        consented_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    account_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        email -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    link_codes (id) {
+        id -> BigInt,
+        youth_id -> BigInt,
+        code_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        used_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(consent_requests -> users (youth_id));
+diesel::joinable!(consent_links -> consent_requests (request_id));
+diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(city_members -> cities (city_id));
 diesel::joinable!(city_members -> users (user_id));
 diesel::joinable!(organizations -> cities (city_id));
@@ -518,6 +583,11 @@ diesel::joinable!(badge_versions -> badges (badge_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     platform,
+    consent_requests,
+    consent_links,
+    parental_consents,
+    account_tokens,
+    link_codes,
     claim_batches,
     claim_redemptions,
     pathways,

@@ -7,6 +7,7 @@
 
 pub mod frame;
 pub mod handlers;
+pub mod link;
 pub mod pages;
 pub mod smtp;
 pub mod store;

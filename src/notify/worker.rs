@@ -107,7 +107,8 @@ impl Worker {
         self
     }
 
-    /// Queues the review digests due, at most once per [`DIGEST_ROUND`].
+    /// Queues the review digests due and sweeps the consent requests, at most once per
+    /// [`DIGEST_ROUND`].
     async fn queue_digests(&mut self) {
         let Some(base) = self.digests.clone() else {
             return;
@@ -119,6 +120,7 @@ impl Worker {
             return;
         }
         self.last_digest_round = Some(std::time::Instant::now());
+        let link_base = base.clone();
         match self
             .db
             .run(move |conn| crate::review::digest::queue_due(conn, &base, now()))
@@ -127,6 +129,20 @@ impl Worker {
             Ok(0) => {}
             Ok(n) => tracing::info!(digests = n, "review digests queued"),
             Err(e) => tracing::warn!(error = %e, "review digests not queued this round"),
+        }
+        // Parents' consent: reminders on the way, and accounts whose ten days are over.
+        match self
+            .db
+            .run(move |conn| crate::family::consent::sweep(conn, &link_base, now()))
+            .await
+        {
+            Ok(swept) if swept == Default::default() => {}
+            Ok(swept) => tracing::info!(
+                consent.reminded = swept.reminded,
+                consent.expired = swept.expired,
+                "consent requests swept"
+            ),
+            Err(e) => tracing::warn!(error = %e, "consent requests not swept this round"),
         }
     }
 

@@ -703,16 +703,6 @@ pub fn slug_free(conn: &mut DbConnection, city: CityId, slug: &str) -> QueryResu
     find_by_slug(conn, city, slug).map(|o| o.is_none())
 }
 
-/// The e-mail address of an account, if it has one.
-pub fn account_email(conn: &mut DbConnection, user: UserId) -> QueryResult<Option<String>> {
-    users::table
-        .filter(users::id.eq(user.0))
-        .select(users::email)
-        .first::<Option<String>>(conn)
-        .optional()
-        .map(Option::flatten)
-}
-
 /// The name of neighborhood `id` of `city`.
 pub fn neighborhood_name(
     conn: &mut DbConnection,

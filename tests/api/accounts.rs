@@ -53,6 +53,7 @@ async fn a_child_under_13_is_told_a_parent_must_confirm_and_cannot_redeem() {
                 ("username", "tim"),
                 ("password", "tim's long password"),
                 ("birth_date", &birth),
+                ("parent_email", "tims.parent@example.org"),
             ],
         )
         .await;

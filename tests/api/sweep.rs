@@ -50,6 +50,10 @@ enum Access {
     Evidence,
     /// A parent of the child of the path (Leo, who is under 13); anyone else signed in gets 404.
     ParentOf,
+    /// Anyone signed in with a parent account (anyone else signed in gets 403).
+    ParentAccount,
+    /// Parents of the city of the path (its other members get 403).
+    Parent,
 }
 
 /// The people of the sweep.
@@ -125,6 +129,20 @@ impl Who {
                 _ => Allowed,
             };
         }
+        if access == Access::ParentAccount {
+            return if self == Who::Parent {
+                Allowed
+            } else {
+                Forbidden
+            };
+        }
+        if access == Access::Parent {
+            return match self {
+                Who::Parent => Allowed,
+                _ if self.of_other_city() => NotFound,
+                _ => Forbidden,
+            };
+        }
         if access == Access::ParentOf {
             return if self == Who::Parent {
                 Allowed
@@ -179,7 +197,9 @@ impl Who {
             | Access::Invitee
             | Access::StaffAccount
             | Access::Evidence
-            | Access::ParentOf => Forbidden,
+            | Access::ParentOf
+            | Access::ParentAccount
+            | Access::Parent => Forbidden,
             Access::JoinInvitation => Forbidden,
         }
     }
@@ -202,12 +222,22 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/signin", Access::Public),
     ("POST", "/signin", Access::Public),
     ("POST", "/signout", Access::Public),
+    ("GET", "/forgot", Access::Public),
+    ("POST", "/forgot", Access::Public),
+    ("GET", "/reset/{token}", Access::Public),
+    ("POST", "/reset/{token}", Access::Public),
+    ("GET", "/verify-email/{token}", Access::Public),
+    ("POST", "/verify-email/{token}", Access::Public),
     ("POST", "/locale", Access::Public),
     ("GET", "/verify", Access::Public),
     ("POST", "/verify", Access::Public),
     ("GET", "/me", Access::SignedIn),
     ("POST", "/invitations/{id}/accept", Access::Invitee),
     ("POST", "/invitations/{id}/decline", Access::Invitee),
+    ("GET", "/consent/{token}", Access::Public),
+    ("POST", "/consent/{token}", Access::ParentAccount),
+    ("POST", "/consent/{token}/signup", Access::Public),
+    ("POST", "/consent/{token}/decline", Access::Public),
     ("GET", "/join/{token}", Access::Public),
     ("POST", "/join/{token}", Access::JoinInvitation),
     ("POST", "/join/{token}/signup", Access::Public),
@@ -255,6 +285,20 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/c/{city}/me", Access::CityMember),
     ("POST", "/c/{city}/me/notifications", Access::CityMember),
     ("POST", "/c/{city}/me/name", Access::Youth),
+    ("POST", "/c/{city}/me/consent", Access::CityMember),
+    ("POST", "/c/{city}/me/verify-email", Access::CityMember),
+    (
+        "POST",
+        "/c/{city}/me/children/{child}/password",
+        Access::ParentOf,
+    ),
+    ("POST", "/c/{city}/me/link-code", Access::Youth),
+    ("POST", "/c/{city}/me/children", Access::Parent),
+    (
+        "POST",
+        "/c/{city}/me/children/{child}/consent",
+        Access::ParentOf,
+    ),
     (
         "POST",
         "/c/{city}/me/children/{child}/name",
@@ -550,6 +594,8 @@ struct Objects {
     mail: String,
     /// The `/join/{token}` path of an e-mail invitation to coordinate Riverton.
     join: String,
+    /// Live links of Leo's consent request, a reset and an e-mail verification.
+    links: Links,
     /// A pending coordinator invitation of Riverton, to withdraw.
     withdraw: String,
 }
@@ -579,6 +625,9 @@ fn fill(pattern: &str, objects: &Objects) -> String {
         .replace("{member}", objects.member)
         .replace("{file}", "style.css")
         .replace("/join/{token}", &objects.join)
+        .replace("/consent/{token}", &objects.links.consent)
+        .replace("/reset/{token}", &objects.links.reset)
+        .replace("/verify-email/{token}", &objects.links.verify_email)
         .replace("{invitation}", &objects.withdraw)
 }
 
@@ -669,6 +718,7 @@ async fn prepare() -> Sweep {
         &world.person("coordinator").username,
     );
     let join = crate::invitations::join_path_in_mail(&app, "sweep@example.org");
+    let links = family_links(&app, &world).await;
     let withdraw = crate::invitations::invite(
         &app,
         "riverton",
@@ -704,6 +754,7 @@ async fn prepare() -> Sweep {
             invitations: invitations.clone(),
             mail: mail.clone(),
             join: join.clone(),
+            links: links.clone(),
             withdraw: withdraw.clone(),
         },
         other_city: Objects {
@@ -719,6 +770,7 @@ async fn prepare() -> Sweep {
             invitations: invitations.clone(),
             mail: mail.clone(),
             join: join.clone(),
+            links: links.clone(),
             withdraw: withdraw.clone(),
         },
         other_org: Objects {
@@ -734,10 +786,57 @@ async fn prepare() -> Sweep {
             invitations,
             mail,
             join,
+            links,
             withdraw,
         },
         app,
         world,
+    }
+}
+
+/// Live links of each kind sent by e-mail.
+#[derive(Clone)]
+struct Links {
+    consent: String,
+    reset: String,
+    verify_email: String,
+}
+
+/// Leo's consent request (to the demo parent), a password reset of the librarian and an
+/// e-mail verification of the coordinator: the paths of their links.
+async fn family_links(app: &TestApp, world: &World) -> Links {
+    let path = |to: &str, prefix: &str| {
+        let link = crate::family::path_in_mail(app, to, prefix);
+        link[link.find(prefix).unwrap()..].to_string()
+    };
+    lanyard::demo::seed_consent(&app.db, &app.address).expect("family.consent_request");
+    let librarian = world.person("org_admin").username;
+    app.post_form(&app.client(), "/forgot", &[("login", &librarian)])
+        .await;
+    let coordinator = world.person("coordinator").username;
+    {
+        use diesel::Connection;
+        let mut conn = app.db.get().expect("connection");
+        let (user, _) = lanyard::auth::store::find_user_by_login(&mut conn, &coordinator)
+            .unwrap()
+            .unwrap();
+        let email = format!("{coordinator}@riverton.example");
+        conn.transaction(|conn| {
+            lanyard::auth::recovery::send(
+                conn,
+                &user,
+                &email,
+                lanyard::auth::recovery::Purpose::VerifyEmail,
+                &app.address,
+                chrono::Utc::now().naive_utc(),
+            )
+        })
+        .expect("verification link");
+    }
+    Links {
+        consent: path("parent@riverton.example", "/consent/"),
+        reset: path(&format!("{librarian}@riverton.example"), "/reset/"),
+        verify_email: path(&format!("{coordinator}@riverton.example"), "/verify-email/"),
     }
 }
 
