@@ -194,6 +194,18 @@ pub fn email_of(conn: &mut DbConnection, user: UserId) -> QueryResult<(Option<St
         .first(conn)
 }
 
+/// Records that `user`'s address was proven at `now`.
+pub fn mark_email_verified(
+    conn: &mut DbConnection,
+    user: UserId,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(user.0))
+        .set(users::email_verified_at.eq(now))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// A city-level role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CityRole {

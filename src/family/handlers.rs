@@ -271,7 +271,13 @@ pub async fn sign_up(
                 let parent = crate::auth::store::find_user(conn, id)?
                     .ok_or(Undo::App(AppError::NotFound))?;
                 match consent::consent(conn, &token_used, &parent, locale, &at, now) {
-                    Ok(Ok(found)) => Ok(Joined::Consented(id, Box::new(found))),
+                    Ok(Ok(found)) => {
+                        // The link reached this address: it is proven.
+                        if found.parent_email == new.email {
+                            crate::auth::store::mark_email_verified(conn, id, now)?;
+                        }
+                        Ok(Joined::Consented(id, Box::new(found)))
+                    }
                     Ok(Err(Refused::Unusable(why))) => Err(Undo::Refused(why)),
                     Ok(Err(Refused::NotAParent)) => Err(Undo::App(AppError::Forbidden)),
                     Err(e) => Err(Undo::App(e)),

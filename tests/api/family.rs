@@ -221,6 +221,10 @@ async fn a_parent_creates_an_account_from_the_mail_and_consents_once() {
         .await
         .unwrap();
     assert!(page.contains("<h3>Nina</h3>"), "the parent sees the child");
+    assert!(
+        page.contains("rosa@example.org is confirmed"),
+        "the consent link proved the parent's address"
+    );
 
     // The consent is on record: who, how, which text, when.
     let mut conn = app.db.get().unwrap();
