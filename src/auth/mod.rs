@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod handlers;
+pub mod links;
 pub mod pages;
 pub mod password;
 pub mod recovery;
@@ -96,6 +97,14 @@ pub struct NavPlaces {
 impl CurrentUser {
     pub fn is_youth(&self) -> bool {
         self.kind == AccountKind::Youth
+    }
+
+    /// The language this person chose, or the default: the one Lanyard writes to them in.
+    pub fn language(&self) -> &'static str {
+        self.locale
+            .as_deref()
+            .and_then(crate::i18n::supported)
+            .unwrap_or(crate::i18n::LOCALES[0])
     }
 
     pub fn awaiting_consent(&self) -> bool {

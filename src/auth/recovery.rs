@@ -59,23 +59,14 @@ impl Purpose {
     }
 }
 
-/// Why a link does not work.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Unusable {
-    Unknown,
-    Used,
-    Expired,
-}
+pub use crate::auth::links::Unusable;
 
-impl Unusable {
-    pub fn message_key(self) -> &'static str {
-        match self {
-            Unusable::Unknown => "recovery.unknown",
-            Unusable::Used => "recovery.used",
-            Unusable::Expired => "recovery.expired",
-        }
-    }
-}
+/// What a reset or verification link that does not work says.
+pub const MESSAGES: crate::auth::links::Messages = crate::auth::links::Messages {
+    unknown: "recovery.unknown",
+    used: "recovery.used",
+    expired: "recovery.expired",
+};
 
 /// Makes a link of `purpose` for `user` at `email` (older unused ones of the same purpose stop
 /// working) and queues its message. Call it in the transaction of the event that asks for it.
@@ -106,11 +97,7 @@ pub fn send(
             account_tokens::expires_at.eq(expires_at),
         ))
         .execute(conn)?;
-    let locale = user
-        .locale
-        .as_deref()
-        .and_then(crate::i18n::supported)
-        .unwrap_or(crate::i18n::LOCALES[0]);
+    let locale = user.language();
     let t = |key: &str| crate::i18n::t(locale, key);
     let pairs = [
         ("name", user.display_name.as_str()),
@@ -179,11 +166,8 @@ pub fn lookup(
     let Some((id, user, email, expires_at, used_at)) = row else {
         return Ok(Err(Unusable::Unknown));
     };
-    if used_at.is_some() {
-        return Ok(Err(Unusable::Used));
-    }
-    if expires_at <= now {
-        return Ok(Err(Unusable::Expired));
+    if let Err(why) = Unusable::check(used_at, expires_at, now) {
+        return Ok(Err(why));
     }
     let Some(user) = auth_store::find_user(conn, UserId(user))? else {
         return Ok(Err(Unusable::Unknown));

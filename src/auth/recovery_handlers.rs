@@ -14,9 +14,8 @@ use crate::auth::store as auth_store;
 use crate::auth::throttle;
 use crate::error::AppError;
 use crate::fields;
-use crate::invitations::pages::UnusablePage;
 use crate::state::AppState;
-use crate::web::forms::{CsrfForm, FormErrors};
+use crate::web::forms::{CsrfForm, FormErrors, NoFields};
 use crate::web::{page, redirect_with, render, Chrome, Flash};
 
 #[derive(Template)]
@@ -121,30 +120,17 @@ async fn find(
     token: String,
     purpose: Purpose,
 ) -> Result<Result<recovery::Found, Unusable>, AppError> {
-    let keys = throttle::invitation_keys(address);
-    state.throttle.attempt(&keys).await?;
-    let found = state
+    let lookup = state
         .db
-        .run(move |conn| recovery::lookup(conn, &token, purpose, Utc::now().naive_utc()))
-        .await;
-    if !matches!(found, Ok(Err(Unusable::Unknown))) {
-        state.throttle.give_back(&keys).await;
-    }
-    found
+        .run(move |conn| recovery::lookup(conn, &token, purpose, Utc::now().naive_utc()));
+    state
+        .throttle
+        .counting_guesses(address, lookup, |why| *why == Unusable::Unknown)
+        .await
 }
 
 fn unusable(chrome: Chrome, why: Unusable) -> Result<HttpResponse, AppError> {
-    let status = match why {
-        Unusable::Unknown => StatusCode::NOT_FOUND,
-        Unusable::Used | Unusable::Expired => StatusCode::GONE,
-    };
-    render(
-        status,
-        &UnusablePage {
-            chrome,
-            message: why.message_key(),
-        },
-    )
+    crate::auth::links::page(chrome, why, &recovery::MESSAGES)
 }
 
 pub async fn reset_form(
@@ -237,16 +223,12 @@ pub async fn verify_email_form(
     }
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct EmptyForm {}
-
 pub async fn verify_email(
     state: web::Data<AppState>,
     chrome: Chrome,
     ClientAddress(address): ClientAddress,
     path: web::Path<String>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
     if let Err(why) = find(&state, &address, token.clone(), Purpose::VerifyEmail).await? {
@@ -277,7 +259,7 @@ pub async fn resend_verification(
     state: web::Data<AppState>,
     CityMember(access): CityMember,
     ClientAddress(address): ClientAddress,
-    CsrfForm(_): CsrfForm<EmptyForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let back = format!("/c/{}/me#account", access.city.slug);
     let user = access.user.clone();

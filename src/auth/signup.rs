@@ -9,8 +9,12 @@ use chrono::NaiveDateTime;
 use diesel::Connection;
 
 use crate::auth::store::{self, CityRole, NewUser};
+use crate::auth::CurrentUser;
 use crate::db::{is_unique_violation, DbConnection};
+use crate::error::AppError;
+use crate::fields::{self, Username};
 use crate::ids::{CityId, UserId};
+use crate::web::forms::FormErrors;
 
 /// The outcome of a registration.
 #[derive(Debug, PartialEq, Eq)]
@@ -64,6 +68,90 @@ pub fn register(
             email_attached: email.is_some(),
         })
     })
+}
+
+/// What signing up and acting at once with the new account (accepting an invitation, giving a
+/// parent's consent) did: both, or neither.
+#[derive(Debug)]
+pub enum Joined<T, R> {
+    Done(UserId, T),
+    UsernameTaken,
+    /// The act was refused, and the account is not made.
+    Refused(R),
+}
+
+/// Creates the account `user` in `city` with `role` and does `then` with it, in one
+/// transaction: if `then` refuses or fails, no account is left behind.
+pub fn register_then<T, R>(
+    conn: &mut DbConnection,
+    city: CityId,
+    user: &NewUser<'_>,
+    role: CityRole,
+    now: NaiveDateTime,
+    then: impl FnOnce(&mut DbConnection, &CurrentUser) -> Result<Result<T, R>, AppError>,
+) -> Result<Joined<T, R>, AppError> {
+    enum Undo<R> {
+        App(AppError),
+        Taken,
+        Refused(R),
+    }
+    impl<R> From<diesel::result::Error> for Undo<R> {
+        fn from(e: diesel::result::Error) -> Self {
+            Undo::App(e.into())
+        }
+    }
+    let outcome = conn.transaction(|conn| {
+        let id = match register(conn, city, user, role, now)? {
+            Registered::Created { user, .. } => user,
+            Registered::UsernameTaken => return Err(Undo::Taken),
+        };
+        let person = store::find_user(conn, id)?.ok_or(Undo::App(AppError::NotFound))?;
+        match then(conn, &person) {
+            Ok(Ok(done)) => Ok((id, done)),
+            Ok(Err(refused)) => Err(Undo::Refused(refused)),
+            Err(e) => Err(Undo::App(e)),
+        }
+    });
+    match outcome {
+        Ok((id, done)) => Ok(Joined::Done(id, done)),
+        Err(Undo::Taken) => Ok(Joined::UsernameTaken),
+        Err(Undo::Refused(refused)) => Ok(Joined::Refused(refused)),
+        Err(Undo::App(e)) => Err(e),
+    }
+}
+
+/// An account typed on a form where every field is required (staff joining through an
+/// invitation, a parent on the consent page), parsed.
+pub struct NewAccount {
+    pub display_name: String,
+    pub username: Username,
+    pub email: String,
+    pub password: String,
+}
+
+impl NewAccount {
+    pub fn parse(
+        display_name: &str,
+        username: &str,
+        email: &str,
+        password: &str,
+    ) -> Result<NewAccount, FormErrors> {
+        let mut errors = FormErrors::default();
+        let display_name =
+            fields::line(display_name, 60).map_err(|e| errors.add("display_name", e));
+        let username = Username::parse(username).map_err(|e| errors.add("username", e));
+        let email = fields::email(email).map_err(|e| errors.add("email", e));
+        let password = fields::new_password(password).map_err(|e| errors.add("password", e));
+        match (display_name, username, email, password) {
+            (Ok(display_name), Ok(username), Ok(email), Ok(password)) => Ok(NewAccount {
+                display_name,
+                username,
+                email,
+                password,
+            }),
+            _ => Err(errors),
+        }
+    }
 }
 
 /// Inserts the account in a savepoint, so that a unique violation (a concurrent sign-up) leaves

@@ -48,8 +48,9 @@ pub enum Counter {
     ClaimAddress,
     /// Sign-up attempts from one address.
     SignUpAddress,
-    /// Unknown invitation tokens tried from one address (guessing `/join/{token}` links).
-    InvitationAddress,
+    /// Unknown tokens of e-mailed links tried from one address (guessing `/join/…`,
+    /// `/consent/…`, `/reset/…` or `/verify-email/…` links, or a teen's link code).
+    LinkGuessAddress,
     /// Refused submissions of work (bad files, bad links) of one account: each costs decoding.
     SubmissionAccount,
     /// Wrong link codes typed by one parent account (guessing a teen's code).
@@ -69,7 +70,7 @@ impl Counter {
             Counter::ClaimAccount => "claim-account",
             Counter::ClaimAddress => "claim-address",
             Counter::SignUpAddress => "signup-address",
-            Counter::InvitationAddress => "invitation-address",
+            Counter::LinkGuessAddress => "link-guess-address",
             Counter::SubmissionAccount => "submission-account",
             Counter::LinkCodeAccount => "link-code-account",
             Counter::RecoveryAddress => "recovery-address",
@@ -87,7 +88,7 @@ pub struct Limits {
     claim_account: Limit,
     claim_address: Limit,
     sign_up_address: Limit,
-    invitation_address: Limit,
+    link_guess_address: Limit,
     submission_account: Limit,
     link_code_account: Limit,
     recovery_address: Limit,
@@ -106,10 +107,7 @@ impl Limits {
             claim_account: Limit::new(s.claim_failures_per_account, s.claim_window_seconds),
             claim_address: Limit::new(s.claim_failures_per_address, s.claim_window_seconds),
             sign_up_address: Limit::new(s.signups_per_address, s.signup_window_seconds),
-            invitation_address: Limit::new(
-                INVITATION_GUESSES_PER_ADDRESS,
-                INVITATION_GUESS_WINDOW_SECONDS,
-            ),
+            link_guess_address: Limit::new(LINK_GUESSES_PER_ADDRESS, LINK_GUESS_WINDOW_SECONDS),
             submission_account: Limit::new(
                 SUBMISSION_FAILURES_PER_ACCOUNT,
                 SUBMISSION_FAILURE_WINDOW_SECONDS,
@@ -128,7 +126,7 @@ impl Limits {
             Counter::ClaimAccount => self.claim_account,
             Counter::ClaimAddress => self.claim_address,
             Counter::SignUpAddress => self.sign_up_address,
-            Counter::InvitationAddress => self.invitation_address,
+            Counter::LinkGuessAddress => self.link_guess_address,
             Counter::SubmissionAccount => self.submission_account,
             Counter::LinkCodeAccount => self.link_code_account,
             Counter::RecoveryAddress => self.recovery_address,
@@ -234,7 +232,7 @@ impl Counter {
             Counter::SignInAddress
                 | Counter::ClaimAddress
                 | Counter::SignUpAddress
-                | Counter::InvitationAddress
+                | Counter::LinkGuessAddress
         )
     }
 }
@@ -284,16 +282,16 @@ pub fn claim_keys(account: &str, address: &str) -> [Key; 2] {
     ]
 }
 
-/// Unknown invitation tokens an address may try in one window: a person who mistypes a link a
-/// few times is never refused, a script guessing tokens soon is.
-pub const INVITATION_GUESSES_PER_ADDRESS: u32 = 10;
-pub const INVITATION_GUESS_WINDOW_SECONDS: u64 = 900;
+/// Unknown link tokens an address may try in one window: a person who mistypes a link a few
+/// times is never refused, a script guessing tokens soon is.
+pub const LINK_GUESSES_PER_ADDRESS: u32 = 10;
+pub const LINK_GUESS_WINDOW_SECONDS: u64 = 900;
 
-/// The invitation-token key of `address` (only unknown tokens count: give the attempt back
-/// when the token is known).
-pub fn invitation_keys(address: &str) -> [Key; 1] {
+/// The link-guess key of `address` (only unknown tokens count: give the attempt back when the
+/// token is known; [`Throttle::counting_guesses`] does both).
+pub fn link_guess_keys(address: &str) -> [Key; 1] {
     let address = limit_bucket(address);
-    [Key::new(Counter::InvitationAddress, &[address.as_str()])]
+    [Key::new(Counter::LinkGuessAddress, &[address.as_str()])]
 }
 
 /// Refused submissions of work one youth may make in one window (a file of the wrong type, a
@@ -318,10 +316,7 @@ pub const RECOVERY_MAILS_PER_ACCOUNT: u32 = 3;
 pub fn link_code_keys(account: &str, address: &str) -> [Key; 2] {
     [
         Key::new(Counter::LinkCodeAccount, &[account]),
-        Key::new(
-            Counter::InvitationAddress,
-            &[limit_bucket(address).as_str()],
-        ),
+        link_guess_keys(address)[0].clone(),
     ]
 }
 
@@ -386,6 +381,23 @@ impl Throttle {
             Some(wait) => Err(refusal(keys.len(), wait)),
             None => Ok(()),
         }
+    }
+
+    /// Looks up the token of an e-mailed link for `address`, counting the lookup as a guess
+    /// unless it found a real link (`unknown` says which refusals are "no such link").
+    pub async fn counting_guesses<T, U>(
+        &self,
+        address: &str,
+        lookup: impl std::future::Future<Output = Result<Result<T, U>, AppError>>,
+        unknown: impl Fn(&U) -> bool,
+    ) -> Result<Result<T, U>, AppError> {
+        let keys = link_guess_keys(address);
+        self.attempt(&keys).await?;
+        let found = lookup.await;
+        if !matches!(&found, Ok(Err(why)) if unknown(why)) {
+            self.give_back(&keys).await;
+        }
+        found
     }
 
     /// Gives back the attempt counted on every key: it succeeded (only failures count), or it

@@ -36,26 +36,14 @@ pub const REMINDER_DAYS: [i64; 2] = [3, 7];
 /// How many messages one request may send in all (the first, resends asked by the child).
 pub const MAX_SENDS: i32 = 5;
 
-/// Why a consent link does not work.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Unusable {
-    /// No such link (mistyped, guessed, or its account was declined and deleted).
-    Unknown,
-    /// A parent already consented through it (or another link of the same request).
-    Used,
-    /// The ten days passed.
-    Expired,
-}
+pub use crate::auth::links::Unusable;
 
-impl Unusable {
-    pub fn message_key(self) -> &'static str {
-        match self {
-            Unusable::Unknown => "consent.unknown",
-            Unusable::Used => "consent.used",
-            Unusable::Expired => "consent.expired",
-        }
-    }
-}
+/// What a consent link that does not work says.
+pub const MESSAGES: crate::auth::links::Messages = crate::auth::links::Messages {
+    unknown: "consent.unknown",
+    used: "consent.used",
+    expired: "consent.expired",
+};
 
 /// The request a consent link belongs to.
 #[derive(Clone, Debug)]
@@ -90,11 +78,8 @@ pub fn lookup(
     let Some((request, youth, city, parent_email, expires_at, decided_at)) = row else {
         return Ok(Err(Unusable::Unknown));
     };
-    if decided_at.is_some() {
-        return Ok(Err(Unusable::Used));
-    }
-    if expires_at <= now {
-        return Ok(Err(Unusable::Expired));
+    if let Err(why) = Unusable::check(decided_at, expires_at, now) {
+        return Ok(Err(why));
     }
     let Some(youth) = auth_store::find_user(conn, UserId(youth))? else {
         return Ok(Err(Unusable::Unknown));
@@ -115,6 +100,19 @@ enum Message {
     Reminder,
 }
 
+/// A fresh link to `request`: its token (only the hash is kept).
+fn add_link(conn: &mut DbConnection, request: i64, now: NaiveDateTime) -> QueryResult<String> {
+    let token = random_token();
+    diesel::insert_into(consent_links::table)
+        .values((
+            consent_links::request_id.eq(request),
+            consent_links::token_hash.eq(token_hash(&token)),
+            consent_links::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
 /// Adds a fresh link to `request` and queues its message to `to`.
 #[allow(clippy::too_many_arguments)]
 fn send(
@@ -128,20 +126,9 @@ fn send(
     base: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let token = random_token();
-    diesel::insert_into(consent_links::table)
-        .values((
-            consent_links::request_id.eq(request),
-            consent_links::token_hash.eq(token_hash(&token)),
-            consent_links::created_at.eq(now),
-        ))
-        .execute(conn)?;
+    let token = add_link(conn, request, now)?;
     // The parent reads it in the child's language: it is the one the family chose.
-    let locale = youth
-        .locale
-        .as_deref()
-        .and_then(crate::i18n::supported)
-        .unwrap_or(crate::i18n::LOCALES[0]);
+    let locale = youth.language();
     let t = |key: &str| crate::i18n::t(locale, key);
     let pairs = [
         ("child", youth.display_name.as_str()),
@@ -284,15 +271,7 @@ pub fn link_for_parent(
     let Some(request) = request else {
         return Ok(None);
     };
-    let token = random_token();
-    diesel::insert_into(consent_links::table)
-        .values((
-            consent_links::request_id.eq(request),
-            consent_links::token_hash.eq(token_hash(&token)),
-            consent_links::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(Some(token))
+    Ok(Some(add_link(conn, request, now)?))
 }
 
 /// Why a child's "send it again" did nothing.

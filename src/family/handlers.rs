@@ -8,18 +8,17 @@ use chrono::Utc;
 
 use crate::audit::ClientAddress;
 use crate::auth::access::{CityMember, SignedIn};
-use crate::auth::signup::{self, Registered};
+use crate::auth::signup::{self, Joined, NewAccount};
 use crate::auth::store::{CityRole, NewUser};
 use crate::auth::{throttle, AccountKind, AccountStatus};
 use crate::error::AppError;
 use crate::family::consent::{self, Found, Refused, ResendRefused, Unusable};
 use crate::family::link_codes::{self, LinkRefused};
 use crate::family::pages::{ConsentPage, DecidedPage, LinkCodePage, ParentForm};
-use crate::fields::{self, Username};
+use crate::fields;
 use crate::invitations::mail::fill;
-use crate::invitations::pages::UnusablePage;
 use crate::state::AppState;
-use crate::web::forms::{CsrfForm, FormErrors};
+use crate::web::forms::{CsrfForm, FormErrors, NoFields};
 use crate::web::{redirect_with, render, Chrome, Flash};
 
 /// The request of `token`; an unknown token counts against the address, so that links cannot
@@ -29,30 +28,17 @@ async fn find(
     address: &str,
     token: String,
 ) -> Result<Result<Found, Unusable>, AppError> {
-    let keys = throttle::invitation_keys(address);
-    state.throttle.attempt(&keys).await?;
-    let found = state
+    let lookup = state
         .db
-        .run(move |conn| consent::lookup(conn, &token, Utc::now().naive_utc()))
-        .await;
-    if !matches!(found, Ok(Err(Unusable::Unknown))) {
-        state.throttle.give_back(&keys).await;
-    }
-    found
+        .run(move |conn| consent::lookup(conn, &token, Utc::now().naive_utc()));
+    state
+        .throttle
+        .counting_guesses(address, lookup, |why| *why == Unusable::Unknown)
+        .await
 }
 
 fn unusable(chrome: Chrome, why: Unusable) -> Result<HttpResponse, AppError> {
-    let status = match why {
-        Unusable::Unknown => StatusCode::NOT_FOUND,
-        Unusable::Used | Unusable::Expired => StatusCode::GONE,
-    };
-    render(
-        status,
-        &UnusablePage {
-            chrome,
-            message: why.message_key(),
-        },
-    )
+    crate::auth::links::page(chrome, why, &consent::MESSAGES)
 }
 
 pub async fn show(
@@ -85,10 +71,6 @@ fn consented(found: &Found) -> (String, Flash) {
         Flash::success("flash.consent_given", &found.youth.display_name),
     )
 }
-
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct EmptyForm {}
 
 /// The consent page again, with what is missing said on it.
 fn refused_page(
@@ -164,43 +146,6 @@ pub async fn give(
     }
 }
 
-/// A parent account made on the consent page, parsed.
-struct NewParent {
-    display_name: String,
-    username: Username,
-    email: String,
-    password: String,
-}
-
-impl TryFrom<&ParentForm> for NewParent {
-    type Error = FormErrors;
-
-    fn try_from(form: &ParentForm) -> Result<Self, FormErrors> {
-        let mut errors = FormErrors::default();
-        let display_name =
-            fields::line(&form.display_name, 60).map_err(|e| errors.add("display_name", e));
-        let username = Username::parse(&form.username).map_err(|e| errors.add("username", e));
-        let email = fields::email(&form.email).map_err(|e| errors.add("email", e));
-        let password = fields::new_password(&form.password).map_err(|e| errors.add("password", e));
-        match (display_name, username, email, password) {
-            (Ok(display_name), Ok(username), Ok(email), Ok(password)) => Ok(NewParent {
-                display_name,
-                username,
-                email,
-                password,
-            }),
-            _ => Err(errors),
-        }
-    }
-}
-
-/// What creating the parent account and consenting did, in one transaction.
-enum Joined {
-    Consented(crate::ids::UserId, Box<Found>),
-    UsernameTaken,
-    Refused(Unusable),
-}
-
 /// `POST /consent/{token}/signup`: a new parent account, and its consent, at once.
 pub async fn sign_up(
     state: web::Data<AppState>,
@@ -221,7 +166,13 @@ pub async fn sign_up(
         page.errors = errors;
         render(StatusCode::UNPROCESSABLE_ENTITY, &page)
     };
-    let new = match NewParent::try_from(&form) {
+    let parsed = NewAccount::parse(
+        &form.display_name,
+        &form.username,
+        &form.email,
+        &form.password,
+    );
+    let new = match parsed {
         Ok(new) if form.agree == "1" => new,
         Ok(_) => {
             let mut errors = FormErrors::default();
@@ -244,55 +195,42 @@ pub async fn sign_up(
     let joined = state
         .db
         .run(move |conn| {
-            use diesel::Connection;
             let now = Utc::now().naive_utc();
-            let outcome = conn.transaction(|conn| {
-                let registered = signup::register(
-                    conn,
-                    city_id,
-                    &NewUser {
-                        username: new.username.as_str(),
-                        email: Some(&new.email),
-                        display_name: &new.display_name,
-                        password_hash: &hash,
-                        kind: AccountKind::Parent,
-                        birth_date: None,
-                        status: AccountStatus::Active,
-                        is_operator: false,
-                        locale: Some(locale),
-                    },
-                    CityRole::Parent,
-                    now,
-                )?;
-                let id = match registered {
-                    Registered::Created { user, .. } => user,
-                    Registered::UsernameTaken => return Err(Undo::Taken),
-                };
-                let parent = crate::auth::store::find_user(conn, id)?
-                    .ok_or(Undo::App(AppError::NotFound))?;
-                match consent::consent(conn, &token_used, &parent, locale, &at, now) {
-                    Ok(Ok(found)) => {
-                        // The link reached this address: it is proven.
-                        if found.parent_email == new.email {
-                            crate::auth::store::mark_email_verified(conn, id, now)?;
-                        }
-                        Ok(Joined::Consented(id, Box::new(found)))
+            let parent = NewUser {
+                username: new.username.as_str(),
+                email: Some(&new.email),
+                display_name: &new.display_name,
+                password_hash: &hash,
+                kind: AccountKind::Parent,
+                birth_date: None,
+                status: AccountStatus::Active,
+                is_operator: false,
+                locale: Some(locale),
+            };
+            signup::register_then(
+                conn,
+                city_id,
+                &parent,
+                CityRole::Parent,
+                now,
+                |conn, parent| {
+                    let found = match consent::consent(conn, &token_used, parent, locale, &at, now)?
+                    {
+                        Ok(found) => found,
+                        Err(Refused::Unusable(why)) => return Ok(Err(why)),
+                        Err(Refused::NotAParent) => return Err(AppError::Forbidden),
+                    };
+                    // The link reached this address: it is proven.
+                    if found.parent_email == new.email {
+                        crate::auth::store::mark_email_verified(conn, parent.id, now)?;
                     }
-                    Ok(Err(Refused::Unusable(why))) => Err(Undo::Refused(why)),
-                    Ok(Err(Refused::NotAParent)) => Err(Undo::App(AppError::Forbidden)),
-                    Err(e) => Err(Undo::App(e)),
-                }
-            });
-            match outcome {
-                Ok(joined) => Ok(joined),
-                Err(Undo::Taken) => Ok(Joined::UsernameTaken),
-                Err(Undo::Refused(why)) => Ok(Joined::Refused(why)),
-                Err(Undo::App(e)) => Err(e),
-            }
+                    Ok(Ok(Box::new(found)))
+                },
+            )
         })
         .await?;
     match joined {
-        Joined::Consented(user, found) => {
+        Joined::Done(user, found) => {
             tracing::info!(user.id = %user, city.slug = %found.city.slug, "parent signed up and consented");
             let (to, flash) = consented(&found);
             let mut response = crate::auth::handlers::start_session(&state, user, &to).await?;
@@ -305,18 +243,6 @@ pub async fn sign_up(
             invalid(chrome, form, errors)
         }
         Joined::Refused(why) => unusable(chrome, why),
-    }
-}
-
-enum Undo {
-    App(AppError),
-    Taken,
-    Refused(Unusable),
-}
-
-impl From<diesel::result::Error> for Undo {
-    fn from(e: diesel::result::Error) -> Self {
-        Undo::App(e.into())
     }
 }
 
@@ -434,7 +360,7 @@ pub async fn make_code(
     state: web::Data<AppState>,
     chrome: Chrome,
     CityMember(access): CityMember,
-    CsrfForm(_): CsrfForm<EmptyForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     if !access.has_city_role(CityRole::Youth) || access.user.awaiting_consent() {
         return Err(AppError::Forbidden);
@@ -490,9 +416,6 @@ pub async fn link_child(
     CsrfForm(form): CsrfForm<LinkForm>,
 ) -> Result<HttpResponse, AppError> {
     let back = format!("/c/{}/me#children", access.city.slug);
-    if access.user.kind != AccountKind::Parent {
-        return Err(AppError::Forbidden);
-    }
     let keys = throttle::link_code_keys(&access.user.id.to_string(), &address);
     state.throttle.attempt(&keys).await?;
     let (city, parent) = (access.city.id, access.user.clone());
@@ -517,6 +440,10 @@ pub async fn link_child(
                 Flash::success("flash.child_linked", &youth.display_name),
             ))
         }
+        Err(LinkRefused::NotAParent) => {
+            state.throttle.give_back(&keys).await;
+            Err(AppError::Forbidden)
+        }
         Err(why) => {
             if why != LinkRefused::Unknown {
                 state.throttle.give_back(&keys).await;
@@ -532,7 +459,7 @@ pub async fn open_for_child(
     state: web::Data<AppState>,
     CityMember(access): CityMember,
     path: web::Path<(String, String)>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let (_, child) = path.into_inner();
     let parent = access.user.id;

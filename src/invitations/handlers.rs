@@ -7,15 +7,15 @@ use chrono::Utc;
 
 use crate::audit::{Actor, ClientAddress};
 use crate::auth::access::SignedIn;
+use crate::auth::signup::NewAccount;
 use crate::auth::store::NewUser;
 use crate::auth::{throttle, AccountKind, AccountStatus};
 use crate::error::AppError;
-use crate::fields::{self, Username};
 use crate::invitations::accept::{self, AcceptRefused, Accepted, Found, Unusable};
 use crate::invitations::join::{self, Joined};
 use crate::invitations::pages::{JoinForm, JoinPage, UnusablePage};
 use crate::state::AppState;
-use crate::web::forms::{CsrfForm, FormErrors};
+use crate::web::forms::{CsrfForm, FormErrors, NoFields};
 use crate::web::{redirect_with, render, Chrome, Flash};
 
 /// The invitation of `token`, counting the attempt against the address unless the token is a
@@ -25,16 +25,13 @@ async fn find(
     address: &str,
     token: String,
 ) -> Result<Result<Found, Unusable>, AppError> {
-    let keys = throttle::invitation_keys(address);
-    state.throttle.attempt(&keys).await?;
-    let found = state
+    let lookup = state
         .db
-        .run(move |conn| accept::lookup(conn, &token, Utc::now().naive_utc()))
-        .await;
-    if !matches!(found, Ok(Err(Unusable::Unknown))) {
-        state.throttle.give_back(&keys).await;
-    }
-    found
+        .run(move |conn| accept::lookup(conn, &token, Utc::now().naive_utc()));
+    state
+        .throttle
+        .counting_guesses(address, lookup, |why| *why == Unusable::Unknown)
+        .await
 }
 
 fn unusable(chrome: Chrome, why: AcceptRefused) -> Result<HttpResponse, AppError> {
@@ -82,17 +79,13 @@ pub async fn show(
     }
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct AcceptForm {}
-
 pub async fn accept(
     state: web::Data<AppState>,
     chrome: Chrome,
     SignedIn(user): SignedIn,
     ClientAddress(address): ClientAddress,
     path: web::Path<String>,
-    CsrfForm(_): CsrfForm<AcceptForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
     if let Err(why) = find(&state, &address, token.clone()).await? {
@@ -116,36 +109,6 @@ pub async fn accept(
     }
 }
 
-/// A sign-up through an invitation, parsed.
-struct NewStaff {
-    display_name: String,
-    username: Username,
-    email: String,
-    password: String,
-}
-
-impl TryFrom<&JoinForm> for NewStaff {
-    type Error = FormErrors;
-
-    fn try_from(form: &JoinForm) -> Result<Self, FormErrors> {
-        let mut errors = FormErrors::default();
-        let display_name =
-            fields::line(&form.display_name, 60).map_err(|e| errors.add("display_name", e));
-        let username = Username::parse(&form.username).map_err(|e| errors.add("username", e));
-        let email = fields::email(&form.email).map_err(|e| errors.add("email", e));
-        let password = fields::new_password(&form.password).map_err(|e| errors.add("password", e));
-        match (display_name, username, email, password) {
-            (Ok(display_name), Ok(username), Ok(email), Ok(password)) => Ok(NewStaff {
-                display_name,
-                username,
-                email,
-                password,
-            }),
-            _ => Err(errors),
-        }
-    }
-}
-
 pub async fn sign_up(
     state: web::Data<AppState>,
     chrome: Chrome,
@@ -165,7 +128,12 @@ pub async fn sign_up(
         page.errors = errors;
         render(StatusCode::UNPROCESSABLE_ENTITY, &page)
     };
-    let new = match NewStaff::try_from(&form) {
+    let new = match NewAccount::parse(
+        &form.display_name,
+        &form.username,
+        &form.email,
+        &form.password,
+    ) {
         Ok(new) => new,
         Err(errors) => return invalid(chrome, form, errors),
     };
@@ -199,7 +167,7 @@ pub async fn sign_up(
         })
         .await?;
     match joined {
-        Joined::Accepted(user, accepted) => {
+        Joined::Done(user, accepted) => {
             tracing::info!(user.id = %user, city.slug = %accepted.city.slug, "signed up through an invitation");
             let (target, name) = landing(&accepted);
             let mut response = crate::auth::handlers::start_session(&state, user, &target).await?;

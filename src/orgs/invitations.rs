@@ -10,12 +10,8 @@ use crate::error::AppError;
 use crate::orgs::membership;
 use crate::state::AppState;
 use crate::tenancy;
-use crate::web::forms::CsrfForm;
+use crate::web::forms::{CsrfForm, NoFields};
 use crate::web::{redirect_with, Flash};
-
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct AnswerForm {}
 
 async fn answer(
     state: &AppState,
@@ -60,7 +56,7 @@ pub async fn accept(
     SignedIn(user): SignedIn,
     ClientAddress(address): ClientAddress,
     path: web::Path<String>,
-    CsrfForm(_): CsrfForm<AnswerForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     answer(&state, user, address, &path, true).await
 }
@@ -70,7 +66,7 @@ pub async fn decline(
     SignedIn(user): SignedIn,
     ClientAddress(address): ClientAddress,
     path: web::Path<String>,
-    CsrfForm(_): CsrfForm<AnswerForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     answer(&state, user, address, &path, false).await
 }

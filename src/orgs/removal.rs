@@ -9,19 +9,15 @@ use crate::auth::access::OrgAdmin;
 use crate::error::AppError;
 use crate::orgs::membership::{self, RemovalRefused};
 use crate::state::AppState;
-use crate::web::forms::CsrfForm;
+use crate::web::forms::{CsrfForm, NoFields};
 use crate::web::{redirect_with, Flash};
-
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct RemoveForm {}
 
 pub async fn remove_member(
     state: web::Data<AppState>,
     OrgAdmin(staff): OrgAdmin,
     ClientAddress(address): ClientAddress,
     path: web::Path<(String, String, String)>,
-    CsrfForm(_): CsrfForm<RemoveForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let (_, _, member) = path.into_inner();
     let org = staff.org.clone();

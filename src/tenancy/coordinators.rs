@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::invitations::{self, InvitationId, InvitedRole, Pending};
 use crate::state::AppState;
 use crate::tenancy::{store, City};
-use crate::web::forms::{CsrfForm, FormErrors};
+use crate::web::forms::{CsrfForm, FormErrors, NoFields};
 use crate::web::{redirect_with, render, Chrome, Flash};
 
 #[derive(Default, Clone, serde::Deserialize)]
@@ -128,16 +128,12 @@ pub async fn invite(
     }
 }
 
-#[derive(Default, serde::Deserialize)]
-#[serde(default)]
-pub struct WithdrawForm {}
-
 pub async fn withdraw(
     state: web::Data<AppState>,
     Coordinator(access): Coordinator,
     ClientAddress(address): ClientAddress,
     path: web::Path<(String, String)>,
-    CsrfForm(_): CsrfForm<WithdrawForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let id: i64 = path.1.parse().map_err(|_| AppError::NotFound)?;
     let actor = Actor::user(&access.user, &address);

@@ -11,6 +11,10 @@ use crate::web::context::request_context;
 /// A url-encoded form whose `csrf_token` matched the visitor's CSRF cookie.
 pub struct CsrfForm<T>(pub T);
 
+/// The body of a form that is only a button (its CSRF token aside).
+#[derive(serde::Deserialize, Default)]
+pub struct NoFields {}
+
 #[derive(Deserialize)]
 struct CsrfField {
     #[serde(default)]

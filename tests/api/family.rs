@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use crate::helpers::{location, spawn_world, Person, TestApp};
 use crate::invitations::last_mail_to;
 
-/// The path of the first link to `prefix` in the newest mail to `to`.
+/// The path (from `prefix` on) of the first link to `prefix` in the newest mail to `to`.
 pub fn path_in_mail(app: &TestApp, to: &str, prefix: &str) -> String {
     let (_, _, text, _) = last_mail_to(app, to);
     let start = text
@@ -44,6 +44,30 @@ async fn child_signs_up(
                 ("password", "nina's long password"),
                 ("birth_date", &birth),
                 ("parent_email", parent_email),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{username} signs up"
+    );
+    client
+}
+
+/// Signs up a parent `username` with `email`; the client is signed in as them.
+pub async fn parent_signs_up(app: &TestApp, username: &str, email: &str) -> reqwest::Client {
+    let client = app.client();
+    let response = app
+        .post_form(
+            &client,
+            "/c/riverton/signup",
+            &[
+                ("kind", "parent"),
+                ("display_name", "Kim"),
+                ("username", username),
+                ("email", email),
+                ("password", "kim's long password"),
             ],
         )
         .await;
@@ -165,10 +189,9 @@ async fn a_parent_creates_an_account_from_the_mail_and_consents_once() {
     assert!(subject.contains("Nina"), "{subject}");
     assert!(text.contains("deleted on"), "{text}");
     let link = path_in_mail(&app, "rosa@example.org", "/consent/");
-    let link = &link[link.find("/consent/").unwrap()..];
 
     let parent = app.client();
-    let page = app.get(&parent, link).await;
+    let page = app.get(&parent, &link).await;
     assert_eq!(page.status(), StatusCode::OK);
     let page = page.text().await.unwrap();
     assert!(
@@ -238,7 +261,7 @@ async fn a_parent_creates_an_account_from_the_mail_and_consents_once() {
     assert_eq!(version, consent::TEXT_VERSION);
 
     // The link works once.
-    let again = app.get(&app.client(), link).await;
+    let again = app.get(&app.client(), &link).await;
     assert_eq!(again.status(), StatusCode::GONE);
     assert!(again.text().await.unwrap().contains("already decided"));
     // A guessed link is not found.
@@ -264,7 +287,6 @@ async fn only_a_parent_account_can_consent_and_a_signed_in_parent_just_agrees() 
     let (app, world) = spawn_world().await;
     child_signs_up(&app, "nina", 8, "parent@riverton.example").await;
     let link = path_in_mail(&app, "parent@riverton.example", "/consent/");
-    let link = link[link.find("/consent/").unwrap()..].to_string();
     for role in ["youth", "mentor", "coordinator"] {
         let someone = app.signed_in(&world.person(role)).await;
         let refused = app.post_form(&someone, &link, &[("agree", "1")]).await;
@@ -300,7 +322,6 @@ async fn a_parent_who_declines_deletes_the_waiting_account() {
     let (app, _) = spawn_world().await;
     child_signs_up(&app, "nina", 9, "rosa@example.org").await;
     let link = path_in_mail(&app, "rosa@example.org", "/consent/");
-    let link = link[link.find("/consent/").unwrap()..].to_string();
     let anyone = app.client();
     let unticked = app
         .post_form(&anyone, &format!("{link}/decline"), &[])
@@ -347,8 +368,10 @@ async fn reminders_come_on_days_3_and_7_and_the_account_goes_after_10() {
         2
     );
     // The first link still works beside the reminder's.
-    let first = &first[first.find("/consent/").unwrap()..];
-    assert_eq!(app.get(&app.client(), first).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get(&app.client(), &first).await.status(),
+        StatusCode::OK
+    );
 
     // The child may send it again, a few times, to a corrected address.
     let resent = app
@@ -464,19 +487,7 @@ async fn a_teen_shows_a_code_that_links_one_parent_once() {
     assert!(page.contains("<h3>Sam</h3>"));
 
     // Used once: a second parent gets nothing.
-    let second = app.client();
-    app.post_form(
-        &second,
-        "/c/riverton/signup",
-        &[
-            ("kind", "parent"),
-            ("display_name", "Kim"),
-            ("username", "kim"),
-            ("email", "kim@example.org"),
-            ("password", "kim's long password"),
-        ],
-    )
-    .await;
+    let second = parent_signs_up(&app, "kim", "kim@example.org").await;
     app.post_form(&second, "/c/riverton/me/children", &[("code", &code)])
         .await;
     let page = app
@@ -518,19 +529,7 @@ async fn wrong_link_codes_are_limited_per_parent() {
 #[tokio::test]
 async fn a_parent_sees_and_acts_only_for_their_own_children() {
     let (app, world) = spawn_world().await;
-    let stranger = app.client();
-    app.post_form(
-        &stranger,
-        "/c/riverton/signup",
-        &[
-            ("kind", "parent"),
-            ("display_name", "Kim"),
-            ("username", "kim"),
-            ("email", "kim@example.org"),
-            ("password", "kim's long password"),
-        ],
-    )
-    .await;
+    let stranger = parent_signs_up(&app, "kim", "kim@example.org").await;
     let page = app
         .get(&stranger, "/c/riverton/me")
         .await

@@ -353,7 +353,7 @@ async fn unknown_tokens_get_a_clear_page_and_guessing_is_limited() {
     assert_eq!(first.status(), StatusCode::NOT_FOUND);
     assert!(text_of(&first.text().await.unwrap(), "#invitation-problem").contains("not valid"));
     let mut last = StatusCode::NOT_FOUND;
-    for n in 0..lanyard::auth::throttle::INVITATION_GUESSES_PER_ADDRESS {
+    for n in 0..lanyard::auth::throttle::LINK_GUESSES_PER_ADDRESS {
         last = app.get(&client, &format!("/join/guess-{n}")).await.status();
     }
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
