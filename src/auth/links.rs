@@ -46,6 +46,7 @@ impl Unusable {
 
 /// What one kind of link says for each reason, as catalog keys.
 pub struct Messages {
+    pub title: &'static str,
     pub unknown: &'static str,
     pub used: &'static str,
     pub expired: &'static str,
@@ -58,5 +59,12 @@ pub fn page(chrome: Chrome, why: Unusable, messages: &Messages) -> Result<HttpRe
         Unusable::Used => messages.used,
         Unusable::Expired => messages.expired,
     };
-    render(why.status(), &UnusablePage { chrome, message })
+    render(
+        why.status(),
+        &UnusablePage {
+            chrome,
+            title: messages.title,
+            message,
+        },
+    )
 }

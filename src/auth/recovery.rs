@@ -63,6 +63,7 @@ pub use crate::auth::links::Unusable;
 
 /// What a reset or verification link that does not work says.
 pub const MESSAGES: crate::auth::links::Messages = crate::auth::links::Messages {
+    title: "recovery.link_title",
     unknown: "recovery.unknown",
     used: "recovery.used",
     expired: "recovery.expired",

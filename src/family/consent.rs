@@ -40,6 +40,7 @@ pub use crate::auth::links::Unusable;
 
 /// What a consent link that does not work says.
 pub const MESSAGES: crate::auth::links::Messages = crate::auth::links::Messages {
+    title: "consent.link_title",
     unknown: "consent.unknown",
     used: "consent.used",
     expired: "consent.expired",

@@ -44,7 +44,14 @@ fn unusable(chrome: Chrome, why: AcceptRefused) -> Result<HttpResponse, AppError
         AcceptRefused::WrongKind(_) => (StatusCode::FORBIDDEN, "invite.wrong_kind"),
         AcceptRefused::LastAdmin => (StatusCode::CONFLICT, "invite.last_admin"),
     };
-    render(status, &UnusablePage { chrome, message })
+    render(
+        status,
+        &UnusablePage {
+            chrome,
+            title: "invite.join.title",
+            message,
+        },
+    )
 }
 
 /// Where the new role is used, and the name to welcome them to.

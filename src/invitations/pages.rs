@@ -72,5 +72,7 @@ impl JoinPage {
 #[template(path = "invitations/unusable.html")]
 pub struct UnusablePage {
     pub chrome: Chrome,
+    /// Catalog key of the page's heading.
+    pub title: &'static str,
     pub message: &'static str,
 }
