@@ -33,49 +33,35 @@ async fn child_signs_up(
 ) -> reqwest::Client {
     let client = app.client();
     let birth = birth_date_for_age(age);
-    let response = app
-        .post_form(
-            &client,
-            "/c/riverton/signup",
-            &[
-                ("kind", "youth"),
-                ("display_name", display_name(username)),
-                ("username", username),
-                ("password", "nina's long password"),
-                ("birth_date", &birth),
-                ("parent_email", parent_email),
-            ],
-        )
-        .await;
-    assert_eq!(
-        response.status(),
-        StatusCode::SEE_OTHER,
-        "{username} signs up"
-    );
+    app.signs_up(
+        &client,
+        &[
+            ("kind", "youth"),
+            ("display_name", display_name(username)),
+            ("username", username),
+            ("password", "nina's long password"),
+            ("birth_date", &birth),
+            ("parent_email", parent_email),
+        ],
+    )
+    .await;
     client
 }
 
 /// Signs up a parent `username` with `email`; the client is signed in as them.
 pub async fn parent_signs_up(app: &TestApp, username: &str, email: &str) -> reqwest::Client {
     let client = app.client();
-    let response = app
-        .post_form(
-            &client,
-            "/c/riverton/signup",
-            &[
-                ("kind", "parent"),
-                ("display_name", "Kim"),
-                ("username", username),
-                ("email", email),
-                ("password", "kim's long password"),
-            ],
-        )
-        .await;
-    assert_eq!(
-        response.status(),
-        StatusCode::SEE_OTHER,
-        "{username} signs up"
-    );
+    app.signs_up(
+        &client,
+        &[
+            ("kind", "parent"),
+            ("display_name", "Kim"),
+            ("username", username),
+            ("email", email),
+            ("password", "kim's long password"),
+        ],
+    )
+    .await;
     client
 }
 

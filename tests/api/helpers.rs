@@ -359,6 +359,19 @@ impl TestApp {
             .expect("POST")
     }
 
+    /// Sends Riverton's sign-up form with `fields` through `client`, which is then signed in as
+    /// the new account.
+    pub async fn signs_up(&self, client: &Client, fields: &[(&str, &str)]) {
+        let response = self.post_form(client, "/c/riverton/signup", fields).await;
+        let username = fields.iter().find(|(name, _)| *name == "username");
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "{:?} signs up",
+            username.map(|(_, value)| value)
+        );
+    }
+
     /// A client signed in as `person`.
     pub async fn signed_in(&self, person: &Person) -> Client {
         let client = self.client();

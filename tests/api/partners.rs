@@ -49,24 +49,17 @@ fn browser(language: &str) -> Client {
 /// Signs up a new staff account through the sign-up form; the signed-in client.
 async fn staff_signs_up(app: &TestApp, username: &str, email: &str, language: &str) -> Client {
     let client = browser(language);
-    let response = app
-        .post_form(
-            &client,
-            "/c/riverton/signup",
-            &[
-                ("kind", "staff"),
-                ("display_name", "Ada Applicant"),
-                ("username", username),
-                ("email", email),
-                ("password", "a long enough password"),
-            ],
-        )
-        .await;
-    assert_eq!(
-        response.status(),
-        StatusCode::SEE_OTHER,
-        "{username} signs up"
-    );
+    app.signs_up(
+        &client,
+        &[
+            ("kind", "staff"),
+            ("display_name", "Ada Applicant"),
+            ("username", username),
+            ("email", email),
+            ("password", "a long enough password"),
+        ],
+    )
+    .await;
     client
 }
 
