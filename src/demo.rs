@@ -579,6 +579,7 @@ fn seed_review(
             evidence_public: true,
         },
         &public_id,
+        "",
         sent,
     )
     .map_err(|e| anyhow::anyhow!("seeding a submission: {e:?}"))?;

@@ -151,6 +151,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 post().to(awards::handlers::notifications),
             )
             .route("/me/name", post().to(awards::handlers::name_display))
+            .route("/me/family-digest", post().to(family::digest_handler::set))
+            .route(
+                "/me/neighborhood",
+                post().to(awards::summer_handlers::neighborhood),
+            )
             .route("/me/consent", post().to(family::handlers::resend))
             .route(
                 "/me/verify-email",
@@ -185,6 +190,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(
                 "/submissions/{submission}",
                 post().to(review::handlers::resubmit),
+            )
+            .route(
+                "/me/children/{child}/awards/{award}/display",
+                post().to(family::display_handler::set),
+            )
+            .route(
+                "/submissions/{submission}/parent",
+                post().to(review::guardian_handlers::decide),
             )
             .route(
                 "/submissions/{submission}/visibility",

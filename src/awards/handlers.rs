@@ -99,15 +99,31 @@ pub async fn show(
         chrome.user.as_ref().map(|u| u.id),
     );
     let shown = award.clone();
-    let (evidence_page, (shows_name, family)) = state
+    let (evidence_page, (shows_name, family), public) = state
         .db
         .run(move |conn| {
             Ok((
                 crate::review::store::evidence_page_of_award(conn, &of_city, &id, viewer)?,
                 crate::awards::name_on_page(conn, &shown, viewer)?,
+                crate::family::display::is_public(
+                    conn,
+                    shown.id,
+                    shown.recipient_id,
+                    Utc::now().date_naive(),
+                )?,
             ))
         })
         .await?;
+    if !(public || family || can_revoke) {
+        return render(
+            StatusCode::NOT_FOUND,
+            &crate::family::pages::PrivateAwardPage {
+                chrome: chrome.in_city(&city.slug, &city.name),
+                city,
+                award,
+            },
+        );
+    }
     let shown_name =
         crate::awards::public_name(&award, shows_name, family, chrome.locale, &city.name);
     page(&AwardPage {
@@ -203,8 +219,9 @@ pub async fn me(
     let is_youth = access.has_city_role(CityRole::Youth);
     let is_parent = access.has_city_role(CityRole::Parent);
     let (city_id, user_id) = (city.id, me.id);
+    let of_city = city.clone();
     let (
-        (awards, submissions, pathways, (shows_name, decides_name)),
+        (awards, submissions, pathways, (shows_name, decides_name), summer),
         children,
         staff_of,
         invitations,
@@ -223,9 +240,12 @@ pub async fn me(
                         auth_store::shows_name(conn, user_id)?,
                         !auth_store::is_under_13(conn, user_id, today)?,
                     ),
+                    Some(crate::awards::summer::of_youth(
+                        conn, &of_city, user_id, today,
+                    )?),
                 )
             } else {
-                (Vec::new(), Vec::new(), Vec::new(), (false, false))
+                (Vec::new(), Vec::new(), Vec::new(), (false, false), None)
             };
             let mut children = Vec::new();
             if is_parent {
@@ -236,8 +256,12 @@ pub async fn me(
                     let under_13 = auth_store::is_under_13(conn, child.id, today)?;
                     let shows_name = auth_store::shows_name(conn, child.id)?;
                     let has_email = auth_store::email_of(conn, child.id)?.0.is_some();
+                    let summer = crate::awards::summer::of_youth(conn, &of_city, child.id, today)?;
+                    let public_awards = crate::family::display::approved_of(conn, child.id)?;
                     children.push(ChildBadges {
                         has_email,
+                        summer,
+                        public_awards,
                         child,
                         awards,
                         submissions,
@@ -266,7 +290,16 @@ pub async fn me(
             Ok((mine, children, staff_of, invitations, partner, family))
         })
         .await?;
+    let family_digest_off = if is_parent {
+        state
+            .db
+            .run(move |conn| Ok(crate::family::digest::is_off(conn, user_id)?))
+            .await?
+    } else {
+        false
+    };
     page(&MyPage {
+        family_digest_off,
         chrome: chrome.in_city(&city.slug, &city.name),
         is_coordinator: access.is_coordinator(),
         city,
@@ -276,6 +309,7 @@ pub async fn me(
         submissions,
         pathways,
         children,
+        summer,
         notifications_off: quiet,
         shows_name,
         decides_name,

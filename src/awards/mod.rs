@@ -11,6 +11,8 @@ pub mod revocation;
 pub mod roster;
 pub mod staff;
 pub mod store;
+pub mod summer;
+pub mod summer_handlers;
 
 use chrono::NaiveDateTime;
 

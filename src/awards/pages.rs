@@ -56,6 +56,25 @@ pub struct ChildBadges {
     pub shows_name: bool,
     /// Whether the child has an e-mail of their own (to reset a password with).
     pub has_email: bool,
+    /// The child's weeks, activities and what to do next.
+    pub summer: crate::awards::summer::Summer,
+    /// Under 13: the awards (by id) the parent let show on their public pages.
+    pub public_awards: Vec<i64>,
+}
+
+impl ChildBadges {
+    /// Whether the parent let `award` show publicly (always, from 13).
+    pub fn shows_publicly(&self, award: &AwardView) -> bool {
+        !self.under_13 || self.public_awards.contains(&award.id.0)
+    }
+
+    /// Work waiting for the parent's OK.
+    pub fn waiting_for_me(&self) -> Vec<&crate::review::store::Summary> {
+        self.submissions
+            .iter()
+            .filter(|s| s.status == crate::review::Status::AwaitingParent)
+            .collect()
+    }
 }
 
 #[derive(Template)]
@@ -72,6 +91,8 @@ pub struct MyPage {
     /// This youth's progress toward the city's pathways (begun ones first).
     pub pathways: Vec<crate::pathways::store::Progress>,
     pub children: Vec<ChildBadges>,
+    /// A youth's weeks, activities and what to do next.
+    pub summer: Option<crate::awards::summer::Summer>,
     /// Whether this person turned e-mail notifications off.
     pub notifications_off: bool,
     /// A youth's name on public pages: whether it shows, and whether they decide it (13 and
@@ -90,6 +111,8 @@ pub struct MyPage {
     /// A teen's link code made and not used yet: until when it works.
     pub link_code_until: Option<chrono::NaiveDateTime>,
     pub is_parent: bool,
+    /// A parent turned the weekly family digest off.
+    pub family_digest_off: bool,
     /// Whether `my_email` is confirmed.
     pub email_verified: bool,
 }
@@ -125,6 +148,42 @@ impl MyPage {
 
     pub fn status_key(&self, s: &crate::review::store::Summary) -> &'static str {
         crate::review::pages::status_key(s.status, s.award_revoked)
+    }
+
+    /// "Week of Jun 15", for a week of the summer.
+    pub fn week_label(&self, week: &crate::awards::summer::Week) -> String {
+        self.chrome.t1(
+            "summer.week_of",
+            "date",
+            crate::i18n::dates::short(self.chrome.locale, week.starts_on),
+        )
+    }
+
+    /// "Active 3 of 6 weeks".
+    pub fn weeks_line(&self, summer: &crate::awards::summer::Summer) -> String {
+        self.chrome
+            .t("summer.weeks_active")
+            .replace("%{n}", &summer.weeks_active().to_string())
+            .replace("%{of}", &summer.weeks.len().to_string())
+    }
+
+    /// Why an activity is suggested, in words.
+    pub fn reason(&self, reason: &crate::awards::summer::Reason) -> String {
+        use crate::awards::summer::Reason;
+        match reason {
+            Reason::Category(name) => self.chrome.t1("summer.because_category", "name", name),
+            Reason::Nearby(name) => self.chrome.t1("summer.because_nearby", "name", name),
+            Reason::Online => self.chrome.t("summer.because_online"),
+            Reason::RightAge => self.chrome.t("summer.because_age"),
+        }
+    }
+
+    pub fn is_my_neighborhood(&self, summer: &crate::awards::summer::Summer, id: &i64) -> bool {
+        summer.neighborhood == Some(*id)
+    }
+
+    pub fn starts_day(&self, day: &chrono::NaiveDate) -> String {
+        crate::i18n::dates::short(self.chrome.locale, *day)
     }
 
     pub fn sent_day(&self, s: &crate::review::store::Summary) -> String {

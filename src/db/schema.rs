@@ -41,6 +41,9 @@ diesel::table! {
         notifications_off -> Bool,
         show_name -> Bool,
         email_verified_at -> Nullable<Timestamp>,
+        neighborhood_id -> Nullable<BigInt>,
+        family_digest_off -> Bool,
+        family_digest_sent_at -> Nullable<Timestamp>,
     }
 }
 
@@ -549,6 +552,7 @@ diesel::table! {
 diesel::joinable!(consent_requests -> users (youth_id));
 diesel::joinable!(consent_links -> consent_requests (request_id));
 diesel::joinable!(account_tokens -> users (user_id));
+diesel::joinable!(award_display_approvals -> awards (award_id));
 diesel::joinable!(city_members -> cities (city_id));
 diesel::joinable!(city_members -> users (user_id));
 diesel::joinable!(organizations -> cities (city_id));
@@ -580,6 +584,14 @@ diesel::joinable!(activity_badges -> badges (badge_id));
 diesel::joinable!(badge_alignments -> badges (badge_id));
 diesel::joinable!(badge_translations -> badges (badge_id));
 diesel::joinable!(badge_versions -> badges (badge_id));
+
+diesel::table! {
+    award_display_approvals (award_id) {
+        award_id -> BigInt,
+        approved_by -> Nullable<BigInt>,
+        approved_at -> Timestamp,
+    }
+}
 
 diesel::allow_tables_to_appear_in_same_query!(
     platform,
@@ -621,4 +633,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     badge_translations,
     badge_versions,
     outbox,
+    award_display_approvals,
 );

@@ -92,3 +92,12 @@ pub struct LinkCodePage {
     pub code: String,
     pub until: String,
 }
+
+/// An award of a child under 13 whose parent has not let it show publicly, to a visitor.
+#[derive(Template)]
+#[template(path = "family/private_award.html")]
+pub struct PrivateAwardPage {
+    pub chrome: Chrome,
+    pub city: City,
+    pub award: crate::awards::AwardView,
+}

@@ -130,6 +130,17 @@ impl Worker {
             Ok(n) => tracing::info!(digests = n, "review digests queued"),
             Err(e) => tracing::warn!(error = %e, "review digests not queued this round"),
         }
+        // The parents' weekly digest.
+        let family_base = link_base.clone();
+        match self
+            .db
+            .run(move |conn| crate::family::digest::queue_due(conn, &family_base, now()))
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(digests = n, "family digests queued"),
+            Err(e) => tracing::warn!(error = %e, "family digests not queued this round"),
+        }
         // Parents' consent: reminders on the way, and accounts whose ten days are over.
         match self
             .db

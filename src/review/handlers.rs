@@ -254,6 +254,7 @@ pub async fn submit(
         member.0.user.id,
         public_id.clone(),
     );
+    let base = state.base_url().to_string();
     let sent = Sent {
         reflection: checked.reflection,
         links: checked.links,
@@ -271,22 +272,27 @@ pub async fn submit(
                 youth,
                 &draft,
                 &id,
+                &base,
                 Utc::now().naive_utc(),
             ))
         })
         .await?;
     match taken {
-        Ok(()) => {
+        Ok(status) => {
             state.throttle.give_back(&attempt).await;
             tracing::info!(submission = %public_id, badge.slug = %badge.slug, "work submitted");
             Ok(redirect_with(
                 &format!("/c/{}/submissions/{public_id}", city.slug),
-                Flash::success("flash.work_sent", &badge.name),
+                Flash::success(sent_key(status), &badge.name),
             ))
         }
         Err(store::SubmitError::Database(e)) => {
             remove_files(&state, stored.into_iter().map(|f| f.key).collect()).await;
             Err(e.into())
+        }
+        Err(store::SubmitError::Internal(e)) => {
+            remove_files(&state, stored.into_iter().map(|f| f.key).collect()).await;
+            Err(e)
         }
         Err(store::SubmitError::AlreadyOpen(open)) => {
             remove_files(&state, stored.into_iter().map(|f| f.key).collect()).await;
@@ -334,7 +340,7 @@ async fn prepare(
 
 /// The submission `public_id` of the city, with who may see it: `(submission, is the youth,
 /// is family (the youth or a linked parent), is staff of its organization)`.
-async fn load_submission(
+pub(super) async fn load_submission(
     state: &AppState,
     city: &City,
     viewer: Option<&CityAccess>,
@@ -354,8 +360,19 @@ async fn load_submission(
         })
         .await?;
     let owner = viewer.is_some_and(|v| v.user.id == s.youth_id);
-    let staff = viewer.is_some_and(|v| v.org_role(s.org_id).is_some());
+    // Work waiting for a parent's yes is not the organization's yet.
+    let staff = s.status != Status::AwaitingParent
+        && viewer.is_some_and(|v| v.org_role(s.org_id).is_some());
     Ok((s, owner, family, staff))
+}
+
+/// The flash of work sent: to a parent first, or to the mentors.
+fn sent_key(status: Status) -> &'static str {
+    if status == Status::AwaitingParent {
+        "flash.work_sent_to_parent"
+    } else {
+        "flash.work_sent"
+    }
 }
 
 /// Only the youth changes their work: their parents and the organization's staff get 403,
@@ -397,6 +414,8 @@ pub async fn show(
         city,
         s,
         is_owner: owner,
+        is_parent: family && !owner,
+        note: String::new(),
         form,
         errors: FormErrors::default(),
     })
@@ -429,7 +448,8 @@ pub async fn resubmit(
         Err(form) => return resubmit_refused(&chrome, city, s, form, errors),
     };
     let stored = store_files(&state, &city, &s.public_id, checked.files).await?;
-    let (city_id, id, youth) = (city.id, s.public_id.clone(), access.user.id);
+    let (of_city, id, youth) = (city.clone(), s.public_id.clone(), access.user.id);
+    let base = state.base_url().to_string();
     let sent = Sent {
         reflection: checked.reflection,
         links: checked.links,
@@ -442,27 +462,30 @@ pub async fn resubmit(
             let draft = sent.draft();
             Ok(store::resubmit(
                 conn,
-                city_id,
+                &of_city,
                 &id,
                 youth,
                 &draft,
+                &base,
                 Utc::now().naive_utc(),
             ))
         })
         .await?;
     match taken {
-        Ok(replaced) => {
+        Ok((replaced, status)) => {
             state.throttle.give_back(&attempt).await;
             remove_files(&state, replaced).await;
             Ok(redirect_with(
                 &format!("/c/{}/submissions/{}", city.slug, s.public_id),
-                Flash::success("flash.work_sent", &s.badge_name),
+                Flash::success(sent_key(status), &s.badge_name),
             ))
         }
         Err(refusal) => {
             remove_files(&state, stored.into_iter().map(|f| f.key).collect()).await;
-            if let store::SubmitError::Database(e) = refusal {
-                return Err(e.into());
+            match refusal {
+                store::SubmitError::Database(e) => return Err(e.into()),
+                store::SubmitError::Internal(e) => return Err(e),
+                _ => {}
             }
             errors.add("reflection", refusal.message_key());
             resubmit_refused(&chrome, city, s, checked.form, errors)
@@ -484,6 +507,8 @@ fn resubmit_refused(
             city,
             s,
             is_owner: true,
+            is_parent: false,
+            note: String::new(),
             form,
             errors,
         },
@@ -815,8 +840,9 @@ pub async fn open(
 ) -> Result<HttpResponse, AppError> {
     let (_, _, public_id) = path.into_inner();
     let city = staff.access.city.clone();
-    let (s, _, _, _) = load_submission(&state, &city, Some(&staff.access), public_id).await?;
-    if s.org_id != staff.org.id {
+    let (s, _, _, is_staff) =
+        load_submission(&state, &city, Some(&staff.access), public_id).await?;
+    if s.org_id != staff.org.id || !is_staff {
         return Err(AppError::NotFound);
     }
     let (id, mentor) = (s.id, staff.access.user.id);
@@ -876,8 +902,9 @@ pub async fn decide(
 ) -> Result<HttpResponse, AppError> {
     let (_, _, public_id) = path.into_inner();
     let city = staff.access.city.clone();
-    let (s, _, _, _) = load_submission(&state, &city, Some(&staff.access), public_id).await?;
-    if s.org_id != staff.org.id {
+    let (s, _, _, is_staff) =
+        load_submission(&state, &city, Some(&staff.access), public_id).await?;
+    if s.org_id != staff.org.id || !is_staff {
         return Err(AppError::NotFound);
     }
     let get = |name: &str| {

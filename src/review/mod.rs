@@ -5,6 +5,8 @@
 
 pub mod digest;
 pub mod files;
+pub mod guardian;
+pub mod guardian_handlers;
 pub mod handlers;
 pub mod pages;
 pub mod storage;
@@ -15,6 +17,8 @@ use chrono::NaiveDate;
 /// Where a submission stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
+    /// Sent by a child under 13: waiting for a parent's yes before a mentor sees it.
+    AwaitingParent,
     /// Waiting for a mentor.
     Submitted,
     /// A mentor asked for changes; the youth may resubmit.
@@ -26,6 +30,7 @@ pub enum Status {
 impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
+            Status::AwaitingParent => "awaiting_parent",
             Status::Submitted => "submitted",
             Status::ChangesRequested => "changes_requested",
             Status::Approved => "approved",
@@ -35,6 +40,7 @@ impl Status {
 
     pub fn parse(s: &str) -> Status {
         match s {
+            "awaiting_parent" => Status::AwaitingParent,
             "changes_requested" => Status::ChangesRequested,
             "approved" => Status::Approved,
             "declined" => Status::Declined,
@@ -42,9 +48,12 @@ impl Status {
         }
     }
 
-    /// Still open: waiting for a mentor or for the youth's changes.
+    /// Still open: waiting for a parent, a mentor or the youth's changes.
     pub fn is_open(self) -> bool {
-        matches!(self, Status::Submitted | Status::ChangesRequested)
+        matches!(
+            self,
+            Status::AwaitingParent | Status::Submitted | Status::ChangesRequested
+        )
     }
 }
 

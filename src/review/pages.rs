@@ -19,6 +19,7 @@ pub fn status_key(status: Status, award_revoked: bool) -> &'static str {
         return "review.status_revoked";
     }
     match status {
+        Status::AwaitingParent => "review.status_awaiting_parent",
         Status::Submitted => "review.status_submitted",
         Status::ChangesRequested => "review.status_changes_requested",
         Status::Approved => "review.status_approved",
@@ -30,6 +31,8 @@ pub fn status_key(status: Status, award_revoked: bool) -> &'static str {
 pub fn event_key(action: &str) -> &'static str {
     match action {
         "resubmitted" => "review.event_resubmitted",
+        "parent_approved" => "review.event_parent_approved",
+        "parent_returned" => "review.event_parent_returned",
         "changes_requested" => "review.event_changes_requested",
         "approved" => "review.event_approved",
         "declined" => "review.event_declined",
@@ -65,6 +68,10 @@ pub struct SubmissionPage {
     pub s: Submission,
     /// The youth themself (who may resubmit and choose who sees the evidence).
     pub is_owner: bool,
+    /// A parent of the youth (who decides on work waiting for a parent).
+    pub is_parent: bool,
+    /// The parent's note, kept when the form comes back.
+    pub note: String,
     pub form: DraftForm,
     pub errors: FormErrors,
 }
@@ -76,6 +83,21 @@ impl SubmissionPage {
 
     pub fn may_resubmit(&self) -> bool {
         self.is_owner && self.s.status == Status::ChangesRequested
+    }
+
+    /// The parent's yes is what the work waits for.
+    pub fn parent_decides(&self) -> bool {
+        self.is_parent && self.s.status == Status::AwaitingParent
+    }
+
+    /// The work came back from a parent, not a mentor.
+    pub fn returned_by_parent(&self) -> bool {
+        self.s.status == Status::ChangesRequested
+            && self
+                .s
+                .events
+                .last()
+                .is_some_and(|e| e.action == "parent_returned")
     }
 
     pub fn when(&self, at: &NaiveDateTime) -> String {

@@ -60,6 +60,8 @@ pub enum SubmitError {
     /// The submission cannot be resubmitted (not the youth's, or not waiting for changes).
     NotOpen,
     Database(diesel::result::Error),
+    /// Queuing the parent's e-mail failed.
+    Internal(AppError),
 }
 
 impl From<diesel::result::Error> for SubmitError {
@@ -77,7 +79,7 @@ impl SubmitError {
             SubmitError::AlreadyHeld => "review.already_held",
             SubmitError::AlreadyOpen(_) => "review.already_open",
             SubmitError::NotOpen => "review.not_open",
-            SubmitError::Database(_) => "error.internal",
+            SubmitError::Database(_) | SubmitError::Internal(_) => "error.internal",
         }
     }
 }
@@ -101,7 +103,9 @@ pub fn new_public_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
-/// Takes `draft` as a new submission `public_id` of `youth` for `badge`.
+/// Takes `draft` as a new submission `public_id` of `youth` for `badge`: where it waits (for
+/// a parent, who is e-mailed, or for the mentors).
+#[allow(clippy::too_many_arguments)]
 pub fn submit(
     conn: &mut DbConnection,
     city: &City,
@@ -109,20 +113,21 @@ pub fn submit(
     youth: UserId,
     draft: &Draft<'_>,
     public_id: &str,
+    base_url: &str,
     now: NaiveDateTime,
-) -> Result<(), SubmitError> {
+) -> Result<Status, SubmitError> {
     conn.transaction(|conn| {
         // A write first (see `issuance::issue`): one youth's submissions wait for each other.
         diesel::update(users::table.find(youth.0))
             .set(users::status.eq(users::status))
             .execute(conn)?;
-        let badge: Option<(i64, i64, String)> = badges::table
+        let badge: Option<(i64, i64, String, String)> = badges::table
             .filter(badges::city_id.eq(city.id.0))
             .filter(badges::slug.eq(badge_slug))
-            .select((badges::id, badges::org_id, badges::earned_by))
+            .select((badges::id, badges::org_id, badges::earned_by, badges::name))
             .first(conn)
             .optional()?;
-        let Some((badge_id, org_id, earned_by)) = badge else {
+        let Some((badge_id, org_id, earned_by, badge_name)) = badge else {
             return Err(SubmitError::NotByReview);
         };
         if !by_review(&earned_by) {
@@ -141,6 +146,7 @@ pub fn submit(
         if let Some(open) = open_for(conn, BadgeId(badge_id), youth)? {
             return Err(SubmitError::AlreadyOpen(open));
         }
+        let first = super::guardian::first_status(conn, youth, now.date())?;
         let id: i64 = diesel::insert_into(submissions::table)
             .values((
                 submissions::public_id.eq(public_id),
@@ -148,7 +154,7 @@ pub fn submit(
                 submissions::org_id.eq(org_id),
                 submissions::badge_id.eq(badge_id),
                 submissions::youth_id.eq(youth.0),
-                submissions::status.eq(Status::Submitted.as_str()),
+                submissions::status.eq(first.as_str()),
                 submissions::reflection.eq(draft.reflection),
                 submissions::links.eq(draft.links.join("\n")),
                 submissions::evidence_public.eq(draft.evidence_public),
@@ -159,7 +165,12 @@ pub fn submit(
             .get_result(conn)?;
         insert_files(conn, id, 0, draft.files, now)?;
         event(conn, id, "submitted", Some(youth), "", None, now)?;
-        Ok(())
+        if first == Status::AwaitingParent {
+            let url = format!("{base_url}/c/{}/submissions/{public_id}", city.slug);
+            super::guardian::tell_parents(conn, city, &user, &badge_name, &url, now)
+                .map_err(SubmitError::Internal)?;
+        }
+        Ok(first)
     })
 }
 
@@ -181,6 +192,7 @@ pub fn open_for(
         .filter(submissions::badge_id.eq(badge.0))
         .filter(submissions::youth_id.eq(youth.0))
         .filter(submissions::status.eq_any([
+            Status::AwaitingParent.as_str(),
             Status::Submitted.as_str(),
             Status::ChangesRequested.as_str(),
         ]))
@@ -193,33 +205,36 @@ pub fn open_for(
 /// the files the new ones replaced (to delete once committed).
 pub fn resubmit(
     conn: &mut DbConnection,
-    city: CityId,
+    city: &City,
     public_id: &str,
     youth: UserId,
     draft: &Draft<'_>,
+    base_url: &str,
     now: NaiveDateTime,
-) -> Result<Vec<String>, SubmitError> {
+) -> Result<(Vec<String>, Status), SubmitError> {
     conn.transaction(|conn| {
-        let found: Option<(i64, String)> = submissions::table
-            .filter(submissions::city_id.eq(city.0))
+        let found: Option<(i64, String, String)> = submissions::table
+            .inner_join(badges::table)
+            .filter(submissions::city_id.eq(city.id.0))
             .filter(submissions::public_id.eq(public_id))
             .filter(submissions::youth_id.eq(youth.0))
-            .select((submissions::id, submissions::status))
+            .select((submissions::id, submissions::status, badges::name))
             .first(conn)
             .optional()?;
-        let Some((id, status)) = found else {
+        let Some((id, status, badge_name)) = found else {
             return Err(SubmitError::NotOpen);
         };
         if Status::parse(&status) != Status::ChangesRequested {
             return Err(SubmitError::NotOpen);
         }
+        let next = super::guardian::first_status(conn, youth, now.date())?;
         let updated = diesel::update(
             submissions::table
                 .find(id)
                 .filter(submissions::status.eq(Status::ChangesRequested.as_str())),
         )
         .set((
-            submissions::status.eq(Status::Submitted.as_str()),
+            submissions::status.eq(next.as_str()),
             submissions::reflection.eq(draft.reflection),
             submissions::links.eq(draft.links.join("\n")),
             submissions::evidence_public.eq(draft.evidence_public),
@@ -242,7 +257,13 @@ pub fn resubmit(
             insert_files(conn, id, 0, draft.files, now)?;
         }
         event(conn, id, "resubmitted", Some(youth), "", None, now)?;
-        Ok(replaced)
+        if next == Status::AwaitingParent {
+            let user = auth_store::find_user(conn, youth)?.ok_or(SubmitError::NotOpen)?;
+            let url = format!("{base_url}/c/{}/submissions/{public_id}", city.slug);
+            super::guardian::tell_parents(conn, city, &user, &badge_name, &url, now)
+                .map_err(SubmitError::Internal)?;
+        }
+        Ok((replaced, next))
     })
 }
 
@@ -269,7 +290,7 @@ fn insert_files(
     Ok(())
 }
 
-fn event(
+pub(super) fn event(
     conn: &mut DbConnection,
     submission: i64,
     action: &str,

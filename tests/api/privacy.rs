@@ -125,6 +125,11 @@ async fn under_13_a_parent_decides_and_nobody_else() {
         .await;
     let id = award["id"].as_str().unwrap().to_string();
     let anonymous = app.client();
+    // The badge's page itself shows only once the parent lets it (see family_review.rs).
+    let parent = app.signed_in(&world.person("parent")).await;
+    let display = format!("/c/riverton/me/children/nia/awards/{id}/display");
+    let allowed = app.post_form(&parent, &display, &[("public", "1")]).await;
+    assert_eq!(allowed.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         earned_by(&app, &anonymous, &id).await,
         "Earned by a learner of Riverton"
@@ -165,7 +170,6 @@ async fn under_13_a_parent_decides_and_nobody_else() {
         "Earned by a learner of Riverton"
     );
     // The parent lets it show.
-    let parent = app.signed_in(&world.person("parent")).await;
     let shown = app
         .post_form(
             &parent,

@@ -42,6 +42,9 @@ enum Access {
     JoinInvitation,
     /// The youth whose submission it is (their parents and the organization's staff get 403).
     Owner,
+    /// A parent of the youth whose submission it is (the youth and the organization's staff
+    /// get 403).
+    ParentOfWork,
     /// The youth whose submission it is and their parents (the organization's staff are sent
     /// to the review page).
     Family,
@@ -151,7 +154,8 @@ impl Who {
             };
         }
         if access == Access::SignedIn
-            || (self == Who::Operator && !matches!(access, Access::Youth | Access::Owner))
+            || (self == Who::Operator
+                && !matches!(access, Access::Youth | Access::Owner | Access::ParentOfWork))
         {
             return Allowed;
         }
@@ -165,6 +169,11 @@ impl Who {
             Access::CityMember => Allowed,
             Access::Owner => match self {
                 Who::Youth => Allowed,
+                Who::OtherOrgAdmin => NotFound,
+                _ => Forbidden,
+            },
+            Access::ParentOfWork => match self {
+                Who::Parent => Allowed,
                 Who::OtherOrgAdmin => NotFound,
                 _ => Forbidden,
             },
@@ -303,6 +312,18 @@ const SWEEP: &[(&str, &str, Access)] = &[
         "POST",
         "/c/{city}/me/children/{child}/name",
         Access::ParentOf,
+    ),
+    (
+        "POST",
+        "/c/{city}/me/children/{child}/awards/{award}/display",
+        Access::ParentOf,
+    ),
+    ("POST", "/c/{city}/me/family-digest", Access::Parent),
+    ("POST", "/c/{city}/me/neighborhood", Access::Youth),
+    (
+        "POST",
+        "/c/{city}/submissions/{submission}/parent",
+        Access::ParentOfWork,
     ),
     ("GET", "/c/{city}/badges/{badge}/submit", Access::Youth),
     ("POST", "/c/{city}/badges/{badge}/submit", Access::Youth),
@@ -598,6 +619,8 @@ struct Objects {
     links: Links,
     /// A pending coordinator invitation of Riverton, to withdraw.
     withdraw: String,
+    /// An award of Leo (the child of the path), whose public display the parent decides.
+    child_award: String,
 }
 
 fn fill(pattern: &str, objects: &Objects) -> String {
@@ -610,6 +633,10 @@ fn fill(pattern: &str, objects: &Objects) -> String {
         .replace("{submission}", &objects.submission)
         .replace("{n}", "1")
         .replace("{child}", "leo")
+        .replace(
+            "/awards/{award}/display",
+            &format!("/awards/{}/display", objects.child_award),
+        )
         .replace("{award}", &objects.award)
         .replace(
             "/invitations/{id}/accept",
@@ -734,6 +761,7 @@ async fn prepare() -> Sweep {
         sweep_batch(&app, "trail-blazer"),
     );
     let (home_submission, other_submission) = sweep_submissions(&app, &world).await;
+    let leo_award = award_of_leo(&app);
     let id = |award: &serde_json::Value| {
         award["id"]
             .as_str()
@@ -756,6 +784,7 @@ async fn prepare() -> Sweep {
             join: join.clone(),
             links: links.clone(),
             withdraw: withdraw.clone(),
+            child_award: leo_award.clone(),
         },
         other_city: Objects {
             city: "riverton",
@@ -772,6 +801,7 @@ async fn prepare() -> Sweep {
             join: join.clone(),
             links: links.clone(),
             withdraw: withdraw.clone(),
+            child_award: id(&other_award),
         },
         other_org: Objects {
             city: "riverton",
@@ -788,10 +818,47 @@ async fn prepare() -> Sweep {
             join,
             links,
             withdraw,
+            child_award: leo_award,
         },
         app,
         world,
     }
+}
+
+/// An award of Leo (a row, no credential: the route only decides its page's display).
+fn award_of_leo(app: &TestApp) -> String {
+    use diesel::prelude::*;
+    use lanyard::db::schema::{awards, badges, users};
+    let mut conn = app.db.get().unwrap();
+    let (leo, city): (i64, i64) = users::table
+        .inner_join(
+            lanyard::db::schema::city_members::table
+                .on(lanyard::db::schema::city_members::user_id.eq(users::id)),
+        )
+        .filter(users::username.eq("leo"))
+        .select((users::id, lanyard::db::schema::city_members::city_id))
+        .first(&mut conn)
+        .unwrap();
+    let (badge, org): (i64, i64) = badges::table
+        .filter(badges::city_id.eq(city))
+        .filter(badges::slug.eq("reading-explorer"))
+        .select((badges::id, badges::org_id))
+        .first(&mut conn)
+        .unwrap();
+    let public_id = "leo-sweep-award".to_string();
+    diesel::insert_into(awards::table)
+        .values((
+            awards::public_id.eq(&public_id),
+            awards::city_id.eq(city),
+            awards::org_id.eq(org),
+            awards::badge_id.eq(badge),
+            awards::recipient_id.eq(leo),
+            awards::method.eq("staff"),
+            awards::awarded_at.eq(chrono::Utc::now().naive_utc()),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    public_id
 }
 
 /// Live links of each kind sent by e-mail.

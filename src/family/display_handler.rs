@@ -1,0 +1,69 @@
+//! `POST /c/{city}/me/children/{child}/awards/{award}/display`: a parent lets a badge of a
+//! child under 13 show on its public page, or keeps it private (a child of 13 or over decides
+//! for themself: 403; someone else's child or badge: 404).
+
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
+
+use crate::auth::access::CityMember;
+use crate::auth::store as auth_store;
+use crate::error::AppError;
+use crate::family::display;
+use crate::state::AppState;
+use crate::web::forms::CsrfForm;
+use crate::web::{redirect_with, Flash};
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct DisplayForm {
+    public: String,
+}
+
+pub async fn set(
+    state: web::Data<AppState>,
+    CityMember(access): CityMember,
+    path: web::Path<(String, String, String)>,
+    CsrfForm(form): CsrfForm<DisplayForm>,
+) -> Result<HttpResponse, AppError> {
+    let (_, child, award) = path.into_inner();
+    let (parent, public) = (access.user.id, form.public == "1");
+    let city_id = access.city.id;
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let Some((youth, _)) = auth_store::find_user_by_login(conn, &child)? else {
+                return Ok(Err(AppError::NotFound));
+            };
+            if !auth_store::is_parent_of(conn, parent, youth.id)? {
+                return Ok(Err(AppError::NotFound));
+            }
+            let Some(found) = crate::awards::store::find_by_public_id(conn, city_id, &award)?
+            else {
+                return Ok(Err(AppError::NotFound));
+            };
+            if found.recipient_id != youth.id {
+                return Ok(Err(AppError::NotFound));
+            }
+            let now = Utc::now().naive_utc();
+            if !auth_store::is_under_13(conn, youth.id, now.date())? {
+                return Ok(Err(AppError::Forbidden));
+            }
+            if !display::set(conn, &award, youth.id, parent, public, now)? {
+                return Ok(Err(AppError::NotFound));
+            }
+            Ok(Ok(found.badge_name))
+        })
+        .await?;
+    let badge = outcome?;
+    Ok(redirect_with(
+        &format!("/c/{}/me#children", access.city.slug),
+        Flash::success(
+            if public {
+                "flash.badge_shown"
+            } else {
+                "flash.badge_private"
+            },
+            &badge,
+        ),
+    ))
+}
