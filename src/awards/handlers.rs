@@ -202,21 +202,21 @@ pub async fn me(
     let me = access.user.clone();
     let is_youth = access.has_city_role(CityRole::Youth);
     let is_parent = access.has_city_role(CityRole::Parent);
-    let (city_id, user_id) = (city.id, me.id);
+    let (city_id, user_id, today) = (city.id, me.id, state.clock.today());
     let (
         (awards, submissions, pathways, (shows_name, decides_name)),
         children,
         staff_of,
         invitations,
         (applications, my_email, quiet),
-        (pending, link_code_until),
+        (pending, link_code_until, handoff),
     ) = state
         .db
         .run(move |conn| {
-            let today = Utc::now().date_naive();
             let mine = if is_youth {
+                let listed = store::list_for_recipient(conn, city_id, user_id)?;
                 (
-                    store::list_for_recipient(conn, city_id, user_id)?,
+                    crate::family::handoff::without_reissued(conn, listed)?,
                     crate::review::store::of_youth(conn, city_id, user_id)?,
                     crate::pathways::store::progress(conn, city_id, user_id)?,
                     (
@@ -230,13 +230,16 @@ pub async fn me(
             let mut children = Vec::new();
             if is_parent {
                 for child in auth_store::children_of(conn, user_id)? {
-                    let awards = store::list_for_recipient(conn, city_id, child.id)?;
+                    let listed = store::list_for_recipient(conn, city_id, child.id)?;
+                    let awards = crate::family::handoff::without_reissued(conn, listed)?;
+                    let custody = crate::family::handoff::for_guardian(conn, child.id)?;
                     let submissions = crate::review::store::of_youth(conn, city_id, child.id)?;
                     let pathways = crate::pathways::store::progress(conn, city_id, child.id)?;
                     let under_13 = auth_store::is_under_13(conn, child.id, today)?;
                     let shows_name = auth_store::shows_name(conn, child.id)?;
                     let has_email = auth_store::email_of(conn, child.id)?.0.is_some();
                     children.push(ChildBadges {
+                        custody,
                         has_email,
                         child,
                         awards,
@@ -259,9 +262,10 @@ pub async fn me(
                 (
                     crate::family::consent::pending_of(conn, user_id)?,
                     crate::family::link_codes::live_until(conn, user_id, now)?,
+                    crate::family::handoff::for_youth(conn, user_id, today)?,
                 )
             } else {
-                (None, None)
+                (None, None, Default::default())
             };
             Ok((mine, children, staff_of, invitations, partner, family))
         })
@@ -287,6 +291,7 @@ pub async fn me(
         pending,
         link_code_until,
         is_parent,
+        handoff,
     })
 }
 
@@ -337,11 +342,11 @@ pub async fn name_display(
     if !access.has_city_role(CityRole::Youth) {
         return Err(AppError::Forbidden);
     }
-    let (user, show) = (access.user.id, form.show == "1");
+    let (user, show, today) = (access.user.id, form.show == "1", state.clock.today());
     let allowed = state
         .db
         .run(move |conn| {
-            if auth_store::is_under_13(conn, user, Utc::now().date_naive())? {
+            if auth_store::is_under_13(conn, user, today)? {
                 return Ok(false);
             }
             auth_store::set_shows_name(conn, user, show)?;
@@ -373,7 +378,7 @@ pub async fn child_name_display(
     CsrfForm(form): CsrfForm<NameForm>,
 ) -> Result<HttpResponse, AppError> {
     let (_, child) = path.into_inner();
-    let (parent, show) = (access.user.id, form.show == "1");
+    let (parent, show, today) = (access.user.id, form.show == "1", state.clock.today());
     let outcome = state
         .db
         .run(move |conn| {
@@ -383,7 +388,7 @@ pub async fn child_name_display(
             if !auth_store::is_parent_of(conn, parent, youth.id)? {
                 return Ok(Err(AppError::NotFound));
             }
-            if !auth_store::is_under_13(conn, youth.id, Utc::now().date_naive())? {
+            if !auth_store::is_under_13(conn, youth.id, today)? {
                 return Ok(Err(AppError::Forbidden));
             }
             auth_store::set_shows_name(conn, youth.id, show)?;

@@ -56,6 +56,8 @@ pub struct ChildBadges {
     pub shows_name: bool,
     /// Whether the child has an e-mail of their own (to reset a password with).
     pub has_email: bool,
+    /// The child's request to take over their account, or its handoff (see `family::handoff`).
+    pub custody: crate::family::handoff::ChildCustody,
 }
 
 #[derive(Template)]
@@ -92,6 +94,8 @@ pub struct MyPage {
     pub is_parent: bool,
     /// Whether `my_email` is confirmed.
     pub email_verified: bool,
+    /// A youth's "take over your account" at 13 (see `family::handoff`).
+    pub handoff: crate::family::handoff::YouthHandoff,
 }
 
 impl MyPage {

@@ -22,6 +22,7 @@ mod claim_limits;
 mod csrf_binding;
 mod disclosure;
 mod family;
+mod handoff;
 mod helpers;
 mod invitations;
 mod limits_support;

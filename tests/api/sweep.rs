@@ -216,6 +216,7 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/static/{file}", Access::Public),
     ("GET", "/healthz", Access::Public),
     ("GET", "/readyz", Access::Public),
+    ("POST", "/__test/clock", Access::Public),
     ("GET", "/", Access::Public),
     ("GET", "/setup", Access::Public),
     ("POST", "/setup", Access::Public),
@@ -293,6 +294,13 @@ const SWEEP: &[(&str, &str, Access)] = &[
         Access::ParentOf,
     ),
     ("POST", "/c/{city}/me/link-code", Access::Youth),
+    ("GET", "/c/{city}/me/handoff", Access::Youth),
+    ("POST", "/c/{city}/me/handoff", Access::Youth),
+    (
+        "POST",
+        "/c/{city}/me/children/{child}/handoff",
+        Access::ParentOf,
+    ),
     ("POST", "/c/{city}/me/children", Access::Parent),
     (
         "POST",
@@ -389,6 +397,16 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("POST", "/c/{city}/orgs/{org}/tokens", Access::OrgAdmin),
     ("GET", "/c/{city}/orgs/{org}/awards", Access::OrgStaff),
     ("GET", "/c/{city}/orgs/{org}/awards/new", Access::OrgStaff),
+    (
+        "GET",
+        "/c/{city}/orgs/{org}/youth/{youth}/password",
+        Access::OrgStaff,
+    ),
+    (
+        "POST",
+        "/c/{city}/orgs/{org}/youth/{youth}/password",
+        Access::OrgStaff,
+    ),
     ("POST", "/c/{city}/orgs/{org}/awards", Access::OrgStaff),
     // Mentors write activities too; the status changes come last, as they change the page.
     (
@@ -610,6 +628,7 @@ fn fill(pattern: &str, objects: &Objects) -> String {
         .replace("{submission}", &objects.submission)
         .replace("{n}", "1")
         .replace("{child}", "leo")
+        .replace("{youth}", "maya")
         .replace("{award}", &objects.award)
         .replace(
             "/invitations/{id}/accept",
