@@ -255,10 +255,13 @@ pub fn may_ask(
     Ok(Ok(()))
 }
 
-/// The youth asks to take over their account; their guardians see it on their page.
+/// The youth asks to take over their account; their guardians see it on their page, and each
+/// with an e-mail (and notifications on) is told.
+#[allow(clippy::too_many_arguments)]
 pub fn ask(
     conn: &mut DbConnection,
-    city: CityId,
+    city: &City,
+    base_url: &str,
     youth: &CurrentUser,
     ask: &Ask,
     actor: &Actor,
@@ -277,7 +280,7 @@ pub fn ask(
         let inserted = diesel::insert_into(custody_handoffs::table)
             .values((
                 custody_handoffs::youth_id.eq(youth.id.0),
-                custody_handoffs::city_id.eq(city.0),
+                custody_handoffs::city_id.eq(city.id.0),
                 custody_handoffs::requested_at.eq(now),
                 custody_handoffs::guardians_follow.eq(ask.guardians_follow),
                 custody_handoffs::new_email.eq(&ask.email),
@@ -295,7 +298,7 @@ pub fn ask(
             conn,
             &AuditEvent {
                 actor,
-                city: Some(city),
+                city: Some(city.id),
                 org: None,
                 action: AuditAction::CustodyHandoffAsked,
                 target: format!("user:{}", youth.id),
@@ -303,8 +306,47 @@ pub fn ask(
                 at: now,
             },
         )?;
+        tell_guardians(conn, city, base_url, youth, now)?;
         Ok(Ok(()))
     })
+}
+
+/// Queues, to each guardian of `youth` with an e-mail and notifications on, word of the
+/// request and a link to their page, where they decide.
+fn tell_guardians(
+    conn: &mut DbConnection,
+    city: &City,
+    base_url: &str,
+    youth: &CurrentUser,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let guardians: Vec<(Option<String>, Option<String>)> = parent_links::table
+        .inner_join(users::table.on(users::id.eq(parent_links::parent_id)))
+        .filter(parent_links::youth_id.eq(youth.id.0))
+        .filter(users::notifications_off.eq(false))
+        .select((users::email, users::locale))
+        .load(conn)?;
+    for (email, locale) in guardians {
+        let Some(email) = email else { continue };
+        let locale = city.locale_for(locale.as_deref());
+        let t = |key: &str| crate::i18n::t(locale, key).replace("%{name}", &youth.display_name);
+        let words = crate::notify::link::LinkWords {
+            subject: t("handoff.mail.subject"),
+            before: vec![t("handoff.mail.intro"), t("handoff.mail.what")],
+            action: t("handoff.mail.action"),
+            link: format!("{base_url}/c/{}/me#children", city.slug),
+            after: vec![t("handoff.mail.not_yet")],
+        };
+        let mail = crate::notify::link::compose(
+            Some(city.id),
+            "family.handoff_asked",
+            &email,
+            crate::notify::EmailFrame::new(&city.name, &city.brand_primary, locale),
+            &words,
+        )?;
+        crate::notify::enqueue(conn, &mail, now)?;
+    }
+    Ok(())
 }
 
 fn email_used_by_another(conn: &mut DbConnection, email: &str, youth: UserId) -> QueryResult<bool> {

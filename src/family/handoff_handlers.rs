@@ -140,8 +140,9 @@ pub async fn ask(
         password_hash,
         guardians_follow: form.follow == "1",
     };
-    let (city_id, youth, today, now) = (
-        city.id,
+    let (of_city, base, youth, today, now) = (
+        city.clone(),
+        state.base_url(),
         access.user.clone(),
         state.clock.today(),
         state.clock.now(),
@@ -149,7 +150,7 @@ pub async fn ask(
     let actor = Actor::user(&access.user, &address);
     let outcome = state
         .db
-        .run(move |conn| handoff::ask(conn, city_id, &youth, &asked, &actor, today, now))
+        .run(move |conn| handoff::ask(conn, &of_city, &base, &youth, &asked, &actor, today, now))
         .await?;
     let back = format!("/c/{}/me#handoff", city.slug);
     match outcome {

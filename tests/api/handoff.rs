@@ -242,10 +242,19 @@ async fn at_13_the_youth_asks_the_parent_consents_and_the_badges_are_reissued_to
     assert_eq!(asked.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&asked), "/c/riverton/me#handoff");
     let me = page(&app, &leo, "/c/riverton/me").await;
-    assert!(me.contains("id=\"handoff-waiting\""));
+    let waiting = text_of(&me, "#handoff-waiting");
+    assert!(
+        waiting.contains("You asked on") && waiting.chars().any(|c| c.is_ascii_digit()),
+        "{waiting}"
+    );
     let again = leo_asks(&app, &leo, true).await;
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
     assert_eq!(outcome_of_request(&app), vec!["pending"]);
+    let (kind, subject, text, _) =
+        crate::invitations::last_mail_to(&app, "parent@riverton.example");
+    assert_eq!(kind, "family.handoff_asked");
+    assert!(subject.contains("Leo"), "{subject}");
+    assert!(text.contains("/c/riverton/me#children"), "{text}");
     // Until the parent agrees, nothing changed.
     assert_eq!(awards_of_leo(&app).len(), 3);
 
@@ -679,4 +688,20 @@ async fn a_temporary_password_is_refused_to_other_organizations_and_to_youth_wit
     assert!(html.contains("href=\"/forgot\""));
     assert!(temporary_of(&html).is_empty());
     app.signed_in(&world.person("youth")).await;
+}
+
+#[tokio::test]
+async fn a_youth_asking_again_and_again_is_stopped_for_the_day() {
+    let (app, world) = spawn_world().await;
+    let (_, leo) = leo_in_custody(&app, &world).await;
+    app.move_clock(3 * 365).await;
+    for _ in 0..lanyard::auth::throttle::HANDOFF_REQUESTS_PER_ACCOUNT {
+        let refused = app
+            .post_form(&leo, "/c/riverton/me/handoff", &[("password", "short")])
+            .await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let stopped = leo_asks(&app, &leo, true).await;
+    assert_eq!(stopped.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(outcome_of_request(&app).is_empty());
 }
