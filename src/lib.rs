@@ -11,6 +11,7 @@ pub mod awards;
 pub mod badges;
 pub mod catalog;
 pub mod cli;
+pub mod clock;
 pub mod color;
 pub mod credentials;
 pub mod dashboard;

@@ -25,6 +25,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // Probes for load balancers and operators: public, no secrets.
     .route("/healthz", get().to(health::handlers::healthz))
     .route("/readyz", get().to(health::handlers::readyz))
+    // Tests only: 404 unless the server runs with `testing.clock` (see `clock`).
+    .route("/__test/clock", post().to(crate::clock::advance))
     .route("/", get().to(tenancy::handlers::home))
     .route("/setup", get().to(auth::handlers::setup_form))
     .route("/setup", post().to(auth::handlers::setup))
@@ -166,6 +168,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 post().to(auth::recovery_handlers::child_password),
             )
             .route("/me/link-code", post().to(family::handlers::make_code))
+            .route("/me/handoff", get().to(family::handoff_handlers::form))
+            .route("/me/handoff", post().to(family::handoff_handlers::ask))
+            .route(
+                "/me/children/{child}/handoff",
+                post().to(family::handoff_handlers::decide),
+            )
             .route("/me/children", post().to(family::handlers::link_child))
             .route(
                 "/me/children/{child}/consent",
@@ -281,6 +289,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/orgs/{org}/awards", get().to(awards::staff::issued))
             .route("/orgs/{org}/awards", post().to(awards::staff::submit))
             .route("/orgs/{org}/awards/new", get().to(awards::staff::new_form))
+            .route(
+                "/orgs/{org}/youth/{youth}/password",
+                get().to(orgs::youth_password::form),
+            )
+            .route(
+                "/orgs/{org}/youth/{youth}/password",
+                post().to(orgs::youth_password::set),
+            )
             .route("/orgs/{org}", get().to(orgs::handlers::show))
             .route("/orgs/{org}/members", post().to(orgs::handlers::add_member))
             .route(

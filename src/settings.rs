@@ -17,6 +17,18 @@ pub struct Settings {
     pub signing: SigningSettings,
     pub mail: MailSettings,
     pub storage: StorageSettings,
+    #[serde(default)]
+    pub testing: TestingSettings,
+}
+
+/// What only tests may turn on. Refused under the production profile.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TestingSettings {
+    /// `LANYARD__TESTING__CLOCK`: lets `POST /__test/clock` move the server's clock forward (a
+    /// test reaches a child's 13th birthday without sleeping; see `clock`). For tests only:
+    /// the production profile refuses to start with it.
+    pub clock: bool,
 }
 
 /// Where uploaded files are kept.
@@ -234,9 +246,20 @@ impl Settings {
                     .try_parsing(true),
             )
             .build()?
-            .try_deserialize()?;
+            .try_deserialize::<Settings>()?;
+        refuse_tests_only(profile, &settings)?;
         Ok(settings)
     }
+}
+
+/// What is for tests only never starts under the production profile.
+fn refuse_tests_only(profile: &str, settings: &Settings) -> anyhow::Result<()> {
+    if profile == "production" && settings.testing.clock {
+        anyhow::bail!(
+            "testing.clock (LANYARD__TESTING__CLOCK) is for tests only; the production profile refuses it"
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -252,6 +275,24 @@ mod tests {
             .unwrap_or_else(|e| panic!("base.toml must deserialize: {e}"));
         assert!(settings.database.url.starts_with("sqlite://"));
         assert_eq!(settings.server.port, 8080);
+    }
+
+    #[test]
+    fn the_test_clock_is_off_by_default_and_refused_in_production() {
+        let base: Settings = Config::builder()
+            .add_source(File::from_str(BASE, FileFormat::Toml))
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .unwrap_or_else(|e| panic!("base.toml must deserialize: {e}"));
+        assert!(!base.testing.clock);
+        let mut testing = base;
+        testing.testing.clock = true;
+        assert!(refuse_tests_only("test", &testing).is_ok());
+        let refused = refuse_tests_only("production", &testing)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(refused.contains("for tests only"), "{refused}");
     }
 
     #[test]

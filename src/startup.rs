@@ -163,6 +163,12 @@ impl Application {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
             n => n,
         };
+        let clock = Arc::new(if settings.testing.clock {
+            tracing::warn!("the test clock is on (testing.clock): POST /__test/clock moves it");
+            crate::clock::Clock::adjustable()
+        } else {
+            crate::clock::Clock::real()
+        });
         let state = web::Data::new(AppState {
             db,
             sessions,
@@ -175,12 +181,14 @@ impl Application {
             assets: Assets::new(),
             signer,
             evidence,
+            clock,
         });
         // Built before the server so that bad mail settings stop the start; spawned last.
         let mail_worker = match state.settings.mail.worker {
             true => Some(
                 crate::notify::worker::Worker::new(state.db.clone(), &state.settings.mail)?
-                    .with_digests(state.base_url()),
+                    .with_digests(state.base_url())
+                    .with_clock(state.clock.clone()),
             ),
             false => None,
         };

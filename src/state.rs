@@ -29,6 +29,9 @@ pub struct AppState {
     pub signer: SigningService,
     /// Where the files of submissions are kept (`storage.evidence_dir`).
     pub evidence: std::sync::Arc<dyn crate::review::storage::Storage>,
+    /// The time age checks and the custody handoff go by: the real time, unless a test moves
+    /// it (`testing.clock`; see `clock`).
+    pub clock: std::sync::Arc<crate::clock::Clock>,
 }
 
 impl AppState {

@@ -59,10 +59,15 @@ pub enum AuditAction {
     ConsentExpired,
     ParentLinked,
     PasswordReset,
+    /// A youth of 13 or over asked to take over their account from their guardians.
+    CustodyHandoffAsked,
+    CustodyHandoffDeclined,
+    /// Both consented: the account is the youth's, their awards re-issued to them.
+    CustodyHandedOver,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 35] = [
+    pub const ALL: [AuditAction; 38] = [
         AuditAction::PlatformSetUp,
         AuditAction::OrgCreated,
         AuditAction::MemberAdded,
@@ -98,6 +103,9 @@ impl AuditAction {
         AuditAction::ConsentExpired,
         AuditAction::ParentLinked,
         AuditAction::PasswordReset,
+        AuditAction::CustodyHandoffAsked,
+        AuditAction::CustodyHandoffDeclined,
+        AuditAction::CustodyHandedOver,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -137,6 +145,9 @@ impl AuditAction {
             AuditAction::ConsentExpired => "family.consent_expired",
             AuditAction::ParentLinked => "parent.linked",
             AuditAction::PasswordReset => "password.reset",
+            AuditAction::CustodyHandoffAsked => "family.handoff_asked",
+            AuditAction::CustodyHandoffDeclined => "family.handoff_declined",
+            AuditAction::CustodyHandedOver => "family.handed_over",
         }
     }
 

@@ -95,6 +95,10 @@ pub async fn sign_in(
     }
     match checked? {
         Some(user) => {
+            // A temporary password (set by staff) opens no session: it leads to choosing one's own.
+            if let Some(detour) = temporary_password_detour(&state, user.id).await? {
+                return Ok(detour);
+            }
             tracing::info!(user.id = %user.id, "signed in");
             let next = match safe_next(&form.next).as_str() {
                 "/" => "/me".to_string(),
@@ -112,6 +116,46 @@ pub async fn sign_in(
             },
         ),
     }
+}
+
+/// Where a sign-in with a temporary password goes instead of a session: the page to choose a
+/// password of one's own (a fresh single-use reset link), or, once it has expired, back to
+/// the sign-in page with a word on what to do.
+async fn temporary_password_detour(
+    state: &AppState,
+    user: crate::ids::UserId,
+) -> Result<Option<HttpResponse>, AppError> {
+    let now = chrono::Utc::now().naive_utc();
+    let token = state
+        .db
+        .run(move |conn| {
+            Ok(match crate::auth::temporary::state(conn, user, now)? {
+                None => None,
+                Some(false) => Some(None),
+                Some(true) => Some(Some(crate::auth::recovery::make_link(
+                    conn,
+                    user,
+                    None,
+                    crate::auth::recovery::Purpose::ResetPassword,
+                    now,
+                )?)),
+            })
+        })
+        .await?;
+    Ok(match token {
+        None => None,
+        Some(None) => Some(redirect_with(
+            "/signin",
+            Flash::error("flash.temporary_password_expired", ""),
+        )),
+        Some(Some(token)) => {
+            tracing::info!(user.id = %user, "signed in with a temporary password; choosing their own");
+            Some(redirect_with(
+                &format!("/reset/{token}"),
+                Flash::success("flash.temporary_password_choose", ""),
+            ))
+        }
+    })
 }
 
 pub async fn sign_out(

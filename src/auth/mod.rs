@@ -11,6 +11,7 @@ pub mod recovery_handlers;
 pub mod session;
 pub mod signup;
 pub mod store;
+pub mod temporary;
 pub mod throttle;
 
 use crate::ids::UserId;

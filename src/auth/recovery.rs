@@ -79,25 +79,8 @@ pub fn send(
     base: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let token = random_token();
+    let token = make_link(conn, user.id, Some(email), purpose, now)?;
     let expires_at = now + purpose.lifetime();
-    diesel::delete(
-        account_tokens::table
-            .filter(account_tokens::user_id.eq(user.id.0))
-            .filter(account_tokens::purpose.eq(purpose.as_str()))
-            .filter(account_tokens::used_at.is_null()),
-    )
-    .execute(conn)?;
-    diesel::insert_into(account_tokens::table)
-        .values((
-            account_tokens::user_id.eq(user.id.0),
-            account_tokens::purpose.eq(purpose.as_str()),
-            account_tokens::token_hash.eq(token_hash(&token)),
-            account_tokens::email.eq(email),
-            account_tokens::created_at.eq(now),
-            account_tokens::expires_at.eq(expires_at),
-        ))
-        .execute(conn)?;
     let locale = user.language();
     let t = |key: &str| crate::i18n::t(locale, key);
     let pairs = [
@@ -126,6 +109,37 @@ pub fn send(
     )?;
     notify::enqueue(conn, &mail, now)?;
     Ok(())
+}
+
+/// Makes a link of `purpose` for `user` (older unused ones of the same purpose stop working)
+/// and answers its token, to send or to lead to at once (a temporary password's sign-in leads
+/// to its reset page; see `auth::temporary`).
+pub fn make_link(
+    conn: &mut DbConnection,
+    user: UserId,
+    email: Option<&str>,
+    purpose: Purpose,
+    now: NaiveDateTime,
+) -> QueryResult<String> {
+    let token = random_token();
+    diesel::delete(
+        account_tokens::table
+            .filter(account_tokens::user_id.eq(user.0))
+            .filter(account_tokens::purpose.eq(purpose.as_str()))
+            .filter(account_tokens::used_at.is_null()),
+    )
+    .execute(conn)?;
+    diesel::insert_into(account_tokens::table)
+        .values((
+            account_tokens::user_id.eq(user.0),
+            account_tokens::purpose.eq(purpose.as_str()),
+            account_tokens::token_hash.eq(token_hash(&token)),
+            account_tokens::email.eq(email),
+            account_tokens::created_at.eq(now),
+            account_tokens::expires_at.eq(now + purpose.lifetime()),
+        ))
+        .execute(conn)?;
+    Ok(token)
 }
 
 /// The account and address of a live link.

@@ -323,7 +323,8 @@ pub async fn child_password(
             let Some((youth, _)) = auth_store::find_user_by_login(conn, &lookup)? else {
                 return Ok(None);
             };
-            Ok(auth_store::is_parent_of(conn, parent.id, youth.id)?.then_some(youth))
+            // After the handoff at 13 a guardian follows, never manages (`family::handoff`).
+            Ok(crate::family::handoff::manages(conn, parent.id, youth.id)?.then_some(youth))
         })
         .await?
         .ok_or(AppError::NotFound)?;

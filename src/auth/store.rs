@@ -178,12 +178,12 @@ pub fn delete_sessions_of(
     Ok(())
 }
 
-/// Sets `user`'s password hash.
+/// Sets `user`'s password hash; a temporary password it replaces stops being one.
 pub fn set_password_hash(conn: &mut DbConnection, user: UserId, hash: &str) -> QueryResult<()> {
     diesel::update(users::table.find(user.0))
         .set(users::password_hash.eq(hash))
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?;
+    crate::auth::temporary::clear(conn, user)
 }
 
 /// `user`'s e-mail address and whether it was verified.

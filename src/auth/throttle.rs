@@ -59,6 +59,10 @@ pub enum Counter {
     RecoveryAddress,
     /// Password-reset e-mails asked for one account (so nobody's inbox is flooded).
     RecoveryAccount,
+    /// Requests of one youth to take over their account (each hashes a password).
+    HandoffAccount,
+    /// Temporary passwords one staff member sets for youth.
+    StaffResetAccount,
 }
 
 impl Counter {
@@ -75,6 +79,8 @@ impl Counter {
             Counter::LinkCodeAccount => "link-code-account",
             Counter::RecoveryAddress => "recovery-address",
             Counter::RecoveryAccount => "recovery-account",
+            Counter::HandoffAccount => "handoff-account",
+            Counter::StaffResetAccount => "staff-reset-account",
         }
     }
 }
@@ -93,6 +99,8 @@ pub struct Limits {
     link_code_account: Limit,
     recovery_address: Limit,
     recovery_account: Limit,
+    handoff_account: Limit,
+    staff_reset_account: Limit,
 }
 
 impl Limits {
@@ -115,6 +123,8 @@ impl Limits {
             link_code_account: Limit::new(LINK_CODE_FAILURES_PER_ACCOUNT, HOUR_SECONDS),
             recovery_address: Limit::new(RECOVERY_MAILS_PER_ADDRESS, HOUR_SECONDS),
             recovery_account: Limit::new(RECOVERY_MAILS_PER_ACCOUNT, HOUR_SECONDS),
+            handoff_account: Limit::new(HANDOFF_REQUESTS_PER_ACCOUNT, DAY_SECONDS),
+            staff_reset_account: Limit::new(STAFF_RESETS_PER_ACCOUNT, HOUR_SECONDS),
         }
     }
 
@@ -131,6 +141,8 @@ impl Limits {
             Counter::LinkCodeAccount => self.link_code_account,
             Counter::RecoveryAddress => self.recovery_address,
             Counter::RecoveryAccount => self.recovery_account,
+            Counter::HandoffAccount => self.handoff_account,
+            Counter::StaffResetAccount => self.staff_reset_account,
         }
     }
 }
@@ -327,6 +339,23 @@ pub fn recovery_keys(login: &str, address: &str) -> [Key; 2] {
         Key::new(Counter::RecoveryAddress, &[limit_bucket(address).as_str()]),
         Key::new(Counter::RecoveryAccount, &[login]),
     ]
+}
+
+const DAY_SECONDS: u64 = 86_400;
+/// Requests to take over an account one youth may send in a day (a declined one may be asked
+/// again, not hammered).
+pub const HANDOFF_REQUESTS_PER_ACCOUNT: u32 = 5;
+/// Temporary passwords one staff member may set in an hour: a class's worth, not a sweep.
+pub const STAFF_RESETS_PER_ACCOUNT: u32 = 30;
+
+/// The key of one youth's requests to take over their account (every attempt counts).
+pub fn handoff_keys(account: &str) -> [Key; 1] {
+    [Key::new(Counter::HandoffAccount, &[account])]
+}
+
+/// The key of one staff member's temporary passwords (every one set counts).
+pub fn staff_reset_keys(account: &str) -> [Key; 1] {
+    [Key::new(Counter::StaffResetAccount, &[account])]
 }
 
 /// The sign-up key of `address`.

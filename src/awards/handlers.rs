@@ -99,6 +99,7 @@ pub async fn show(
         chrome.user.as_ref().map(|u| u.id),
     );
     let shown = award.clone();
+    let today = state.clock.today();
     let (evidence_page, (shows_name, family), public) = state
         .db
         .run(move |conn| {
@@ -109,7 +110,7 @@ pub async fn show(
                     conn,
                     shown.id,
                     shown.recipient_id,
-                    Utc::now().date_naive(),
+                    today,
                 )?,
             ))
         })
@@ -218,7 +219,7 @@ pub async fn me(
     let me = access.user.clone();
     let is_youth = access.has_city_role(CityRole::Youth);
     let is_parent = access.has_city_role(CityRole::Parent);
-    let (city_id, user_id) = (city.id, me.id);
+    let (city_id, user_id, today) = (city.id, me.id, state.clock.today());
     let of_city = city.clone();
     let (
         (awards, submissions, pathways, (shows_name, decides_name), summer),
@@ -226,14 +227,14 @@ pub async fn me(
         staff_of,
         invitations,
         (applications, my_email, quiet),
-        (pending, link_code_until),
+        (pending, link_code_until, handoff),
     ) = state
         .db
         .run(move |conn| {
-            let today = Utc::now().date_naive();
             let mine = if is_youth {
+                let listed = store::list_for_recipient(conn, city_id, user_id)?;
                 (
-                    store::list_for_recipient(conn, city_id, user_id)?,
+                    crate::family::handoff::without_reissued(conn, listed)?,
                     crate::review::store::of_youth(conn, city_id, user_id)?,
                     crate::pathways::store::progress(conn, city_id, user_id)?,
                     (
@@ -250,7 +251,9 @@ pub async fn me(
             let mut children = Vec::new();
             if is_parent {
                 for child in auth_store::children_of(conn, user_id)? {
-                    let awards = store::list_for_recipient(conn, city_id, child.id)?;
+                    let listed = store::list_for_recipient(conn, city_id, child.id)?;
+                    let awards = crate::family::handoff::without_reissued(conn, listed)?;
+                    let custody = crate::family::handoff::for_guardian(conn, child.id)?;
                     let submissions = crate::review::store::of_youth(conn, city_id, child.id)?;
                     let pathways = crate::pathways::store::progress(conn, city_id, child.id)?;
                     let under_13 = auth_store::is_under_13(conn, child.id, today)?;
@@ -259,6 +262,7 @@ pub async fn me(
                     let summer = crate::awards::summer::of_youth(conn, &of_city, child.id, today)?;
                     let public_awards = crate::family::display::approved_of(conn, child.id)?;
                     children.push(ChildBadges {
+                        custody,
                         has_email,
                         summer,
                         public_awards,
@@ -283,9 +287,10 @@ pub async fn me(
                 (
                     crate::family::consent::pending_of(conn, user_id)?,
                     crate::family::link_codes::live_until(conn, user_id, now)?,
+                    crate::family::handoff::for_youth(conn, user_id, today)?,
                 )
             } else {
-                (None, None)
+                (None, None, Default::default())
             };
             Ok((mine, children, staff_of, invitations, partner, family))
         })
@@ -321,6 +326,7 @@ pub async fn me(
         pending,
         link_code_until,
         is_parent,
+        handoff,
     })
 }
 
@@ -371,11 +377,11 @@ pub async fn name_display(
     if !access.has_city_role(CityRole::Youth) {
         return Err(AppError::Forbidden);
     }
-    let (user, show) = (access.user.id, form.show == "1");
+    let (user, show, today) = (access.user.id, form.show == "1", state.clock.today());
     let allowed = state
         .db
         .run(move |conn| {
-            if auth_store::is_under_13(conn, user, Utc::now().date_naive())? {
+            if auth_store::is_under_13(conn, user, today)? {
                 return Ok(false);
             }
             auth_store::set_shows_name(conn, user, show)?;
@@ -407,7 +413,7 @@ pub async fn child_name_display(
     CsrfForm(form): CsrfForm<NameForm>,
 ) -> Result<HttpResponse, AppError> {
     let (_, child) = path.into_inner();
-    let (parent, show) = (access.user.id, form.show == "1");
+    let (parent, show, today) = (access.user.id, form.show == "1", state.clock.today());
     let outcome = state
         .db
         .run(move |conn| {
@@ -417,7 +423,7 @@ pub async fn child_name_display(
             if !auth_store::is_parent_of(conn, parent, youth.id)? {
                 return Ok(Err(AppError::NotFound));
             }
-            if !auth_store::is_under_13(conn, youth.id, Utc::now().date_naive())? {
+            if !auth_store::is_under_13(conn, youth.id, today)? {
                 return Ok(Err(AppError::Forbidden));
             }
             auth_store::set_shows_name(conn, youth.id, show)?;

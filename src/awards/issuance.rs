@@ -35,8 +35,9 @@ pub struct Issue<'a> {
     pub actor: &'a Actor,
     /// The site's address, for the link in the e-mail.
     pub base_url: &'a str,
-    /// The demo's seeded history: the award is written as any other, but nobody acted, so no
-    /// audit event is recorded and no e-mail is sent.
+    /// The demo's seeded history, or a re-issue that the event causing it records (the custody
+    /// handoff at 13, `family::handoff`): the award is written as any other, but no audit event
+    /// of its own is recorded, no e-mail is sent and it completes no pathway.
     pub seeded: bool,
     pub now: NaiveDateTime,
 }

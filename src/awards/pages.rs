@@ -60,6 +60,8 @@ pub struct ChildBadges {
     pub summer: crate::awards::summer::Summer,
     /// Under 13: the awards (by id) the parent let show on their public pages.
     pub public_awards: Vec<i64>,
+    /// The child's request to take over their account, or its handoff (see `family::handoff`).
+    pub custody: crate::family::handoff::ChildCustody,
 }
 
 impl ChildBadges {
@@ -115,6 +117,8 @@ pub struct MyPage {
     pub family_digest_off: bool,
     /// Whether `my_email` is confirmed.
     pub email_verified: bool,
+    /// A youth's "take over your account" at 13 (see `family::handoff`).
+    pub handoff: crate::family::handoff::YouthHandoff,
 }
 
 impl MyPage {

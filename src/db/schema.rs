@@ -549,6 +549,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    custody_handoffs (id) {
+        id -> BigInt,
+        youth_id -> BigInt,
+        city_id -> BigInt,
+        requested_at -> Timestamp,
+        guardians_follow -> Bool,
+        new_email -> Nullable<Text>,
+        new_password_hash -> Nullable<Text>,
+        outcome -> Text,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    custody_reissues (id) {
+        id -> BigInt,
+        handoff_id -> BigInt,
+        old_award_id -> BigInt,
+        new_award_id -> BigInt,
+    }
+}
+
 diesel::joinable!(consent_requests -> users (youth_id));
 diesel::joinable!(consent_links -> consent_requests (request_id));
 diesel::joinable!(account_tokens -> users (user_id));
@@ -595,6 +619,8 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     platform,
+    custody_handoffs,
+    custody_reissues,
     consent_requests,
     consent_links,
     parental_consents,

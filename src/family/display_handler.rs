@@ -3,7 +3,6 @@
 //! for themself: 403; someone else's child or badge: 404).
 
 use actix_web::{web, HttpResponse};
-use chrono::Utc;
 
 use crate::auth::access::CityMember;
 use crate::auth::store as auth_store;
@@ -28,6 +27,7 @@ pub async fn set(
     let (_, child, award) = path.into_inner();
     let (parent, public) = (access.user.id, form.public == "1");
     let city_id = access.city.id;
+    let now = state.clock.now();
     let outcome = state
         .db
         .run(move |conn| {
@@ -44,7 +44,6 @@ pub async fn set(
             if found.recipient_id != youth.id {
                 return Ok(Err(AppError::NotFound));
             }
-            let now = Utc::now().naive_utc();
             if !auth_store::is_under_13(conn, youth.id, now.date())? {
                 return Ok(Err(AppError::Forbidden));
             }

@@ -365,12 +365,12 @@ pub async fn make_code(
     if !access.has_city_role(CityRole::Youth) || access.user.awaiting_consent() {
         return Err(AppError::Forbidden);
     }
-    let youth = access.user.id;
+    let (youth, today) = (access.user.id, state.clock.today());
     let made = state
         .db
         .run(move |conn| {
             let now = Utc::now().naive_utc();
-            if crate::auth::store::is_under_13(conn, youth, now.date())? {
+            if crate::auth::store::is_under_13(conn, youth, today)? {
                 return Ok(None);
             }
             Ok(Some(link_codes::create(conn, youth, now)?))

@@ -101,3 +101,25 @@ pub struct PrivateAwardPage {
     pub city: City,
     pub award: crate::awards::AwardView,
 }
+
+/// What a youth taking over their account gives.
+#[derive(Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct HandoffForm {
+    /// An e-mail of their own (optional).
+    pub email: String,
+    /// The password that will be theirs alone.
+    pub password: String,
+    /// The box "my parent can keep following my badges", ticked (`1`).
+    pub follow: String,
+}
+
+/// `GET /c/{city}/me/handoff`: what taking over means, and the form.
+#[derive(Template)]
+#[template(path = "family/handoff.html")]
+pub struct HandoffPage {
+    pub chrome: Chrome,
+    pub city_slug: String,
+    pub form: HandoffForm,
+    pub errors: FormErrors,
+}

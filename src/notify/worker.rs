@@ -46,6 +46,8 @@ pub struct Worker {
     /// The site's address, when this worker also queues the mentors' daily review digests.
     digests: Option<String>,
     last_digest_round: Option<std::time::Instant>,
+    /// The clock the consent sweep goes by (see `clock`).
+    clock: std::sync::Arc<crate::clock::Clock>,
 }
 
 /// How often the worker looks for review digests due.
@@ -98,12 +100,19 @@ impl Worker {
             health: Health::Unknown,
             digests: None,
             last_digest_round: None,
+            clock: std::sync::Arc::new(crate::clock::Clock::real()),
         })
     }
 
     /// Also queues the mentors' daily review digests (linking to `base_url`).
     pub fn with_digests(mut self, base_url: String) -> Worker {
         self.digests = Some(base_url);
+        self
+    }
+
+    /// Sweeps consent requests by `clock` (a test's clock moved forward) instead of the real time.
+    pub fn with_clock(mut self, clock: std::sync::Arc<crate::clock::Clock>) -> Worker {
+        self.clock = clock;
         self
     }
 
@@ -121,6 +130,7 @@ impl Worker {
         }
         self.last_digest_round = Some(std::time::Instant::now());
         let link_base = base.clone();
+        let swept_at = self.clock.now();
         match self
             .db
             .run(move |conn| crate::review::digest::queue_due(conn, &base, now()))
@@ -144,7 +154,7 @@ impl Worker {
         // Parents' consent: reminders on the way, and accounts whose ten days are over.
         match self
             .db
-            .run(move |conn| crate::family::consent::sweep(conn, &link_base, now()))
+            .run(move |conn| crate::family::consent::sweep(conn, &link_base, swept_at))
             .await
         {
             Ok(swept) if swept == Default::default() => {}

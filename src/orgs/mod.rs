@@ -16,6 +16,7 @@ pub mod removal;
 pub mod staff_invites;
 pub mod store;
 pub mod tokens;
+pub mod youth_password;
 
 use crate::ids::{CityId, OrgId};
 

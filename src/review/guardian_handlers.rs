@@ -3,7 +3,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use chrono::Utc;
 
 use crate::auth::access::CityMember;
 use crate::error::AppError;
@@ -67,6 +66,7 @@ pub async fn decide(
     };
     let (city_id, public_id, parent) = (city.id, s.public_id.clone(), access.user.id);
     let approve = verdict == ParentVerdict::Approve;
+    let now = state.clock.now();
     let decided = state
         .db
         .run(move |conn| {
@@ -76,7 +76,7 @@ pub async fn decide(
                 &public_id,
                 parent,
                 &verdict,
-                Utc::now().naive_utc(),
+                now,
             )?)
         })
         .await?;

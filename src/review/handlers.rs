@@ -255,6 +255,7 @@ pub async fn submit(
         public_id.clone(),
     );
     let base = state.base_url().to_string();
+    let now = state.clock.now();
     let sent = Sent {
         reflection: checked.reflection,
         links: checked.links,
@@ -273,7 +274,7 @@ pub async fn submit(
                 &draft,
                 &id,
                 &base,
-                Utc::now().naive_utc(),
+                now,
             ))
         })
         .await?;
@@ -450,6 +451,7 @@ pub async fn resubmit(
     let stored = store_files(&state, &city, &s.public_id, checked.files).await?;
     let (of_city, id, youth) = (city.clone(), s.public_id.clone(), access.user.id);
     let base = state.base_url().to_string();
+    let now = state.clock.now();
     let sent = Sent {
         reflection: checked.reflection,
         links: checked.links,
@@ -467,7 +469,7 @@ pub async fn resubmit(
                 youth,
                 &draft,
                 &base,
-                Utc::now().naive_utc(),
+                now,
             ))
         })
         .await?;

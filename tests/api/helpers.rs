@@ -421,6 +421,20 @@ impl TestApp {
         response.json().await.expect("award JSON")
     }
 
+    /// Moves the server's clock `days` forward (the test profile runs with `testing.clock`), as
+    /// a browser test does with `POST /__test/clock`.
+    pub async fn move_clock(&self, days: i64) -> serde_json::Value {
+        let response = self
+            .client()
+            .post(self.url("/__test/clock"))
+            .json(&serde_json::json!({ "days": days }))
+            .send()
+            .await
+            .expect("POST /__test/clock");
+        assert_eq!(response.status(), StatusCode::OK, "the clock moves");
+        response.json().await.expect("clock JSON")
+    }
+
     /// The signed credential at `url`, as a wallet fetches it.
     pub async fn credential_at(&self, url: &str) -> serde_json::Value {
         self.client()

@@ -23,6 +23,7 @@ mod csrf_binding;
 mod disclosure;
 mod family;
 mod family_review;
+mod handoff;
 mod helpers;
 mod invitations;
 mod limits_support;

@@ -225,6 +225,7 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/static/{file}", Access::Public),
     ("GET", "/healthz", Access::Public),
     ("GET", "/readyz", Access::Public),
+    ("POST", "/__test/clock", Access::Public),
     ("GET", "/", Access::Public),
     ("GET", "/setup", Access::Public),
     ("POST", "/setup", Access::Public),
@@ -302,6 +303,13 @@ const SWEEP: &[(&str, &str, Access)] = &[
         Access::ParentOf,
     ),
     ("POST", "/c/{city}/me/link-code", Access::Youth),
+    ("GET", "/c/{city}/me/handoff", Access::Youth),
+    ("POST", "/c/{city}/me/handoff", Access::Youth),
+    (
+        "POST",
+        "/c/{city}/me/children/{child}/handoff",
+        Access::ParentOf,
+    ),
     ("POST", "/c/{city}/me/children", Access::Parent),
     (
         "POST",
@@ -410,6 +418,16 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("POST", "/c/{city}/orgs/{org}/tokens", Access::OrgAdmin),
     ("GET", "/c/{city}/orgs/{org}/awards", Access::OrgStaff),
     ("GET", "/c/{city}/orgs/{org}/awards/new", Access::OrgStaff),
+    (
+        "GET",
+        "/c/{city}/orgs/{org}/youth/{youth}/password",
+        Access::OrgStaff,
+    ),
+    (
+        "POST",
+        "/c/{city}/orgs/{org}/youth/{youth}/password",
+        Access::OrgStaff,
+    ),
     ("POST", "/c/{city}/orgs/{org}/awards", Access::OrgStaff),
     // Mentors write activities too; the status changes come last, as they change the page.
     (
@@ -637,6 +655,7 @@ fn fill(pattern: &str, objects: &Objects) -> String {
             "/awards/{award}/display",
             &format!("/awards/{}/display", objects.child_award),
         )
+        .replace("{youth}", "maya")
         .replace("{award}", &objects.award)
         .replace(
             "/invitations/{id}/accept",

@@ -1,0 +1,2 @@
+DROP TABLE custody_reissues;
+DROP TABLE custody_handoffs;
