@@ -287,6 +287,7 @@ pub async fn me(
         pending,
         link_code_until,
         is_parent,
+        share_base: state.base_url(),
     })
 }
 

@@ -92,6 +92,8 @@ pub struct MyPage {
     pub is_parent: bool,
     /// Whether `my_email` is confirmed.
     pub email_verified: bool,
+    /// The site's public address, that each badge card's share link starts with.
+    pub share_base: String,
 }
 
 impl MyPage {
