@@ -59,10 +59,11 @@ pub enum AuditAction {
     ConsentExpired,
     ParentLinked,
     PasswordReset,
+    AccountDeleted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 35] = [
+    pub const ALL: [AuditAction; 36] = [
         AuditAction::PlatformSetUp,
         AuditAction::OrgCreated,
         AuditAction::MemberAdded,
@@ -98,6 +99,7 @@ impl AuditAction {
         AuditAction::ConsentExpired,
         AuditAction::ParentLinked,
         AuditAction::PasswordReset,
+        AuditAction::AccountDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -137,6 +139,7 @@ impl AuditAction {
             AuditAction::ConsentExpired => "family.consent_expired",
             AuditAction::ParentLinked => "parent.linked",
             AuditAction::PasswordReset => "password.reset",
+            AuditAction::AccountDeleted => "users.deleted",
         }
     }
 

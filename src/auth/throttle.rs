@@ -59,6 +59,8 @@ pub enum Counter {
     RecoveryAddress,
     /// Password-reset e-mails asked for one account (so nobody's inbox is flooded).
     RecoveryAccount,
+    /// Data exports one account downloads (each signs and bakes every award).
+    ExportAccount,
 }
 
 impl Counter {
@@ -75,6 +77,7 @@ impl Counter {
             Counter::LinkCodeAccount => "link-code-account",
             Counter::RecoveryAddress => "recovery-address",
             Counter::RecoveryAccount => "recovery-account",
+            Counter::ExportAccount => "export-account",
         }
     }
 }
@@ -93,6 +96,7 @@ pub struct Limits {
     link_code_account: Limit,
     recovery_address: Limit,
     recovery_account: Limit,
+    export_account: Limit,
 }
 
 impl Limits {
@@ -115,6 +119,7 @@ impl Limits {
             link_code_account: Limit::new(LINK_CODE_FAILURES_PER_ACCOUNT, HOUR_SECONDS),
             recovery_address: Limit::new(RECOVERY_MAILS_PER_ADDRESS, HOUR_SECONDS),
             recovery_account: Limit::new(RECOVERY_MAILS_PER_ACCOUNT, HOUR_SECONDS),
+            export_account: Limit::new(EXPORTS_PER_ACCOUNT, HOUR_SECONDS),
         }
     }
 
@@ -131,6 +136,7 @@ impl Limits {
             Counter::LinkCodeAccount => self.link_code_account,
             Counter::RecoveryAddress => self.recovery_address,
             Counter::RecoveryAccount => self.recovery_account,
+            Counter::ExportAccount => self.export_account,
         }
     }
 }
@@ -327,6 +333,16 @@ pub fn recovery_keys(login: &str, address: &str) -> [Key; 2] {
         Key::new(Counter::RecoveryAddress, &[limit_bucket(address).as_str()]),
         Key::new(Counter::RecoveryAccount, &[login]),
     ]
+}
+
+/// Data exports one account may download in an hour: a family keeping a copy needs one or
+/// two, and each costs a signature check and a baked image per award.
+pub const EXPORTS_PER_ACCOUNT: u32 = 3;
+
+/// The export key of the account that downloads (a parent's downloads of their children's
+/// data count as theirs). Every download counts.
+pub fn export_keys(account: &str) -> [Key; 1] {
+    [Key::new(Counter::ExportAccount, &[account])]
 }
 
 /// The sign-up key of `address`.
