@@ -678,3 +678,65 @@ async fn the_only_admin_of_an_organization_is_told_to_hand_it_on_first() {
         StatusCode::OK
     );
 }
+
+/// Every file under `dir`, however deep.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn with_sessions_in_redis_a_deletion_ends_every_browser_and_removes_the_work_files() {
+    let mut settings = crate::helpers::test_settings();
+    settings.redis.url =
+        std::env::var("LANYARD_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    settings.redis.prefix = format!("lanyard-test-{}", uuid::Uuid::new_v4().simple());
+    let (prefix, redis_url) = (settings.redis.prefix.clone(), settings.redis.url.clone());
+    let evidence = std::path::PathBuf::from(&settings.storage.evidence_dir);
+    let app = crate::helpers::spawn_app_with(settings).await;
+    let world = app.seed_world();
+    let maya_person = world.account("maya");
+    let maya = app.signed_in(&maya_person).await;
+    let other_browser = app.signed_in(&maya_person).await;
+    maya_sends_work(&app, &maya).await;
+    assert_eq!(files_under(&evidence).len(), 1, "the PDF is kept");
+    let mut redis = redis::Client::open(redis_url)
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let sessions = |redis: &mut redis::aio::MultiplexedConnection| {
+        let mut redis = redis.clone();
+        let pattern = format!("{prefix}:session:*");
+        async move {
+            let keys: Vec<String> = redis::cmd("KEYS")
+                .arg(pattern)
+                .query_async(&mut redis)
+                .await
+                .unwrap();
+            keys.len()
+        }
+    };
+    assert_eq!(sessions(&mut redis).await, 2);
+
+    let deleted = maya_deletes(&app, &maya, "keep", &maya_person.password).await;
+    assert_eq!(deleted.status(), StatusCode::OK);
+    assert_eq!(sessions(&mut redis).await, 0, "both sessions are gone");
+    assert_sign_in_redirect(&app.get(&other_browser, "/c/riverton/me").await);
+    assert!(
+        files_under(&evidence).is_empty(),
+        "{:?}",
+        files_under(&evidence)
+    );
+}
