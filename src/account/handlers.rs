@@ -356,8 +356,12 @@ async fn carry_out(
         })
         .await?;
     if let Ok(deleted) = &outcome {
-        // The rows are gone; their sessions in Redis and their files follow.
-        state.sessions.end_all_of(whose.id, None).await?;
+        // The rows are gone; their sessions in Redis and their files follow. A session left in
+        // an unreachable Redis is dead all the same: it names an account that no longer signs
+        // in (`auth::store::find_user`).
+        if let Err(e) = state.sessions.end_all_of(whose.id, None).await {
+            tracing::warn!(error = %e, "sessions of a deleted account stay in the session store");
+        }
         for key in &deleted.evidence_keys {
             if let Err(e) = state.evidence.delete(key) {
                 tracing::warn!(error = %e, "an evidence file of a deleted account stays");

@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use crate::auth::AccountStatus;
 use crate::db::schema::{
     account_tokens, awards, badges, cities, city_members, claim_redemptions, consent_requests,
-    link_codes, org_invitations, org_members, organizations, outbox, parent_links,
-    parental_consents, sessions, submission_files, submissions, users,
+    email_invitations, link_codes, org_invitations, org_members, organizations, outbox,
+    parent_links, parental_consents, sessions, submission_files, submissions, users,
 };
 use crate::db::DbConnection;
 use crate::ids::{CityId, UserId};
@@ -419,7 +419,18 @@ pub fn erase(
     diesel::update(claim_redemptions::table.filter(claim_redemptions::youth_id.eq(user.0)))
         .set(claim_redemptions::address.eq(""))
         .execute(conn)?;
+    // Invitations they took keep that they were taken, not the address; those still open to
+    // the address go, with every mail to it.
+    diesel::update(email_invitations::table.filter(email_invitations::accepted_by.eq(user.0)))
+        .set(email_invitations::email.eq(""))
+        .execute(conn)?;
     if let Some(email) = email {
+        diesel::delete(
+            email_invitations::table
+                .filter(email_invitations::email.eq(email))
+                .filter(email_invitations::accepted_at.is_null()),
+        )
+        .execute(conn)?;
         diesel::delete(outbox::table.filter(outbox::to_address.eq(email))).execute(conn)?;
     }
     Ok(())

@@ -740,3 +740,41 @@ async fn with_sessions_in_redis_a_deletion_ends_every_browser_and_removes_the_wo
         files_under(&evidence)
     );
 }
+
+#[tokio::test]
+async fn an_account_without_a_password_confirms_by_typing_its_username() {
+    let (app, world) = spawn_world().await;
+    let maya = app.signed_in(&world.account("maya")).await;
+    {
+        let mut conn = app.db.get().unwrap();
+        diesel::update(users::table.filter(users::username.eq("maya")))
+            .set(users::password_hash.eq(""))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let page = app
+        .get(&maya, "/c/riverton/me/delete")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("name=\"confirm\"") && !page.contains("name=\"password\""));
+    let wrong = app
+        .post_form(
+            &maya,
+            "/c/riverton/me/delete",
+            &[("credentials", "keep"), ("confirm", "sam")],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(status_of(&app, id_of(&app, "maya")), "active");
+    let done = app
+        .post_form(
+            &maya,
+            "/c/riverton/me/delete",
+            &[("credentials", "keep"), ("confirm", " Maya ")],
+        )
+        .await;
+    assert_eq!(done.status(), StatusCode::OK);
+    assert_sign_in_redirect(&app.get(&maya, "/c/riverton/me").await);
+}
