@@ -3,6 +3,7 @@
 
 rust_i18n::i18n!("src/i18n/locales", fallback = "en");
 
+pub mod account;
 pub mod activities;
 pub mod api;
 pub mod audit;

@@ -4,8 +4,8 @@
 use actix_web::web::{self, get, post};
 
 use crate::{
-    activities, api, audit, auth, awards, badges, catalog, dashboard, earning, family, health,
-    invitations, notify, orgs, pathways, review, signing, tenancy, verify, web as pages,
+    account, activities, api, audit, auth, awards, badges, catalog, dashboard, earning, family,
+    health, invitations, notify, orgs, pathways, review, signing, tenancy, verify, web as pages,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -157,6 +157,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(
                 "/me/neighborhood",
                 post().to(awards::summer_handlers::neighborhood),
+            )
+            // One's data: download all of it, or delete the account (a parent: a young
+            // child's too).
+            .route("/me/export", get().to(account::handlers::export_page))
+            .route("/me/export", post().to(account::handlers::export_mine))
+            .route(
+                "/me/children/{child}/export",
+                post().to(account::handlers::export_child),
+            )
+            .route("/me/delete", get().to(account::handlers::delete_form))
+            .route("/me/delete", post().to(account::handlers::delete_mine))
+            .route(
+                "/me/children/{child}/delete",
+                get().to(account::handlers::delete_child_form),
+            )
+            .route(
+                "/me/children/{child}/delete",
+                post().to(account::handlers::delete_child),
             )
             .route("/me/consent", post().to(family::handlers::resend))
             .route(

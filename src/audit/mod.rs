@@ -64,10 +64,11 @@ pub enum AuditAction {
     CustodyHandoffDeclined,
     /// Both consented: the account is the youth's, their awards re-issued to them.
     CustodyHandedOver,
+    AccountDeleted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 38] = [
+    pub const ALL: [AuditAction; 39] = [
         AuditAction::PlatformSetUp,
         AuditAction::OrgCreated,
         AuditAction::MemberAdded,
@@ -106,6 +107,7 @@ impl AuditAction {
         AuditAction::CustodyHandoffAsked,
         AuditAction::CustodyHandoffDeclined,
         AuditAction::CustodyHandedOver,
+        AuditAction::AccountDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -148,6 +150,7 @@ impl AuditAction {
             AuditAction::CustodyHandoffAsked => "family.handoff_asked",
             AuditAction::CustodyHandoffDeclined => "family.handoff_declined",
             AuditAction::CustodyHandedOver => "family.handed_over",
+            AuditAction::AccountDeleted => "users.deleted",
         }
     }
 

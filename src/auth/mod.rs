@@ -52,6 +52,9 @@ pub enum AccountStatus {
     Active,
     /// A youth under 13 waiting for a parent or guardian to confirm.
     AwaitingConsent,
+    /// Deleted by its holder (or a parent): a row kept without anything personal, so that
+    /// awards and the audit trail still point somewhere. It never signs in.
+    Deleted,
 }
 
 impl AccountStatus {
@@ -59,12 +62,14 @@ impl AccountStatus {
         match self {
             AccountStatus::Active => "active",
             AccountStatus::AwaitingConsent => "awaiting_consent",
+            AccountStatus::Deleted => "deleted",
         }
     }
 
     pub fn parse(s: &str) -> AccountStatus {
         match s {
             "awaiting_consent" => AccountStatus::AwaitingConsent,
+            "deleted" => AccountStatus::Deleted,
             _ => AccountStatus::Active,
         }
     }

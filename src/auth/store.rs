@@ -82,6 +82,7 @@ pub fn insert_user(
 pub fn find_user(conn: &mut DbConnection, id: UserId) -> QueryResult<Option<CurrentUser>> {
     users::table
         .filter(users::id.eq(id.0))
+        .filter(users::status.ne(AccountStatus::Deleted.as_str()))
         .select(USER_COLUMNS)
         .first::<UserRow>(conn)
         .optional()
@@ -96,6 +97,7 @@ pub fn find_user_by_login(
     let login = login.trim().to_ascii_lowercase();
     users::table
         .filter(users::username.eq(&login).or(users::email.eq(&login)))
+        .filter(users::status.ne(AccountStatus::Deleted.as_str()))
         .select((USER_COLUMNS, users::password_hash))
         .first::<(UserRow, String)>(conn)
         .optional()
@@ -152,6 +154,7 @@ pub fn user_by_session(
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(hash))
         .filter(sessions::expires_at.gt(now))
+        .filter(users::status.ne(AccountStatus::Deleted.as_str()))
         .select(USER_COLUMNS)
         .first::<UserRow>(conn)
         .optional()

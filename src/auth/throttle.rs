@@ -63,6 +63,8 @@ pub enum Counter {
     HandoffAccount,
     /// Temporary passwords one staff member sets for youth.
     StaffResetAccount,
+    /// Data exports one account downloads (each signs and bakes every award).
+    ExportAccount,
 }
 
 impl Counter {
@@ -81,6 +83,7 @@ impl Counter {
             Counter::RecoveryAccount => "recovery-account",
             Counter::HandoffAccount => "handoff-account",
             Counter::StaffResetAccount => "staff-reset-account",
+            Counter::ExportAccount => "export-account",
         }
     }
 }
@@ -101,6 +104,7 @@ pub struct Limits {
     recovery_account: Limit,
     handoff_account: Limit,
     staff_reset_account: Limit,
+    export_account: Limit,
 }
 
 impl Limits {
@@ -125,6 +129,7 @@ impl Limits {
             recovery_account: Limit::new(RECOVERY_MAILS_PER_ACCOUNT, HOUR_SECONDS),
             handoff_account: Limit::new(HANDOFF_REQUESTS_PER_ACCOUNT, DAY_SECONDS),
             staff_reset_account: Limit::new(STAFF_RESETS_PER_ACCOUNT, HOUR_SECONDS),
+            export_account: Limit::new(EXPORTS_PER_ACCOUNT, HOUR_SECONDS),
         }
     }
 
@@ -143,6 +148,7 @@ impl Limits {
             Counter::RecoveryAccount => self.recovery_account,
             Counter::HandoffAccount => self.handoff_account,
             Counter::StaffResetAccount => self.staff_reset_account,
+            Counter::ExportAccount => self.export_account,
         }
     }
 }
@@ -356,6 +362,16 @@ pub fn handoff_keys(account: &str) -> [Key; 1] {
 /// The key of one staff member's temporary passwords (every one set counts).
 pub fn staff_reset_keys(account: &str) -> [Key; 1] {
     [Key::new(Counter::StaffResetAccount, &[account])]
+}
+
+/// Data exports one account may download in an hour: a family keeping a copy needs one or
+/// two, and each costs a signature check and a baked image per award.
+pub const EXPORTS_PER_ACCOUNT: u32 = 3;
+
+/// The export key of the account that downloads (a parent's downloads of their children's
+/// data count as theirs). Every download counts.
+pub fn export_keys(account: &str) -> [Key; 1] {
+    [Key::new(Counter::ExportAccount, &[account])]
 }
 
 /// The sign-up key of `address`.

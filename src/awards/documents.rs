@@ -145,6 +145,19 @@ fn image_response(mime: &'static str, filename: &str, body: Vec<u8>) -> HttpResp
     response
 }
 
+/// The award's badge image as a PNG with its signed OB 3.0 `credential` baked in (what
+/// `badge.png` serves, and what a data export carries).
+pub async fn baked_ob3_png(
+    state: &AppState,
+    city: &City,
+    credential: &serde_json::Value,
+    source: &crate::awards::store::CredentialSource,
+) -> Result<Vec<u8>, AppError> {
+    let png = badge_image(state, city, source, Format::Png).await?;
+    baking::bake_png(&png, baking::OB3_PNG_KEYWORD, &credential.to_string())
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the badge PNG could not be baked")))
+}
+
 pub async fn baked_png(
     state: web::Data<AppState>,
     CurrentCity(city): CurrentCity,
@@ -153,9 +166,7 @@ pub async fn baked_png(
     let (_, public_id) = path.into_inner();
     let (credential, source) =
         credential::ensure(&state, &state.base_url(), &city, &public_id).await?;
-    let png = badge_image(&state, &city, &source, Format::Png).await?;
-    let baked = baking::bake_png(&png, baking::OB3_PNG_KEYWORD, &credential.to_string())
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the badge PNG could not be baked")))?;
+    let baked = baked_ob3_png(&state, &city, &credential, &source).await?;
     Ok(image_response(
         "image/png",
         &format!("{}.png", source.badge_slug),

@@ -106,12 +106,7 @@ pub async fn show(
             Ok((
                 crate::review::store::evidence_page_of_award(conn, &of_city, &id, viewer)?,
                 crate::awards::name_on_page(conn, &shown, viewer)?,
-                crate::family::display::is_public(
-                    conn,
-                    shown.id,
-                    shown.recipient_id,
-                    today,
-                )?,
+                crate::family::display::is_public(conn, shown.id, shown.recipient_id, today)?,
             ))
         })
         .await?;
@@ -327,6 +322,7 @@ pub async fn me(
         link_code_until,
         is_parent,
         handoff,
+        share_base: state.base_url(),
     })
 }
 

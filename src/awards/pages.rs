@@ -119,6 +119,8 @@ pub struct MyPage {
     pub email_verified: bool,
     /// A youth's "take over your account" at 13 (see `family::handoff`).
     pub handoff: crate::family::handoff::YouthHandoff,
+    /// The site's public address, that each badge card's share link starts with.
+    pub share_base: String,
 }
 
 impl MyPage {

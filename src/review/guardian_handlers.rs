@@ -71,12 +71,7 @@ pub async fn decide(
         .db
         .run(move |conn| {
             Ok(guardian::decide(
-                conn,
-                city_id,
-                &public_id,
-                parent,
-                &verdict,
-                now,
+                conn, city_id, &public_id, parent, &verdict, now,
             )?)
         })
         .await?;

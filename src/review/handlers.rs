@@ -267,14 +267,7 @@ pub async fn submit(
         .run(move |conn| {
             let draft = sent.draft();
             Ok(store::submit(
-                conn,
-                &of_city,
-                &slug,
-                youth,
-                &draft,
-                &id,
-                &base,
-                now,
+                conn, &of_city, &slug, youth, &draft, &id, &base, now,
             ))
         })
         .await?;
@@ -463,13 +456,7 @@ pub async fn resubmit(
         .run(move |conn| {
             let draft = sent.draft();
             Ok(store::resubmit(
-                conn,
-                &of_city,
-                &id,
-                youth,
-                &draft,
-                &base,
-                now,
+                conn, &of_city, &id, youth, &draft, &base, now,
             ))
         })
         .await?;

@@ -295,6 +295,26 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/c/{city}/me", Access::CityMember),
     ("POST", "/c/{city}/me/notifications", Access::CityMember),
     ("POST", "/c/{city}/me/name", Access::Youth),
+    ("GET", "/c/{city}/me/export", Access::CityMember),
+    ("POST", "/c/{city}/me/export", Access::CityMember),
+    (
+        "POST",
+        "/c/{city}/me/children/{child}/export",
+        Access::ParentOf,
+    ),
+    ("GET", "/c/{city}/me/delete", Access::CityMember),
+    // Sent without a choice or a password: refused (422), nothing deleted.
+    ("POST", "/c/{city}/me/delete", Access::CityMember),
+    (
+        "GET",
+        "/c/{city}/me/children/{child}/delete",
+        Access::ParentOf,
+    ),
+    (
+        "POST",
+        "/c/{city}/me/children/{child}/delete",
+        Access::ParentOf,
+    ),
     ("POST", "/c/{city}/me/consent", Access::CityMember),
     ("POST", "/c/{city}/me/verify-email", Access::CityMember),
     (
