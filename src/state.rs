@@ -29,6 +29,9 @@ pub struct AppState {
     pub signer: SigningService,
     /// Where the files of submissions are kept (`storage.evidence_dir`).
     pub evidence: std::sync::Arc<dyn crate::review::storage::Storage>,
+    /// Sign-in through OpenID providers: the HTTP client, the platform's provider, the key of
+    /// cities' client secrets.
+    pub oidc: crate::auth::oidc::Oidc,
 }
 
 impl AppState {

@@ -59,6 +59,10 @@ pub enum Counter {
     RecoveryAddress,
     /// Password-reset e-mails asked for one account (so nobody's inbox is flooded).
     RecoveryAccount,
+    /// Sign-ins through an OpenID provider started from one address (each calls the provider).
+    OidcStartAddress,
+    /// Failed returns from an OpenID provider to one address (forged states, refused tokens).
+    OidcFailureAddress,
 }
 
 impl Counter {
@@ -75,6 +79,8 @@ impl Counter {
             Counter::LinkCodeAccount => "link-code-account",
             Counter::RecoveryAddress => "recovery-address",
             Counter::RecoveryAccount => "recovery-account",
+            Counter::OidcStartAddress => "oidc-start-address",
+            Counter::OidcFailureAddress => "oidc-failure-address",
         }
     }
 }
@@ -93,6 +99,8 @@ pub struct Limits {
     link_code_account: Limit,
     recovery_address: Limit,
     recovery_account: Limit,
+    oidc_start_address: Limit,
+    oidc_failure_address: Limit,
 }
 
 impl Limits {
@@ -115,6 +123,8 @@ impl Limits {
             link_code_account: Limit::new(LINK_CODE_FAILURES_PER_ACCOUNT, HOUR_SECONDS),
             recovery_address: Limit::new(RECOVERY_MAILS_PER_ADDRESS, HOUR_SECONDS),
             recovery_account: Limit::new(RECOVERY_MAILS_PER_ACCOUNT, HOUR_SECONDS),
+            oidc_start_address: Limit::new(OIDC_STARTS_PER_ADDRESS, LINK_GUESS_WINDOW_SECONDS),
+            oidc_failure_address: Limit::new(OIDC_FAILURES_PER_ADDRESS, LINK_GUESS_WINDOW_SECONDS),
         }
     }
 
@@ -131,6 +141,8 @@ impl Limits {
             Counter::LinkCodeAccount => self.link_code_account,
             Counter::RecoveryAddress => self.recovery_address,
             Counter::RecoveryAccount => self.recovery_account,
+            Counter::OidcStartAddress => self.oidc_start_address,
+            Counter::OidcFailureAddress => self.oidc_failure_address,
         }
     }
 }
@@ -233,6 +245,8 @@ impl Counter {
                 | Counter::ClaimAddress
                 | Counter::SignUpAddress
                 | Counter::LinkGuessAddress
+                | Counter::OidcStartAddress
+                | Counter::OidcFailureAddress
         )
     }
 }
@@ -327,6 +341,28 @@ pub fn recovery_keys(login: &str, address: &str) -> [Key; 2] {
         Key::new(Counter::RecoveryAddress, &[limit_bucket(address).as_str()]),
         Key::new(Counter::RecoveryAccount, &[login]),
     ]
+}
+
+/// Sign-ins through a provider one address may start in one window (a school's shared address
+/// included), and failed returns it may bring back: a person who retries a few times is never
+/// stopped, a script forging states soon is.
+pub const OIDC_STARTS_PER_ADDRESS: u32 = 60;
+pub const OIDC_FAILURES_PER_ADDRESS: u32 = 10;
+
+/// The key every sign-in started through a provider counts against.
+pub fn oidc_start_keys(address: &str) -> [Key; 1] {
+    [Key::new(
+        Counter::OidcStartAddress,
+        &[limit_bucket(address).as_str()],
+    )]
+}
+
+/// The key a failed return from a provider counts against (give it back on success).
+pub fn oidc_failure_keys(address: &str) -> [Key; 1] {
+    [Key::new(
+        Counter::OidcFailureAddress,
+        &[limit_bucket(address).as_str()],
+    )]
 }
 
 /// The sign-up key of `address`.
