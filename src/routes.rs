@@ -32,7 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/signin", post().to(auth::handlers::sign_in))
     .route("/signout", post().to(auth::handlers::sign_out))
     // Sign-in through an OpenID provider: its button, and the way back from it.
-    .route("/signin/oidc", post().to(auth::oidc::handlers::start))
+    .route("/signin/oidc", get().to(auth::oidc::handlers::start))
     .route(
         "/signin/oidc/callback",
         get().to(auth::oidc::handlers::callback),

@@ -66,10 +66,9 @@ async fn walk_to_callback(
     sub: &str,
 ) -> String {
     let start = app
-        .post_form(
+        .get(
             client,
-            "/signin/oidc",
-            &[("provider", provider), ("next", next)],
+            &format!("/signin/oidc?provider={provider}&next={next}"),
         )
         .await;
     assert_eq!(
@@ -147,7 +146,7 @@ async fn a_verified_email_links_its_account_once_and_the_identity_then_signs_str
         .await
         .unwrap();
     assert!(page.contains("Sign in with Test ID"), "{page}");
-    assert!(page.contains("value=\"platform\""));
+    assert!(page.contains("data-provider=\"platform\""));
 
     provider
         .user("parent-sub", &parent_email(&world), true)
@@ -290,11 +289,7 @@ async fn a_provider_that_is_down_ends_in_a_message_not_a_hang() {
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     // Down before the button is pressed.
     let response = app
-        .post_form(
-            &app.client(),
-            "/signin/oidc",
-            &[("provider", "platform"), ("next", "/")],
-        )
+        .get(&app.client(), "/signin/oidc?provider=platform&next=/")
         .await;
     fails_saying(response, "did not answer in time").await;
     assert_eq!(identities(&app), 0);
@@ -331,10 +326,9 @@ async fn an_unknown_provider_button_is_refused_in_words() {
     assert!(!page.contains("sign-in-providers"));
     for tag in ["platform", "city:9999", "nonsense"] {
         let response = app
-            .post_form(
+            .get(
                 &app.client(),
-                "/signin/oidc",
-                &[("provider", tag), ("next", "/")],
+                &format!("/signin/oidc?provider={tag}&next=/"),
             )
             .await;
         fails_saying(response, "not offered here").await;
@@ -415,7 +409,7 @@ async fn a_city_provider_is_saved_sealed_and_its_button_shows_on_the_citys_sign_
         .await
         .unwrap();
     assert!(page.contains("Sign in with Riverton staff"), "{page}");
-    assert!(page.contains(&format!("value=\"{tag}\"")));
+    assert!(page.contains(&format!("data-provider=\"{tag}\"")));
     let elsewhere = app
         .get(&app.client(), "/signin?next=/c/elmstead")
         .await
@@ -460,7 +454,7 @@ async fn staff_of_a_city_that_requires_its_provider_cannot_sign_in_with_a_passwo
     let html = response.text().await.unwrap();
     assert!(html.contains("id=\"staff-must-use-provider\""), "{html}");
     assert!(html.contains("Riverton asks its staff to sign in"));
-    assert!(html.contains(&format!("value=\"{tag}\"")));
+    assert!(html.contains(&format!("data-provider=\"{tag}\"")));
     // Families are not staff; the operator always may.
     app.signed_in(&world.person("parent")).await;
     app.signed_in(&world.person("operator")).await;
@@ -498,7 +492,7 @@ async fn staff_who_must_use_the_city_provider_are_refused_through_the_platforms(
     let response = signs_in_through(&app, &app.client(), "platform", "/", "mentor-sub").await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let html = fails_saying(response, "asks its staff to sign in with the city").await;
-    assert!(html.contains(&format!("value=\"{tag}\"")), "{html}");
+    assert!(html.contains(&format!("data-provider=\"{tag}\"")), "{html}");
     assert_eq!(identities(&app), 0);
 }
 

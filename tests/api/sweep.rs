@@ -222,7 +222,7 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/signin", Access::Public),
     ("POST", "/signin", Access::Public),
     ("POST", "/signout", Access::Public),
-    ("POST", "/signin/oidc", Access::Public),
+    ("GET", "/signin/oidc", Access::Public),
     ("GET", "/signin/oidc/callback", Access::Public),
     ("GET", "/forgot", Access::Public),
     ("POST", "/forgot", Access::Public),

@@ -1,4 +1,8 @@
-//! `POST /signin/oidc` (a provider's button) and `GET /signin/oidc/callback` (the way back).
+//! `GET /signin/oidc` (a provider's button) and `GET /signin/oidc/callback` (the way back).
+//!
+//! The button is a link, not a form: the page's `form-action 'self'` would stop a form's
+//! redirect to the provider. Starting a sign-in changes nothing but a row of its own, and the
+//! way back is what the state and its cookie guard.
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::StatusCode;
@@ -17,7 +21,7 @@ use crate::error::AppError;
 use crate::ids::{CityId, UserId};
 use crate::secrets::token_hash;
 use crate::state::AppState;
-use crate::web::forms::{constant_time_eq, CsrfForm};
+use crate::web::forms::constant_time_eq;
 use crate::web::{redirect, render, safe_next, Chrome};
 
 /// The cookie that ties a sign-in under way to the browser that started it.
@@ -79,7 +83,8 @@ pub async fn resolve(state: &AppState, key: ProviderKey) -> Result<Option<Provid
 }
 
 /// The buttons of a sign-in page that returns to `next`: the platform's provider, and the
-/// provider of the city `next` belongs to (`/c/{slug}…`), or of `city` when given.
+/// provider of the city `next` belongs to (`/c/{slug}…`); only the provider of `city` when
+/// given (the one its staff must use).
 pub async fn buttons(
     state: &AppState,
     next: &str,
@@ -89,6 +94,7 @@ pub async fn buttons(
         .oidc
         .platform
         .iter()
+        .filter(|_| city.is_none())
         .map(|p| ProviderButton {
             tag: p.key.tag(),
             display_name: p.display_name.clone(),
@@ -171,7 +177,7 @@ async fn failed(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct StartForm {
+pub struct StartQuery {
     provider: String,
     next: String,
 }
@@ -181,7 +187,7 @@ pub async fn start(
     state: web::Data<AppState>,
     chrome: Chrome,
     ClientAddress(client_address): ClientAddress,
-    CsrfForm(form): CsrfForm<StartForm>,
+    form: web::Query<StartQuery>,
 ) -> Result<HttpResponse, AppError> {
     state
         .throttle

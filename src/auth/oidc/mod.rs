@@ -2,7 +2,7 @@
 //! settings page), the authorization code flow with PKCE (S256), and how a provider's person
 //! becomes a Lanyard account.
 //!
-//! The flow: `POST /signin/oidc` stores a sign-in under way (state, nonce, PKCE verifier; only the
+//! The flow: `GET /signin/oidc` stores a sign-in under way (state, nonce, PKCE verifier; only the
 //! state's SHA-256 as its key), puts the state in a short cookie and sends the browser to the
 //! provider. `GET /signin/oidc/callback` takes that row once (it must match the cookie), redeems
 //! the code with the verifier and checks the ID token against the keys the provider publishes
