@@ -129,7 +129,8 @@ pub fn touch_identity(
     .map(|_| ())
 }
 
-/// Links `(issuer, subject)` to `user`; a unique violation if it is linked already.
+/// Links `(issuer, subject)` to `user`. Two returns of one person at once link it once: the
+/// second finds the link made (its e-mail named the same account).
 pub fn link_identity(
     conn: &mut DbConnection,
     issuer: &str,
@@ -137,16 +138,17 @@ pub fn link_identity(
     user: UserId,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::insert_into(oidc_identities::table)
-        .values((
-            oidc_identities::issuer.eq(issuer),
-            oidc_identities::subject.eq(subject),
-            oidc_identities::user_id.eq(user.0),
-            oidc_identities::created_at.eq(now),
-            oidc_identities::last_used_at.eq(now),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    crate::db::insert_unless_present(conn, |conn| {
+        diesel::insert_into(oidc_identities::table)
+            .values((
+                oidc_identities::issuer.eq(issuer),
+                oidc_identities::subject.eq(subject),
+                oidc_identities::user_id.eq(user.0),
+                oidc_identities::created_at.eq(now),
+                oidc_identities::last_used_at.eq(now),
+            ))
+            .execute(conn)
+    })
 }
 
 /// The account whose e-mail is `email` (lower-case), and whether Lanyard has confirmed it.
