@@ -749,6 +749,8 @@ pub async fn run(port: u16, data: PathBuf, json: bool) -> anyhow::Result<()> {
     settings.signing.mode = "in-process".into();
     settings.signing.master_key_file = data.join("master.key").display().to_string();
     settings.signing.generate_master_key = true;
+    settings.oidc.secret_key_file = data.join("oidc-secrets.key").display().to_string();
+    settings.oidc.generate_secret_key = true;
     settings.storage.evidence_dir = data.join("evidence").display().to_string();
     let db = Db::connect(&settings.database.url, settings.database.pool_size)?;
     let mut demo = seed(&db)?;

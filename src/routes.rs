@@ -33,6 +33,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/signin", get().to(auth::handlers::sign_in_form))
     .route("/signin", post().to(auth::handlers::sign_in))
     .route("/signout", post().to(auth::handlers::sign_out))
+    // Sign-in through an OpenID provider: its button, and the way back from it.
+    .route("/signin/oidc", get().to(auth::oidc::handlers::start))
+    .route(
+        "/signin/oidc/callback",
+        get().to(auth::oidc::handlers::callback),
+    )
     .route("/forgot", get().to(auth::recovery_handlers::forgot_form))
     .route("/forgot", post().to(auth::recovery_handlers::forgot))
     .route(
@@ -266,6 +272,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/settings", get().to(tenancy::settings::show))
             .route("/settings", post().to(tenancy::settings::save))
             .route("/settings/logo", post().to(tenancy::settings::upload_logo))
+            .route("/settings/sign-in", get().to(auth::oidc::settings::show))
+            .route("/settings/sign-in", post().to(auth::oidc::settings::save))
+            .route(
+                "/settings/sign-in/remove",
+                post().to(auth::oidc::settings::remove),
+            )
             .route(
                 "/settings/logo/remove",
                 post().to(tenancy::settings::remove_logo),

@@ -19,6 +19,8 @@ pub struct Settings {
     pub storage: StorageSettings,
     #[serde(default)]
     pub testing: TestingSettings,
+    #[serde(default)]
+    pub oidc: OidcSettings,
 }
 
 /// What only tests may turn on. Refused under the production profile.
@@ -29,6 +31,61 @@ pub struct TestingSettings {
     /// test reaches a child's 13th birthday without sleeping; see `clock`). For tests only:
     /// the production profile refuses to start with it.
     pub clock: bool,
+}
+
+/// Sign-in with OpenID Connect (see `auth::oidc`): the platform's own provider, offered on every
+/// sign-in page, and the key that seals the client secrets of the cities' providers. Secrets
+/// never reach `Debug` output.
+#[derive(Clone, Deserialize)]
+#[serde(default)]
+pub struct OidcSettings {
+    /// `LANYARD__OIDC__ISSUER_URL`: the platform provider's issuer (its discovery document is at
+    /// `{issuer}/.well-known/openid-configuration`); empty offers no platform provider.
+    pub issuer_url: String,
+    /// `LANYARD__OIDC__CLIENT_ID` and `LANYARD__OIDC__CLIENT_SECRET`: this deployment's client at
+    /// that provider, registered with the redirect URI `{public_base_url}/signin/oidc/callback`.
+    pub client_id: String,
+    pub client_secret: String,
+    /// `LANYARD__OIDC__DISPLAY_NAME`: the provider's name on its button ("Sign in with …").
+    pub display_name: String,
+    /// `LANYARD__OIDC__TIMEOUT_MS`: the longest one call to a provider (discovery, keys, token)
+    /// may take; a provider that does not answer ends the sign-in with a message, never a hang.
+    pub timeout_ms: u64,
+    /// `LANYARD__OIDC__SECRET_KEY`: 32 bytes in base64 that seal the client secrets coordinators
+    /// give for their city's provider …
+    pub secret_key: String,
+    /// `LANYARD__OIDC__SECRET_KEY_FILE`: … or a file holding that key.
+    pub secret_key_file: String,
+    /// `LANYARD__OIDC__GENERATE_SECRET_KEY`: write a new key to the file when there is none
+    /// (development and demo; off in production, where cities' providers then wait for a key).
+    pub generate_secret_key: bool,
+}
+
+impl Default for OidcSettings {
+    fn default() -> Self {
+        OidcSettings {
+            issuer_url: String::new(),
+            client_id: String::new(),
+            client_secret: String::new(),
+            display_name: String::new(),
+            timeout_ms: 5000,
+            secret_key: String::new(),
+            secret_key_file: String::new(),
+            generate_secret_key: false,
+        }
+    }
+}
+
+impl std::fmt::Debug for OidcSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcSettings")
+            .field("issuer_url", &self.issuer_url)
+            .field("client_id", &self.client_id)
+            .field("display_name", &self.display_name)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("secret_key_file", &self.secret_key_file)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Where uploaded files are kept.
@@ -317,5 +374,20 @@ mod tests {
         settings.mail.smtp_password = "hunter2".into();
         settings.mail.smtp_url = "smtp://u:hunter2@mail.example".into();
         assert!(!format!("{:?}", settings.mail).contains("hunter2"));
+    }
+
+    #[test]
+    fn no_platform_provider_by_default_and_its_secrets_never_reach_debug_output() {
+        let mut settings: Settings = Config::builder()
+            .add_source(File::from_str(BASE, FileFormat::Toml))
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .unwrap_or_else(|e| panic!("base.toml must deserialize: {e}"));
+        assert!(settings.oidc.issuer_url.is_empty());
+        assert!(settings.oidc.timeout_ms > 0 && settings.oidc.timeout_ms <= 10_000);
+        settings.oidc.client_secret = "hunter2".into();
+        settings.oidc.secret_key = "c2VjcmV0LWtleQ==".into();
+        let shown = format!("{:?}", settings.oidc);
+        assert!(!shown.contains("hunter2") && !shown.contains("c2VjcmV0"));
     }
 }

@@ -145,6 +145,7 @@ impl Application {
             settings.limits.password_hashes_at_once,
             settings.limits.password_hash_wait_ms,
         );
+        let oidc = crate::auth::oidc::Oidc::from_settings(&settings.oidc)?;
         let trusted_proxies = TrustedProxies::parse(&settings.server.trusted_proxies)
             .map_err(|e| anyhow::anyhow!("server.trusted_proxies: {e}"))?;
         let set_up = {
@@ -182,6 +183,7 @@ impl Application {
             signer,
             evidence,
             clock,
+            oidc,
         });
         // Built before the server so that bad mail settings stop the start; spawned last.
         let mail_worker = match state.settings.mail.worker {

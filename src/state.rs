@@ -32,6 +32,9 @@ pub struct AppState {
     /// The time age checks and the custody handoff go by: the real time, unless a test moves
     /// it (`testing.clock`; see `clock`).
     pub clock: std::sync::Arc<crate::clock::Clock>,
+    /// Sign-in through OpenID providers: the HTTP client, the platform's provider, the key of
+    /// cities' client secrets.
+    pub oidc: crate::auth::oidc::Oidc,
 }
 
 impl AppState {

@@ -10,7 +10,7 @@ use crate::auth::access::SignedIn;
 use crate::auth::pages::{SetupForm, SetupPage, SignInPage, SignUpForm, SignUpPage};
 use crate::auth::signup::{self, Registered};
 use crate::auth::store::{self, CityRole, NewUser};
-use crate::auth::{session, throttle, AccountKind, AccountStatus};
+use crate::auth::{oidc, session, throttle, AccountKind, AccountStatus};
 use crate::db::is_unique_violation;
 use crate::error::AppError;
 use crate::fields::{self, Slug, Username};
@@ -28,14 +28,18 @@ pub struct NextQuery {
 }
 
 pub async fn sign_in_form(
+    state: web::Data<AppState>,
     chrome: Chrome,
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let next = safe_next(&query.next);
     page(&SignInPage {
         chrome,
         username: String::new(),
-        next: safe_next(&query.next),
+        providers: oidc::handlers::buttons(&state, &next, None).await?,
+        next,
         failed: false,
+        staff_city: String::new(),
     })
 }
 
@@ -99,6 +103,21 @@ pub async fn sign_in(
             if let Some(detour) = temporary_password_detour(&state, user.id).await? {
                 return Ok(detour);
             }
+            if let Some(refused) = staff_must_use_provider(&state, &user).await? {
+                let next = safe_next(&form.next);
+                return render(
+                    StatusCode::FORBIDDEN,
+                    &SignInPage {
+                        chrome,
+                        username: form.username,
+                        providers: oidc::handlers::buttons(&state, &next, Some(refused.city))
+                            .await?,
+                        next,
+                        failed: false,
+                        staff_city: refused.city_name,
+                    },
+                );
+            }
             tracing::info!(user.id = %user.id, "signed in");
             let next = match safe_next(&form.next).as_str() {
                 "/" => "/me".to_string(),
@@ -111,8 +130,10 @@ pub async fn sign_in(
             &SignInPage {
                 chrome,
                 username: form.username,
+                providers: oidc::handlers::buttons(&state, &safe_next(&form.next), None).await?,
                 next: safe_next(&form.next),
                 failed: true,
+                staff_city: String::new(),
             },
         ),
     }
@@ -156,6 +177,23 @@ async fn temporary_password_detour(
             ))
         }
     })
+}
+
+/// The city that asks `user`, one of its staff, to sign in through its provider rather than
+/// with a password (never the platform operator, who must always be able to sign in).
+async fn staff_must_use_provider(
+    state: &AppState,
+    user: &crate::auth::CurrentUser,
+) -> Result<Option<oidc::store::RequiredProvider>, AppError> {
+    if user.is_operator {
+        return Ok(None);
+    }
+    let id = user.id;
+    let required = state
+        .db
+        .run(move |conn| Ok(oidc::store::providers_required_for(conn, id)?))
+        .await?;
+    Ok(required.into_iter().next())
 }
 
 pub async fn sign_out(

@@ -1,9 +1,10 @@
-//! Accounts, sessions, CSRF, passwords (argon2id), sign-in throttling, first-run setup, and the
-//! role extractors every protected route goes through.
+//! Accounts, sessions, CSRF, passwords (argon2id), sign-in throttling, sign-in through OpenID
+//! providers, first-run setup, and the role extractors every protected route goes through.
 
 pub mod access;
 pub mod handlers;
 pub mod links;
+pub mod oidc;
 pub mod pages;
 pub mod password;
 pub mod recovery;

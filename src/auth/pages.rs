@@ -12,6 +12,11 @@ pub struct SignInPage {
     pub username: String,
     pub next: String,
     pub failed: bool,
+    /// The OpenID providers offered: the platform's, and the city's of `next`.
+    pub providers: Vec<crate::auth::oidc::ProviderButton>,
+    /// The city whose staff must sign in through its provider, when a password was refused
+    /// for that reason.
+    pub staff_city: String,
 }
 
 #[derive(Default, Clone, serde::Deserialize)]

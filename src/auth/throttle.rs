@@ -65,6 +65,10 @@ pub enum Counter {
     StaffResetAccount,
     /// Data exports one account downloads (each signs and bakes every award).
     ExportAccount,
+    /// Sign-ins through an OpenID provider started from one address (each calls the provider).
+    OidcStartAddress,
+    /// Failed returns from an OpenID provider to one address (forged states, refused tokens).
+    OidcFailureAddress,
 }
 
 impl Counter {
@@ -84,6 +88,8 @@ impl Counter {
             Counter::HandoffAccount => "handoff-account",
             Counter::StaffResetAccount => "staff-reset-account",
             Counter::ExportAccount => "export-account",
+            Counter::OidcStartAddress => "oidc-start-address",
+            Counter::OidcFailureAddress => "oidc-failure-address",
         }
     }
 }
@@ -105,6 +111,8 @@ pub struct Limits {
     handoff_account: Limit,
     staff_reset_account: Limit,
     export_account: Limit,
+    oidc_start_address: Limit,
+    oidc_failure_address: Limit,
 }
 
 impl Limits {
@@ -130,6 +138,8 @@ impl Limits {
             handoff_account: Limit::new(HANDOFF_REQUESTS_PER_ACCOUNT, DAY_SECONDS),
             staff_reset_account: Limit::new(STAFF_RESETS_PER_ACCOUNT, HOUR_SECONDS),
             export_account: Limit::new(EXPORTS_PER_ACCOUNT, HOUR_SECONDS),
+            oidc_start_address: Limit::new(OIDC_STARTS_PER_ADDRESS, LINK_GUESS_WINDOW_SECONDS),
+            oidc_failure_address: Limit::new(OIDC_FAILURES_PER_ADDRESS, LINK_GUESS_WINDOW_SECONDS),
         }
     }
 
@@ -149,6 +159,8 @@ impl Limits {
             Counter::HandoffAccount => self.handoff_account,
             Counter::StaffResetAccount => self.staff_reset_account,
             Counter::ExportAccount => self.export_account,
+            Counter::OidcStartAddress => self.oidc_start_address,
+            Counter::OidcFailureAddress => self.oidc_failure_address,
         }
     }
 }
@@ -251,6 +263,8 @@ impl Counter {
                 | Counter::ClaimAddress
                 | Counter::SignUpAddress
                 | Counter::LinkGuessAddress
+                | Counter::OidcStartAddress
+                | Counter::OidcFailureAddress
         )
     }
 }
@@ -372,6 +386,28 @@ pub const EXPORTS_PER_ACCOUNT: u32 = 3;
 /// data count as theirs). Every download counts.
 pub fn export_keys(account: &str) -> [Key; 1] {
     [Key::new(Counter::ExportAccount, &[account])]
+}
+
+/// Sign-ins through a provider one address may start in one window (a school's shared address
+/// included), and failed returns it may bring back: a person who retries a few times is never
+/// stopped, a script forging states soon is.
+pub const OIDC_STARTS_PER_ADDRESS: u32 = 60;
+pub const OIDC_FAILURES_PER_ADDRESS: u32 = 10;
+
+/// The key every sign-in started through a provider counts against.
+pub fn oidc_start_keys(address: &str) -> [Key; 1] {
+    [Key::new(
+        Counter::OidcStartAddress,
+        &[limit_bucket(address).as_str()],
+    )]
+}
+
+/// The key a failed return from a provider counts against (give it back on success).
+pub fn oidc_failure_keys(address: &str) -> [Key; 1] {
+    [Key::new(
+        Counter::OidcFailureAddress,
+        &[limit_bucket(address).as_str()],
+    )]
 }
 
 /// The sign-up key of `address`.

@@ -565,11 +565,47 @@ diesel::table! {
 }
 
 diesel::table! {
+    city_oidc_providers (city_id) {
+        city_id -> BigInt,
+        display_name -> Text,
+        issuer_url -> Text,
+        client_id -> Text,
+        secret_nonce -> Binary,
+        secret_sealed -> Binary,
+        staff_must_use -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     custody_reissues (id) {
         id -> BigInt,
         handoff_id -> BigInt,
         old_award_id -> BigInt,
         new_award_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    oidc_identities (id) {
+        id -> BigInt,
+        issuer -> Text,
+        subject -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oidc_logins (state_hash) {
+        state_hash -> Text,
+        provider -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        next -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
     }
 }
 
@@ -599,6 +635,8 @@ diesel::joinable!(awards -> users (recipient_id));
 diesel::joinable!(awards -> organizations (org_id));
 diesel::joinable!(api_tokens -> organizations (org_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(oidc_identities -> users (user_id));
+diesel::joinable!(city_oidc_providers -> cities (city_id));
 diesel::joinable!(org_invitations -> organizations (org_id));
 diesel::joinable!(neighborhoods -> cities (city_id));
 diesel::joinable!(categories -> cities (city_id));
@@ -621,6 +659,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     platform,
     custody_handoffs,
     custody_reissues,
+    city_oidc_providers,
+    oidc_identities,
+    oidc_logins,
     consent_requests,
     consent_links,
     parental_consents,

@@ -128,6 +128,7 @@ pub fn test_settings() -> Settings {
     settings.signing.mode = "in-process".into();
     settings.signing.master_key = lanyard::signing::master::MasterKey::generate_base64();
     settings.signing.generate_master_key = false;
+    settings.oidc.secret_key = lanyard::signing::master::MasterKey::generate_base64();
     settings.storage.evidence_dir = std::env::temp_dir()
         .join("lanyard-tests")
         .join(format!("evidence-{}", uuid::Uuid::new_v4().simple()))

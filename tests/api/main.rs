@@ -30,6 +30,8 @@ mod invitations;
 mod limits_support;
 mod locale;
 mod mail;
+mod oidc;
+mod oidc_provider;
 mod partners;
 mod pathways;
 mod privacy;

@@ -1,0 +1,3 @@
+DROP TABLE oidc_logins;
+DROP TABLE oidc_identities;
+DROP TABLE city_oidc_providers;
