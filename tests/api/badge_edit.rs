@@ -185,6 +185,7 @@ async fn an_edit_keeps_issued_awards_on_their_version_and_later_credentials_say_
     // An award made after the edit (Leo's, through the same insert as codes and the API) is
     // signed with the new content.
     let public_id = award_directly(&app, "leo");
+    shown_publicly(&app, &public_id);
     let credential = app
         .credential_at(&app.url(&format!("/c/riverton/awards/{public_id}")))
         .await;
@@ -344,4 +345,23 @@ async fn another_organization_or_city_cannot_reach_the_edit_form() {
     // The library's mentor is staff: they may edit.
     let mentor = app.signed_in(&world.person("mentor")).await;
     assert_eq!(app.get(&mentor, EDIT).await.status(), StatusCode::OK);
+}
+
+/// Leo is under 13: his award's page shows to visitors once a parent lets it.
+fn shown_publicly(app: &TestApp, public_id: &str) {
+    use diesel::prelude::*;
+    use lanyard::db::schema::{award_display_approvals, awards};
+    let mut conn = app.db.get().unwrap();
+    let award: i64 = awards::table
+        .filter(awards::public_id.eq(public_id))
+        .select(awards::id)
+        .first(&mut conn)
+        .unwrap();
+    diesel::insert_into(award_display_approvals::table)
+        .values((
+            award_display_approvals::award_id.eq(award),
+            award_display_approvals::approved_at.eq(chrono::Utc::now().naive_utc()),
+        ))
+        .execute(&mut conn)
+        .unwrap();
 }
