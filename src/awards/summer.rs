@@ -86,8 +86,10 @@ pub fn weeks(
 ) -> Vec<Week> {
     let this_week = monday_of(today);
     let (first, last) = match season {
-        (Some(from), Some(to)) if from <= to => {
-            (monday_of(from), monday_of(to.min(today).max(from)))
+        // In the season, its weeks so far; after it, all of them; before it (or with no
+        // season), the last few weeks.
+        (Some(from), Some(to)) if from <= to && from <= today => {
+            (monday_of(from), monday_of(to.min(today)))
         }
         _ => (
             this_week - Duration::weeks(WEEKS_WITHOUT_SEASON - 1),
@@ -392,6 +394,14 @@ mod tests {
         let summer = (Some(d(2026, 6, 15)), Some(d(2026, 7, 3)));
         let weeks = weeks(summer, &BTreeSet::new(), d(2026, 12, 1));
         assert_eq!(weeks.len(), 3);
+    }
+
+    #[test]
+    fn before_the_season_the_last_weeks_show() {
+        let next_summer = (Some(d(2027, 6, 21)), Some(d(2027, 8, 13)));
+        let weeks = weeks(next_summer, &[d(2026, 12, 1)].into(), d(2026, 12, 3));
+        assert_eq!(weeks.len(), 10);
+        assert_eq!(weeks.last().map(|w| w.active), Some(true));
     }
 
     #[test]
