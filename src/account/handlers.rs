@@ -28,21 +28,10 @@ async fn child_of(
     parent: &CurrentUser,
     child: String,
 ) -> Result<CurrentUser, AppError> {
-    let parent = parent.id;
+    let (parent, today) = (parent.id, state.clock.today());
     state
         .db
-        .run(move |conn| {
-            let Some((youth, _)) = auth_store::find_user_by_login(conn, &child)? else {
-                return Err(AppError::NotFound);
-            };
-            if !auth_store::is_parent_of(conn, parent, youth.id)? {
-                return Err(AppError::NotFound);
-            }
-            if !auth_store::is_under_13(conn, youth.id, Utc::now().date_naive())? {
-                return Err(AppError::Forbidden);
-            }
-            Ok(youth)
-        })
+        .run(move |conn| crate::family::young_child_of(conn, parent, &child, today))
         .await
 }
 

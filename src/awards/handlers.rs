@@ -413,15 +413,10 @@ pub async fn child_name_display(
     let outcome = state
         .db
         .run(move |conn| {
-            let Some((youth, _)) = auth_store::find_user_by_login(conn, &child)? else {
-                return Ok(Err(AppError::NotFound));
+            let youth = match crate::family::young_child_of(conn, parent, &child, today) {
+                Ok(youth) => youth,
+                Err(refusal) => return Ok(Err(refusal)),
             };
-            if !auth_store::is_parent_of(conn, parent, youth.id)? {
-                return Ok(Err(AppError::NotFound));
-            }
-            if !auth_store::is_under_13(conn, youth.id, today)? {
-                return Ok(Err(AppError::Forbidden));
-            }
             auth_store::set_shows_name(conn, youth.id, show)?;
             Ok(Ok(youth.display_name))
         })

@@ -5,7 +5,6 @@
 use actix_web::{web, HttpResponse};
 
 use crate::auth::access::CityMember;
-use crate::auth::store as auth_store;
 use crate::error::AppError;
 use crate::family::display;
 use crate::state::AppState;
@@ -31,22 +30,14 @@ pub async fn set(
     let outcome = state
         .db
         .run(move |conn| {
-            let Some((youth, _)) = auth_store::find_user_by_login(conn, &child)? else {
+            let youth = match crate::family::young_child_of(conn, parent, &child, now.date()) {
+                Ok(youth) => youth,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
+            let found = crate::awards::store::find_by_public_id(conn, city_id, &award)?;
+            let Some(found) = found.filter(|a| a.recipient_id == youth.id) else {
                 return Ok(Err(AppError::NotFound));
             };
-            if !auth_store::is_parent_of(conn, parent, youth.id)? {
-                return Ok(Err(AppError::NotFound));
-            }
-            let Some(found) = crate::awards::store::find_by_public_id(conn, city_id, &award)?
-            else {
-                return Ok(Err(AppError::NotFound));
-            };
-            if found.recipient_id != youth.id {
-                return Ok(Err(AppError::NotFound));
-            }
-            if !auth_store::is_under_13(conn, youth.id, now.date())? {
-                return Ok(Err(AppError::Forbidden));
-            }
             if !display::set(conn, &award, youth.id, parent, public, now)? {
                 return Ok(Err(AppError::NotFound));
             }
