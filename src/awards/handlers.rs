@@ -298,8 +298,23 @@ pub async fn me(
     } else {
         false
     };
+    // Under 13 (a parent decides the name), a badge's page is private until a parent's yes.
+    let private_awards = if is_youth && !decides_name {
+        let shown = state
+            .db
+            .run(move |conn| Ok(crate::family::display::approved_of(conn, user_id)?))
+            .await?;
+        awards
+            .iter()
+            .map(|a| a.id.0)
+            .filter(|id| !shown.contains(id))
+            .collect()
+    } else {
+        Vec::new()
+    };
     page(&MyPage {
         family_digest_off,
+        private_awards,
         chrome: chrome.in_city(&city.slug, &city.name),
         is_coordinator: access.is_coordinator(),
         city,

@@ -115,6 +115,8 @@ pub struct MyPage {
     pub is_parent: bool,
     /// A parent turned the weekly family digest off.
     pub family_digest_off: bool,
+    /// A youth under 13: their awards (by id) whose pages a parent has not let show yet.
+    pub private_awards: Vec<i64>,
     /// Whether `my_email` is confirmed.
     pub email_verified: bool,
     /// A youth's "take over your account" at 13 (see `family::handoff`).
@@ -182,6 +184,11 @@ impl MyPage {
             Reason::Online => self.chrome.t("summer.because_online"),
             Reason::RightAge => self.chrome.t("summer.because_age"),
         }
+    }
+
+    /// Whether the page of this youth's `award` is private (under 13, no parent's yes yet).
+    pub fn is_private(&self, award: &AwardView) -> bool {
+        self.private_awards.contains(&award.id.0)
     }
 
     pub fn is_my_neighborhood(&self, summer: &crate::awards::summer::Summer, id: &i64) -> bool {

@@ -237,6 +237,13 @@ async fn a_parent_decides_which_badges_of_a_child_under_13_show_publicly() {
     assert_eq!(app.get(&parent, &award_page).await.status(), StatusCode::OK);
     let (_, mine) = text(&app, &parent, "/c/riverton/me").await;
     assert!(mine.contains("Private: only your family"), "{mine}");
+    // No share link that would end on the private page: Leo is told why.
+    let (_, leos) = text(&app, &leo, "/c/riverton/me").await;
+    assert!(leos.contains("share-private"), "{leos}");
+    assert!(
+        !leos.contains(&format!("id=\"share-link-{award}\"")),
+        "{leos}"
+    );
 
     // Only Leo's parent decides, and only for Leo's badges.
     let display = format!("/c/riverton/me/children/leo/awards/{award}/display");
@@ -260,6 +267,11 @@ async fn a_parent_decides_which_badges_of_a_child_under_13_show_publicly() {
 
     let shown = app.post_form(&parent, &display, &[("public", "1")]).await;
     assert_eq!(shown.status(), StatusCode::SEE_OTHER);
+    let (_, leos) = text(&app, &leo, "/c/riverton/me").await;
+    assert!(
+        leos.contains(&format!("id=\"share-link-{award}\"")),
+        "{leos}"
+    );
     let (status, public) = text(&app, &visitor, &award_page).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
