@@ -480,6 +480,14 @@ pub fn is_parent_of(conn: &mut DbConnection, parent: UserId, youth: UserId) -> Q
     .get_result(conn)
 }
 
+/// Whether any parent is linked to `youth`.
+pub fn has_parent(conn: &mut DbConnection, youth: UserId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        parent_links::table.filter(parent_links::youth_id.eq(youth.0)),
+    ))
+    .get_result(conn)
+}
+
 /// Whether `user` is under 13 on `today` (no birth date counts as 13 or over).
 pub fn is_under_13(conn: &mut DbConnection, user: UserId, today: NaiveDate) -> QueryResult<bool> {
     let born: Option<NaiveDate> = users::table

@@ -217,31 +217,49 @@ pub async fn me(
     let (city_id, user_id, today) = (city.id, me.id, state.clock.today());
     let of_city = city.clone();
     let (
-        (awards, submissions, pathways, (shows_name, decides_name), summer),
+        (awards, submissions, pathways, (shows_name, decides_name), summer, private_awards),
         children,
         staff_of,
         invitations,
-        (applications, my_email, quiet),
+        (applications, my_email, quiet, family_digest_off),
         (pending, link_code_until, handoff),
     ) = state
         .db
         .run(move |conn| {
             let mine = if is_youth {
                 let listed = store::list_for_recipient(conn, city_id, user_id)?;
+                let awards = crate::family::handoff::without_reissued(conn, listed)?;
+                let under_13 = auth_store::is_under_13(conn, user_id, today)?;
+                // Under 13, a badge's page is private until a parent's yes.
+                let private_awards = if under_13 {
+                    let shown = crate::family::display::approved_of(conn, user_id)?;
+                    awards
+                        .iter()
+                        .map(|a| a.id.0)
+                        .filter(|id| !shown.contains(id))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 (
-                    crate::family::handoff::without_reissued(conn, listed)?,
+                    awards,
                     crate::review::store::of_youth(conn, city_id, user_id)?,
                     crate::pathways::store::progress(conn, city_id, user_id)?,
-                    (
-                        auth_store::shows_name(conn, user_id)?,
-                        !auth_store::is_under_13(conn, user_id, today)?,
-                    ),
+                    (auth_store::shows_name(conn, user_id)?, !under_13),
                     Some(crate::awards::summer::of_youth(
                         conn, &of_city, user_id, today,
                     )?),
+                    private_awards,
                 )
             } else {
-                (Vec::new(), Vec::new(), Vec::new(), (false, false), None)
+                (
+                    Vec::new(),
+                    Vec::new(),
+                    Vec::new(),
+                    (false, false),
+                    None,
+                    Vec::new(),
+                )
             };
             let mut children = Vec::new();
             if is_parent {
@@ -276,6 +294,7 @@ pub async fn me(
                 orgs::store::applied_by(conn, city_id, user_id)?,
                 auth_store::email_of(conn, user_id)?,
                 auth_store::notifications_off(conn, user_id)?,
+                is_parent && crate::family::digest::is_off(conn, user_id)?,
             );
             let family = if is_youth {
                 let now = Utc::now().naive_utc();
@@ -290,28 +309,6 @@ pub async fn me(
             Ok((mine, children, staff_of, invitations, partner, family))
         })
         .await?;
-    let family_digest_off = if is_parent {
-        state
-            .db
-            .run(move |conn| Ok(crate::family::digest::is_off(conn, user_id)?))
-            .await?
-    } else {
-        false
-    };
-    // Under 13 (a parent decides the name), a badge's page is private until a parent's yes.
-    let private_awards = if is_youth && !decides_name {
-        let shown = state
-            .db
-            .run(move |conn| Ok(crate::family::display::approved_of(conn, user_id)?))
-            .await?;
-        awards
-            .iter()
-            .map(|a| a.id.0)
-            .filter(|id| !shown.contains(id))
-            .collect()
-    } else {
-        Vec::new()
-    };
     page(&MyPage {
         family_digest_off,
         private_awards,

@@ -250,6 +250,19 @@ fn told_of(
         }
         return Ok(vec![(email, locale_of(locale), false)]);
     }
+    Ok(parents_told(conn, city, youth)?
+        .into_iter()
+        .map(|(email, locale)| (email, locale, true))
+        .collect())
+}
+
+/// Each linked parent of `youth` with an address who has not turned notifications off:
+/// (address, locale).
+pub fn parents_told(
+    conn: &mut DbConnection,
+    city: &City,
+    youth: UserId,
+) -> QueryResult<Vec<(String, &'static str)>> {
     let parents: Vec<(Option<String>, Option<String>)> = parent_links::table
         .inner_join(users::table.on(users::id.eq(parent_links::parent_id)))
         .filter(parent_links::youth_id.eq(youth.0))
@@ -258,7 +271,7 @@ fn told_of(
         .load(conn)?;
     Ok(parents
         .into_iter()
-        .filter_map(|(email, locale)| email.map(|e| (e, locale_of(locale), true)))
+        .filter_map(|(email, locale)| email.map(|e| (e, city.locale_for(locale.as_deref()))))
         .collect())
 }
 

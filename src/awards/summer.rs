@@ -159,6 +159,12 @@ pub fn of_youth(
         .first(conn)?;
     let age = birth.map(|b| crate::fields::age_on(b, today));
     let taken_ids: HashSet<i64> = taken.iter().map(|(id, _, _)| *id).collect();
+    let neighborhoods: Vec<(i64, String)> = neighborhoods::table
+        .filter(neighborhoods::city_id.eq(city.id.0))
+        .order((neighborhoods::position, neighborhoods::name))
+        .select((neighborhoods::id, neighborhoods::name))
+        .load(conn)?;
+    let near = neighborhood.and_then(|n| neighborhoods.iter().find(|(id, _)| *id == n));
     let suggestions = suggest(
         conn,
         city.id,
@@ -167,15 +173,10 @@ pub fn of_youth(
             held: &held_badges,
             taken: &taken_ids,
             age,
-            neighborhood,
+            neighborhood: near,
         },
         today,
     )?;
-    let neighborhoods = neighborhoods::table
-        .filter(neighborhoods::city_id.eq(city.id.0))
-        .order((neighborhoods::position, neighborhoods::name))
-        .select((neighborhoods::id, neighborhoods::name))
-        .load(conn)?;
     Ok(Summer {
         weeks: weeks((city.season_starts_on, city.season_ends_on), &days, today),
         activities: taken
@@ -195,7 +196,8 @@ struct Profile<'a> {
     held: &'a HashSet<i64>,
     taken: &'a HashSet<i64>,
     age: Option<i32>,
-    neighborhood: Option<i64>,
+    /// The youth's neighborhood: id and name.
+    neighborhood: Option<&'a (i64, String)>,
 }
 
 /// A published, not yet ended activity of the city, as suggestions weigh it.
@@ -262,19 +264,12 @@ fn suggest(
     for (activity, badge) in leads {
         badges_of.entry(activity).or_default().push(badge);
     }
-    let names = |table: Vec<(i64, String)>| table.into_iter().collect::<HashMap<_, _>>();
-    let category_names = names(
-        categories::table
-            .filter(categories::city_id.eq(city.0))
-            .select((categories::id, categories::name))
-            .load(conn)?,
-    );
-    let neighborhood_names = names(
-        neighborhoods::table
-            .filter(neighborhoods::city_id.eq(city.0))
-            .select((neighborhoods::id, neighborhoods::name))
-            .load(conn)?,
-    );
+    let category_names: HashMap<i64, String> = categories::table
+        .filter(categories::city_id.eq(city.0))
+        .select((categories::id, categories::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
     let mut scored: Vec<(usize, Suggestion)> = Vec::new();
     for (id, title, org_name, category, place, online, age_min, age_max, starts_on) in candidates {
         let leads_to = badges_of.get(&id).map(Vec::as_slice).unwrap_or(&[]);
@@ -292,11 +287,9 @@ fn suggest(
                 reasons.push(Reason::Category(name.clone()));
             }
         }
-        if place.is_some() && place == profile.neighborhood {
+        if let Some((_, name)) = profile.neighborhood.filter(|(n, _)| place == Some(*n)) {
             score += 2;
-            if let Some(name) = place.and_then(|p| neighborhood_names.get(&p)) {
-                reasons.push(Reason::Nearby(name.clone()));
-            }
+            reasons.push(Reason::Nearby(name.clone()));
         } else if online {
             score += 1;
             reasons.push(Reason::Online);

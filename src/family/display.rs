@@ -40,42 +40,29 @@ pub fn approved_of(conn: &mut DbConnection, youth: UserId) -> QueryResult<Vec<i6
         .load(conn)
 }
 
-/// `parent` lets award `award` of their child `youth` show publicly, or keeps it private.
-/// `Ok(false)` when the award is not the child's or `parent` is not the child's parent.
+/// `parent` lets award `award` of their child show publicly, or keeps it private (the caller
+/// has checked that the award is the child's and `parent` their parent).
 pub fn set(
     conn: &mut DbConnection,
-    public_id: &str,
-    youth: UserId,
+    award: AwardId,
     parent: UserId,
     public: bool,
     now: NaiveDateTime,
-) -> QueryResult<bool> {
+) -> QueryResult<()> {
     conn.transaction(|conn| {
-        if !auth_store::is_parent_of(conn, parent, youth)? {
-            return Ok(false);
-        }
-        let award: Option<i64> = awards::table
-            .filter(awards::public_id.eq(public_id))
-            .filter(awards::recipient_id.eq(youth.0))
-            .select(awards::id)
-            .first(conn)
-            .optional()?;
-        let Some(award) = award else {
-            return Ok(false);
-        };
         diesel::delete(
-            award_display_approvals::table.filter(award_display_approvals::award_id.eq(award)),
+            award_display_approvals::table.filter(award_display_approvals::award_id.eq(award.0)),
         )
         .execute(conn)?;
         if public {
             diesel::insert_into(award_display_approvals::table)
                 .values((
-                    award_display_approvals::award_id.eq(award),
+                    award_display_approvals::award_id.eq(award.0),
                     award_display_approvals::approved_by.eq(parent.0),
                     award_display_approvals::approved_at.eq(now),
                 ))
                 .execute(conn)?;
         }
-        Ok(true)
+        Ok(())
     })
 }

@@ -38,9 +38,7 @@ pub async fn set(
             let Some(found) = found.filter(|a| a.recipient_id == youth.id) else {
                 return Ok(Err(AppError::NotFound));
             };
-            if !display::set(conn, &award, youth.id, parent, public, now)? {
-                return Ok(Err(AppError::NotFound));
-            }
+            display::set(conn, found.id, parent, public, now)?;
             Ok(Ok(found.badge_name))
         })
         .await?;

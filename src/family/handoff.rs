@@ -140,10 +140,7 @@ pub fn in_custody(conn: &mut DbConnection, youth: UserId) -> QueryResult<bool> {
         parental_consents::table.filter(parental_consents::youth_id.eq(youth.0)),
     ))
     .get_result(conn)?;
-    let linked: bool = diesel::select(diesel::dsl::exists(
-        parent_links::table.filter(parent_links::youth_id.eq(youth.0)),
-    ))
-    .get_result(conn)?;
+    let linked = auth_store::has_parent(conn, youth)?;
     Ok(consented && linked && handed_over_at(conn, youth)?.is_none())
 }
 

@@ -6,10 +6,10 @@ use diesel::prelude::*;
 
 use crate::auth::store as auth_store;
 use crate::auth::CurrentUser;
-use crate::db::schema::{parent_links, submissions, users};
+use crate::db::schema::submissions;
 use crate::db::DbConnection;
 use crate::error::AppError;
-use crate::ids::{CityId, UserId};
+use crate::ids::UserId;
 use crate::invitations::mail::fill;
 use crate::notify::link::{self, LinkWords};
 use crate::notify::{self, EmailFrame};
@@ -29,11 +29,7 @@ pub fn first_status(
     if !auth_store::is_under_13(conn, youth, today)? {
         return Ok(Status::Submitted);
     }
-    let has_parent: bool = diesel::select(diesel::dsl::exists(
-        parent_links::table.filter(parent_links::youth_id.eq(youth.0)),
-    ))
-    .get_result(conn)?;
-    Ok(if has_parent {
+    Ok(if auth_store::has_parent(conn, youth)? {
         Status::AwaitingParent
     } else {
         Status::Submitted
@@ -64,30 +60,17 @@ impl ParentVerdict {
     }
 }
 
-/// Records `parent`'s verdict on the waiting submission `public_id` of `city`, all or nothing.
-/// `Ok(false)` when it no longer waits for a parent (another parent decided first) or
-/// `parent` is not a parent of its youth.
+/// Records `parent`'s verdict on the waiting submission `id` (the caller has checked that
+/// `parent` is a parent of its youth), all or nothing. `Ok(false)` when it no longer waits for
+/// a parent (another parent decided first).
 pub fn decide(
     conn: &mut DbConnection,
-    city: CityId,
-    public_id: &str,
+    id: i64,
     parent: UserId,
     verdict: &ParentVerdict,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     conn.transaction(|conn| {
-        let found: Option<(i64, i64)> = submissions::table
-            .filter(submissions::city_id.eq(city.0))
-            .filter(submissions::public_id.eq(public_id))
-            .select((submissions::id, submissions::youth_id))
-            .first(conn)
-            .optional()?;
-        let Some((id, youth)) = found else {
-            return Ok(false);
-        };
-        if !auth_store::is_parent_of(conn, parent, UserId(youth))? {
-            return Ok(false);
-        }
         let waiting = submissions::table
             .find(id)
             .filter(submissions::status.eq(Status::AwaitingParent.as_str()));
@@ -132,15 +115,7 @@ pub fn tell_parents(
     url: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let parents: Vec<(Option<String>, Option<String>)> = parent_links::table
-        .inner_join(users::table.on(users::id.eq(parent_links::parent_id)))
-        .filter(parent_links::youth_id.eq(youth.id.0))
-        .filter(users::notifications_off.eq(false))
-        .select((users::email, users::locale))
-        .load(conn)?;
-    for (email, locale) in parents {
-        let Some(email) = email else { continue };
-        let locale = city.locale_for(locale.as_deref());
+    for (email, locale) in crate::awards::issuance::parents_told(conn, city, youth.id)? {
         let t = |key: &str| crate::i18n::t(locale, key);
         let pairs = [
             ("child", youth.display_name.as_str()),
@@ -166,15 +141,6 @@ pub fn tell_parents(
         notify::enqueue(conn, &mail, now)?;
     }
     Ok(())
-}
-
-/// How many submissions of `youth` wait for a parent.
-pub fn waiting_for_parent(conn: &mut DbConnection, youth: UserId) -> QueryResult<i64> {
-    submissions::table
-        .filter(submissions::youth_id.eq(youth.0))
-        .filter(submissions::status.eq(Status::AwaitingParent.as_str()))
-        .count()
-        .get_result(conn)
 }
 
 #[cfg(test)]

@@ -64,16 +64,12 @@ pub async fn decide(
             );
         }
     };
-    let (city_id, public_id, parent) = (city.id, s.public_id.clone(), access.user.id);
+    let (id, parent) = (s.id, access.user.id);
     let approve = verdict == ParentVerdict::Approve;
     let now = state.clock.now();
     let decided = state
         .db
-        .run(move |conn| {
-            Ok(guardian::decide(
-                conn, city_id, &public_id, parent, &verdict, now,
-            )?)
-        })
+        .run(move |conn| Ok(guardian::decide(conn, id, parent, &verdict, now)?))
         .await?;
     let flash = match (decided, approve) {
         (false, _) => Flash::error("flash.parent_already_decided", &s.badge_name),
