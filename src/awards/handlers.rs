@@ -83,11 +83,21 @@ pub async fn show(
         .as_ref()
         .is_some_and(|u| u.id == award.recipient_id);
     let celebrate = if just_earned && is_theirs && !award.is_revoked() {
-        let (city_id, youth) = (city.id, award.recipient_id);
+        let (city_id, youth, locale) = (city.id, award.recipient_id, chrome.locale);
         Some(
             state
                 .db
-                .run(move |conn| Ok(store::next_activities(conn, city_id, youth, 3)?))
+                .run(move |conn| {
+                    let mut next = store::next_activities(conn, city_id, youth, 3)?;
+                    let ids: Vec<i64> = next.iter().map(|(id, _, _)| *id).collect();
+                    let mut titles = crate::catalog::store::titles_in(conn, &ids, locale)?;
+                    for (id, title, _) in &mut next {
+                        if let Some(translated) = titles.remove(id) {
+                            *title = translated;
+                        }
+                    }
+                    Ok(next)
+                })
                 .await?,
         )
     } else {
@@ -216,6 +226,7 @@ pub async fn me(
     let is_parent = access.has_city_role(CityRole::Parent);
     let (city_id, user_id, today) = (city.id, me.id, state.clock.today());
     let of_city = city.clone();
+    let locale = chrome.locale;
     let (
         (awards, submissions, pathways, (shows_name, decides_name), summer, private_awards),
         children,
@@ -247,7 +258,7 @@ pub async fn me(
                     crate::pathways::store::progress(conn, city_id, user_id)?,
                     (auth_store::shows_name(conn, user_id)?, !under_13),
                     Some(crate::awards::summer::of_youth(
-                        conn, &of_city, user_id, today,
+                        conn, &of_city, user_id, today, locale,
                     )?),
                     private_awards,
                 )
@@ -272,7 +283,8 @@ pub async fn me(
                     let under_13 = auth_store::is_under_13(conn, child.id, today)?;
                     let shows_name = auth_store::shows_name(conn, child.id)?;
                     let has_email = auth_store::email_of(conn, child.id)?.0.is_some();
-                    let summer = crate::awards::summer::of_youth(conn, &of_city, child.id, today)?;
+                    let summer =
+                        crate::awards::summer::of_youth(conn, &of_city, child.id, today, locale)?;
                     let public_awards = crate::family::display::approved_of(conn, child.id)?;
                     children.push(ChildBadges {
                         custody,

@@ -109,12 +109,13 @@ pub fn weeks(
     out
 }
 
-/// The summer of `youth` in `city` on `today`.
+/// The summer of `youth` in `city` on `today`, its activities named in `locale`.
 pub fn of_youth(
     conn: &mut DbConnection,
     city: &City,
     youth: UserId,
     today: NaiveDate,
+    locale: &str,
 ) -> QueryResult<Summer> {
     // A revoked badge is no longer the youth's: it neither marks a week nor a liking.
     let held: Vec<(i64, chrono::NaiveDateTime)> = awards::table
@@ -165,7 +166,7 @@ pub fn of_youth(
         .select((neighborhoods::id, neighborhoods::name))
         .load(conn)?;
     let near = neighborhood.and_then(|n| neighborhoods.iter().find(|(id, _)| *id == n));
-    let suggestions = suggest(
+    let mut suggestions = suggest(
         conn,
         city.id,
         &Profile {
@@ -177,11 +178,22 @@ pub fn of_youth(
         },
         today,
     )?;
+    let named: Vec<i64> = taken_ids
+        .iter()
+        .copied()
+        .chain(suggestions.iter().map(|s| s.activity_id))
+        .collect();
+    let mut titles = crate::catalog::store::titles_in(conn, &named, locale)?;
+    for s in &mut suggestions {
+        if let Some(title) = titles.remove(&s.activity_id) {
+            s.title = title;
+        }
+    }
     Ok(Summer {
         weeks: weeks((city.season_starts_on, city.season_ends_on), &days, today),
         activities: taken
             .into_iter()
-            .map(|(id, title, _)| (id, title))
+            .map(|(id, title, _)| (id, titles.get(&id).cloned().unwrap_or(title)))
             .collect(),
         suggestions,
         neighborhood,

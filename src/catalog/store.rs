@@ -402,3 +402,22 @@ pub fn listed(conn: &mut DbConnection, city: CityId) -> QueryResult<Vec<(i64, St
         .select((activities::id, activities::title))
         .load(conn)
 }
+
+/// The titles of activities `ids` in `locale`, where their organization wrote one (a title
+/// missing here stands in its original language).
+pub fn titles_in(
+    conn: &mut DbConnection,
+    ids: &[i64],
+    locale: &str,
+) -> QueryResult<std::collections::HashMap<i64, String>> {
+    Ok(activity_translations::table
+        .filter(activity_translations::activity_id.eq_any(ids))
+        .filter(activity_translations::locale.eq(locale))
+        .select((
+            activity_translations::activity_id,
+            activity_translations::title,
+        ))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}

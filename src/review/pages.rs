@@ -81,6 +81,18 @@ impl SubmissionPage {
         status_key(self.s.status, self.s.award_revoked)
     }
 
+    /// "Your work for …" to the youth, "Nico's work for …" to a parent.
+    pub fn title(&self) -> String {
+        if self.is_owner {
+            self.chrome
+                .t1("review.submission_title", "badge", &self.s.badge_name)
+        } else {
+            self.chrome
+                .t1("review.child_submission_title", "badge", &self.s.badge_name)
+                .replace("%{child}", &self.s.youth_name)
+        }
+    }
+
     pub fn may_resubmit(&self) -> bool {
         self.is_owner && self.s.status == Status::ChangesRequested
     }
