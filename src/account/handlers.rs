@@ -43,11 +43,10 @@ async fn young_children(
     if !access.has_city_role(CityRole::Parent) {
         return Ok(Vec::new());
     }
-    let parent = access.user.id;
+    let (parent, today) = (access.user.id, state.clock.today());
     state
         .db
         .run(move |conn| {
-            let today = Utc::now().date_naive();
             let mut young = Vec::new();
             for child in auth_store::children_of(conn, parent)? {
                 if auth_store::is_under_13(conn, child.id, today)? {
@@ -351,11 +350,7 @@ async fn carry_out(
         if let Err(e) = state.sessions.end_all_of(whose.id, None).await {
             tracing::warn!(error = %e, "sessions of a deleted account stay in the session store");
         }
-        for key in &deleted.evidence_keys {
-            if let Err(e) = state.evidence.delete(key) {
-                tracing::warn!(error = %e, "an evidence file of a deleted account stays");
-            }
-        }
+        crate::review::handlers::remove_files(state, deleted.evidence_keys.clone()).await;
         tracing::info!(user.id = %whose.id, revoked = deleted.revoked, "account deleted");
     }
     Ok(outcome)

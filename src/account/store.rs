@@ -274,7 +274,8 @@ pub fn family_of(conn: &mut DbConnection, user: UserId) -> QueryResult<(Vec<Stri
 }
 
 /// The organizations `user` is the only admin of (their names): deleting the account would
-/// leave them without one.
+/// leave them without one. Takes each of their organizations' staff lock
+/// (`orgs::store::lock_for_staff_change`) before counting its admins.
 pub fn sole_admin_of(conn: &mut DbConnection, user: UserId) -> QueryResult<Vec<String>> {
     let theirs: Vec<(i64, String)> = org_members::table
         .inner_join(organizations::table)
@@ -284,12 +285,11 @@ pub fn sole_admin_of(conn: &mut DbConnection, user: UserId) -> QueryResult<Vec<S
         .load(conn)?;
     let mut alone = Vec::new();
     for (org, name) in theirs {
-        let admins: i64 = org_members::table
-            .filter(org_members::org_id.eq(org))
-            .filter(org_members::role.eq("admin"))
-            .count()
-            .get_result(conn)?;
-        if admins <= 1 {
+        // As every last-admin check does: inside the deletion's transaction, the count stays
+        // true until it ends.
+        let org = crate::ids::OrgId(org);
+        crate::orgs::store::lock_for_staff_change(conn, org)?;
+        if crate::orgs::store::admin_count(conn, org)? <= 1 {
             alone.push(name);
         }
     }
