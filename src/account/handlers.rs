@@ -182,7 +182,7 @@ async fn delete_page(
         .db
         .run(move |conn| {
             let refused = deletion::refusal(conn, &whose)?;
-            let live = crate::account::store::live_awards_of(conn, whose.id)?.len();
+            let live = crate::account::store::live_award_count(conn, whose.id)? as usize;
             let hash = auth_store::find_user_by_login(conn, &asker)?
                 .map(|(_, hash)| hash)
                 .unwrap_or_default();
@@ -335,10 +335,6 @@ async fn carry_out(
                     actor: &actor,
                     asked_in: city,
                     now: Utc::now().naive_utc(),
-                },
-                |city| {
-                    let language = city.languages.first().copied().unwrap_or("en");
-                    crate::i18n::t(language, "delete.revocation_reason")
                 },
             )
         })

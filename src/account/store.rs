@@ -8,7 +8,7 @@ use crate::auth::AccountStatus;
 use crate::db::schema::{
     account_tokens, awards, badges, cities, city_members, claim_redemptions, consent_requests,
     email_invitations, link_codes, org_invitations, org_members, organizations, outbox,
-    parent_links, parental_consents, sessions, submission_files, submissions, users,
+    parent_links, parental_consents, submission_files, submissions, users,
 };
 use crate::db::DbConnection;
 use crate::ids::{CityId, UserId};
@@ -318,6 +318,15 @@ pub fn sole_coordinator_of(conn: &mut DbConnection, user: UserId) -> QueryResult
     Ok(alone)
 }
 
+/// How many live awards `user` holds.
+pub fn live_award_count(conn: &mut DbConnection, user: UserId) -> QueryResult<i64> {
+    awards::table
+        .filter(awards::recipient_id.eq(user.0))
+        .filter(awards::revoked_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
 /// The live awards of `user`, with their city: what a deletion that revokes revokes.
 pub fn live_awards_of(conn: &mut DbConnection, user: UserId) -> QueryResult<Vec<(CityId, String)>> {
     awards::table
@@ -390,7 +399,7 @@ pub fn erase(
             users::notifications_off.eq(true),
         ))
         .execute(conn)?;
-    diesel::delete(sessions::table.filter(sessions::user_id.eq(user.0))).execute(conn)?;
+    crate::auth::store::delete_sessions_of(conn, user, None)?;
     diesel::delete(account_tokens::table.filter(account_tokens::user_id.eq(user.0)))
         .execute(conn)?;
     diesel::delete(link_codes::table.filter(link_codes::youth_id.eq(user.0))).execute(conn)?;
