@@ -97,12 +97,11 @@ pub struct Deletion<'a> {
     pub now: NaiveDateTime,
 }
 
-/// Deletes the account of `deletion` in one transaction, or refuses (nothing changed);
-/// `reason_of` gives the revocation reason in a city's language.
+/// Deletes the account of `deletion` in one transaction, or refuses (nothing changed); a
+/// revoked award gives its reason in its city's first language.
 pub fn delete(
     conn: &mut DbConnection,
     deletion: &Deletion<'_>,
-    reason_of: impl Fn(&crate::tenancy::City) -> String,
 ) -> Result<Result<Deleted, Refusal>, AppError> {
     let Deletion {
         user,
@@ -128,7 +127,13 @@ pub fn delete(
                         cities.entry(city_id).or_insert(city)
                     }
                 };
-                if crate::awards::store::revoke(conn, city_id, &public_id, &reason_of(city), now)? {
+                if crate::awards::store::revoke(
+                    conn,
+                    city_id,
+                    &public_id,
+                    &crate::i18n::t(city.locale_for(None), "delete.revocation_reason"),
+                    now,
+                )? {
                     revoked += 1;
                 }
             }

@@ -130,7 +130,11 @@ pub async fn build(state: &AppState, user: UserId) -> Result<Vec<u8>, AppError> 
         files.push((format!("{stem}.json"), pretty(&credential)?));
         files.push((format!("{stem}.png"), png));
         data.awards.push(AwardEntry {
-            page: format!("{base}/c/{}/awards/{}", city.slug, award.public_id),
+            page: crate::signing::ob3::Urls {
+                base: &base,
+                city: &city.slug,
+            }
+            .credential(&award.public_id),
             credential_file: format!("{stem}.json"),
             image_file: format!("{stem}.png"),
             status: if award.is_revoked() {

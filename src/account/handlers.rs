@@ -43,11 +43,10 @@ async fn young_children(
     if !access.has_city_role(CityRole::Parent) {
         return Ok(Vec::new());
     }
-    let parent = access.user.id;
+    let (parent, today) = (access.user.id, state.clock.today());
     state
         .db
         .run(move |conn| {
-            let today = Utc::now().date_naive();
             let mut young = Vec::new();
             for child in auth_store::children_of(conn, parent)? {
                 if auth_store::is_under_13(conn, child.id, today)? {
@@ -183,7 +182,7 @@ async fn delete_page(
         .db
         .run(move |conn| {
             let refused = deletion::refusal(conn, &whose)?;
-            let live = crate::account::store::live_awards_of(conn, whose.id)?.len();
+            let live = crate::account::store::live_award_count(conn, whose.id)? as usize;
             let hash = auth_store::find_user_by_login(conn, &asker)?
                 .map(|(_, hash)| hash)
                 .unwrap_or_default();
@@ -337,10 +336,6 @@ async fn carry_out(
                     asked_in: city,
                     now: Utc::now().naive_utc(),
                 },
-                |city| {
-                    let language = city.languages.first().copied().unwrap_or("en");
-                    crate::i18n::t(language, "delete.revocation_reason")
-                },
             )
         })
         .await?;
@@ -351,11 +346,7 @@ async fn carry_out(
         if let Err(e) = state.sessions.end_all_of(whose.id, None).await {
             tracing::warn!(error = %e, "sessions of a deleted account stay in the session store");
         }
-        for key in &deleted.evidence_keys {
-            if let Err(e) = state.evidence.delete(key) {
-                tracing::warn!(error = %e, "an evidence file of a deleted account stays");
-            }
-        }
+        crate::review::handlers::remove_files(state, deleted.evidence_keys.clone()).await;
         tracing::info!(user.id = %whose.id, revoked = deleted.revoked, "account deleted");
     }
     Ok(outcome)

@@ -8,7 +8,7 @@ use crate::auth::AccountStatus;
 use crate::db::schema::{
     account_tokens, awards, badges, cities, city_members, claim_redemptions, consent_requests,
     email_invitations, link_codes, org_invitations, org_members, organizations, outbox,
-    parent_links, parental_consents, sessions, submission_files, submissions, users,
+    parent_links, parental_consents, submission_files, submissions, users,
 };
 use crate::db::DbConnection;
 use crate::ids::{CityId, UserId};
@@ -274,7 +274,8 @@ pub fn family_of(conn: &mut DbConnection, user: UserId) -> QueryResult<(Vec<Stri
 }
 
 /// The organizations `user` is the only admin of (their names): deleting the account would
-/// leave them without one.
+/// leave them without one. Takes each of their organizations' staff lock
+/// (`orgs::store::lock_for_staff_change`) before counting its admins.
 pub fn sole_admin_of(conn: &mut DbConnection, user: UserId) -> QueryResult<Vec<String>> {
     let theirs: Vec<(i64, String)> = org_members::table
         .inner_join(organizations::table)
@@ -284,12 +285,11 @@ pub fn sole_admin_of(conn: &mut DbConnection, user: UserId) -> QueryResult<Vec<S
         .load(conn)?;
     let mut alone = Vec::new();
     for (org, name) in theirs {
-        let admins: i64 = org_members::table
-            .filter(org_members::org_id.eq(org))
-            .filter(org_members::role.eq("admin"))
-            .count()
-            .get_result(conn)?;
-        if admins <= 1 {
+        // As every last-admin check does: inside the deletion's transaction, the count stays
+        // true until it ends.
+        let org = crate::ids::OrgId(org);
+        crate::orgs::store::lock_for_staff_change(conn, org)?;
+        if crate::orgs::store::admin_count(conn, org)? <= 1 {
             alone.push(name);
         }
     }
@@ -316,6 +316,15 @@ pub fn sole_coordinator_of(conn: &mut DbConnection, user: UserId) -> QueryResult
         }
     }
     Ok(alone)
+}
+
+/// How many live awards `user` holds.
+pub fn live_award_count(conn: &mut DbConnection, user: UserId) -> QueryResult<i64> {
+    awards::table
+        .filter(awards::recipient_id.eq(user.0))
+        .filter(awards::revoked_at.is_null())
+        .count()
+        .get_result(conn)
 }
 
 /// The live awards of `user`, with their city: what a deletion that revokes revokes.
@@ -390,7 +399,7 @@ pub fn erase(
             users::notifications_off.eq(true),
         ))
         .execute(conn)?;
-    diesel::delete(sessions::table.filter(sessions::user_id.eq(user.0))).execute(conn)?;
+    crate::auth::store::delete_sessions_of(conn, user, None)?;
     diesel::delete(account_tokens::table.filter(account_tokens::user_id.eq(user.0)))
         .execute(conn)?;
     diesel::delete(link_codes::table.filter(link_codes::youth_id.eq(user.0))).execute(conn)?;

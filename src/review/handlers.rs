@@ -198,7 +198,7 @@ async fn store_files(
 }
 
 /// Removes stored files (after a refused write, or once replaced), logging what fails.
-async fn remove_files(state: &AppState, keys: Vec<String>) {
+pub(crate) async fn remove_files(state: &AppState, keys: Vec<String>) {
     let storage = state.evidence.clone();
     let _ = web::block(move || {
         for key in keys {
