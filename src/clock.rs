@@ -50,10 +50,6 @@ impl Clock {
         }
     }
 
-    pub fn is_adjustable(&self) -> bool {
-        self.adjustable
-    }
-
     /// Now, in UTC.
     pub fn now(&self) -> NaiveDateTime {
         Utc::now().naive_utc() + Duration::seconds(self.offset_seconds.load(Ordering::Relaxed))

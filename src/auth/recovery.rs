@@ -129,17 +129,40 @@ pub fn make_link(
             .filter(account_tokens::used_at.is_null()),
     )
     .execute(conn)?;
+    insert_token(
+        conn,
+        user,
+        purpose.as_str(),
+        &token,
+        email,
+        now,
+        now + purpose.lifetime(),
+    )?;
+    Ok(token)
+}
+
+/// Keeps (the hash of) `token` of `purpose` for `user`, made at `now` and working until
+/// `expires_at`. Older tokens of the purpose are the caller's to remove first.
+pub(crate) fn insert_token(
+    conn: &mut DbConnection,
+    user: UserId,
+    purpose: &str,
+    token: &str,
+    email: Option<&str>,
+    now: NaiveDateTime,
+    expires_at: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::insert_into(account_tokens::table)
         .values((
             account_tokens::user_id.eq(user.0),
-            account_tokens::purpose.eq(purpose.as_str()),
-            account_tokens::token_hash.eq(token_hash(&token)),
+            account_tokens::purpose.eq(purpose),
+            account_tokens::token_hash.eq(token_hash(token)),
             account_tokens::email.eq(email),
             account_tokens::created_at.eq(now),
-            account_tokens::expires_at.eq(now + purpose.lifetime()),
+            account_tokens::expires_at.eq(expires_at),
         ))
-        .execute(conn)?;
-    Ok(token)
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// The account and address of a live link.

@@ -3,8 +3,8 @@
 //! youth chooses a password of their own (a fresh single-use reset link), and only that
 //! password signs them in. It works for [`LIFETIME`]; after that the youth asks again.
 //!
-//! The account's password hash is the temporary password's, and an unused `temporary_password`
-//! token marks it as temporary; setting any password (the youth's own, a parent's) spends it.
+//! The account's password hash is the temporary password's, and a `temporary_password` token
+//! marks it as temporary; setting any password (the youth's own, a parent's) removes it.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -13,7 +13,7 @@ use rand::Rng;
 use crate::db::schema::account_tokens;
 use crate::db::DbConnection;
 use crate::ids::UserId;
-use crate::secrets::{random_token, token_hash};
+use crate::secrets::random_token;
 
 pub const PURPOSE: &str = "temporary_password";
 
@@ -40,20 +40,12 @@ pub fn generate() -> String {
 }
 
 /// Marks `user`'s password (just set) as temporary until `now` + [`lifetime`]. Call it in
-/// the transaction that sets the password.
+/// the transaction that sets the password, after `auth::store::set_password_hash` (which
+/// clears an earlier mark).
 pub fn mark(conn: &mut DbConnection, user: UserId, now: NaiveDateTime) -> QueryResult<()> {
-    clear(conn, user)?;
-    diesel::insert_into(account_tokens::table)
-        .values((
-            account_tokens::user_id.eq(user.0),
-            account_tokens::purpose.eq(PURPOSE),
-            // The mark is no link: its token is random and never shown.
-            account_tokens::token_hash.eq(token_hash(&random_token())),
-            account_tokens::created_at.eq(now),
-            account_tokens::expires_at.eq(now + lifetime()),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    // The mark is no link: its token is random and never shown.
+    let token = random_token();
+    crate::auth::recovery::insert_token(conn, user, PURPOSE, &token, None, now, now + lifetime())
 }
 
 /// The password of `user` is no longer temporary (another was set).
@@ -77,7 +69,6 @@ pub fn state(
     let until: Option<NaiveDateTime> = account_tokens::table
         .filter(account_tokens::user_id.eq(user.0))
         .filter(account_tokens::purpose.eq(PURPOSE))
-        .filter(account_tokens::used_at.is_null())
         .select(account_tokens::expires_at)
         .order(account_tokens::id.desc())
         .first(conn)

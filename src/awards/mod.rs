@@ -44,6 +44,24 @@ impl AwardMethod {
             AwardMethod::Csv => "csv",
         }
     }
+
+    /// Every way a badge is earned.
+    pub const ALL: [AwardMethod; 6] = [
+        AwardMethod::ClaimCode,
+        AwardMethod::Api,
+        AwardMethod::Staff,
+        AwardMethod::Review,
+        AwardMethod::Pathway,
+        AwardMethod::Csv,
+    ];
+
+    /// The stored value; anything unknown reads as given by staff.
+    pub fn from_stored(stored: &str) -> AwardMethod {
+        AwardMethod::ALL
+            .into_iter()
+            .find(|m| m.as_str() == stored)
+            .unwrap_or(AwardMethod::Staff)
+    }
 }
 
 /// An award as pages and the API show it.
@@ -127,5 +145,18 @@ impl AwardView {
         self.revoked_at
             .map(|at| crate::i18n::dates::full(locale, at.date()))
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stored_method_reads_back() {
+        for method in AwardMethod::ALL {
+            assert_eq!(AwardMethod::from_stored(method.as_str()), method);
+        }
+        assert_eq!(AwardMethod::from_stored(""), AwardMethod::Staff);
     }
 }

@@ -124,24 +124,26 @@ pub enum DecideRefused {
 #[derive(Clone, Debug)]
 pub enum Decided {
     HandedOver {
-        youth: CurrentUser,
-        /// The city of each re-issued award and its new public id, to sign once committed.
-        reissued: Vec<(City, String)>,
+        /// Each city of re-issued awards with the new public ids, to sign once committed.
+        reissued: Vec<(City, Vec<String>)>,
     },
-    Declined {
-        youth: CurrentUser,
-    },
+    Declined,
 }
 
 /// Whether `youth` was put in guardians' custody (a parent consented for them under 13), is
 /// still linked to a guardian, and has not taken the account over.
 pub fn in_custody(conn: &mut DbConnection, youth: UserId) -> QueryResult<bool> {
+    Ok(given_into_custody(conn, youth)? && handed_over_at(conn, youth)?.is_none())
+}
+
+/// Whether a parent consented for `youth` under 13 and a guardian is still linked to them
+/// (whether the account was handed over since is [`handed_over_at`]'s to say).
+fn given_into_custody(conn: &mut DbConnection, youth: UserId) -> QueryResult<bool> {
     let consented: bool = diesel::select(diesel::dsl::exists(
         parental_consents::table.filter(parental_consents::youth_id.eq(youth.0)),
     ))
     .get_result(conn)?;
-    let linked = auth_store::has_parent(conn, youth)?;
-    Ok(consented && linked && handed_over_at(conn, youth)?.is_none())
+    Ok(consented && auth_store::has_parent(conn, youth)?)
 }
 
 /// When `youth` took their account over, if they did.
@@ -194,7 +196,7 @@ pub fn for_youth(
             ..YouthHandoff::default()
         });
     }
-    if auth_store::is_under_13(conn, youth, today)? || !in_custody(conn, youth)? {
+    if auth_store::is_under_13(conn, youth, today)? || !given_into_custody(conn, youth)? {
         return Ok(YouthHandoff::default());
     }
     let latest = latest_request(conn, youth)?;
@@ -217,14 +219,14 @@ pub fn for_youth(
 
 /// What `parent`'s page says of the handoff of `child` (one of theirs).
 pub fn for_guardian(conn: &mut DbConnection, child: UserId) -> QueryResult<ChildCustody> {
-    if let Some(at) = handed_over_at(conn, child)? {
-        return Ok(ChildCustody {
+    Ok(match latest_request(conn, child)? {
+        // A completed request is the latest: once the account is theirs, `may_ask` refuses
+        // the youth any other.
+        Some((_, outcome, _, Some(at), _)) if outcome == COMPLETED => ChildCustody {
             handed_over_at: Some(at),
             guardians_follow: true,
             ..ChildCustody::default()
-        });
-    }
-    Ok(match latest_request(conn, child)? {
+        },
         Some((_, outcome, at, _, follow)) if outcome == PENDING => ChildCustody {
             asked_at: Some(at),
             guardians_follow: follow,
@@ -355,22 +357,19 @@ fn email_used_by_another(conn: &mut DbConnection, email: &str, youth: UserId) ->
     .get_result(conn)
 }
 
-/// A guardian decides on the waiting request of `child` (a username). Consenting hands the
+/// A guardian decides on the waiting request of `youth`, their child. Consenting hands the
 /// account over; declining closes the request (the youth may ask again).
 #[allow(clippy::too_many_arguments)]
 pub fn decide(
     conn: &mut DbConnection,
     parent: &CurrentUser,
-    child: &str,
+    youth: &CurrentUser,
     decision: Decision,
     actor: &Actor,
     base_url: &str,
     now: NaiveDateTime,
 ) -> Result<Result<Decided, DecideRefused>, AppError> {
     conn.transaction(|conn| {
-        let Some((youth, _)) = auth_store::find_user_by_login(conn, child)? else {
-            return Ok(Err(DecideRefused::NothingToDecide));
-        };
         if !manages(conn, parent.id, youth.id)? {
             return Ok(Err(DecideRefused::NothingToDecide));
         }
@@ -431,9 +430,9 @@ pub fn decide(
                     at: now,
                 },
             )?;
-            return Ok(Ok(Decided::Declined { youth }));
+            return Ok(Ok(Decided::Declined));
         }
-        let reissued = reissue_all(conn, request, &youth, actor, base_url, now)?;
+        let reissued = reissue_all(conn, request, youth, actor, base_url, now)?;
         let password_hash = password_hash.ok_or(AppError::NotFound)?;
         auth_store::set_password_hash(conn, youth.id, &password_hash)?;
         if let Some(email) = &email {
@@ -445,7 +444,7 @@ pub fn decide(
                 .execute(conn)?;
             crate::auth::recovery::send(
                 conn,
-                &youth,
+                youth,
                 email,
                 crate::auth::recovery::Purpose::VerifyEmail,
                 base_url,
@@ -456,8 +455,6 @@ pub fn decide(
             diesel::delete(parent_links::table.filter(parent_links::youth_id.eq(youth.id.0)))
                 .execute(conn)?;
         }
-        // Whoever was signed in as the youth (a guardian on a shared device, say) is signed out.
-        auth_store::delete_sessions_of(conn, youth.id, None)?;
         let pairs: Vec<serde_json::Value> = reissued
             .iter()
             .map(|r| json!({ "old": r.old_public_id, "new": r.new_public_id }))
@@ -479,13 +476,14 @@ pub fn decide(
                 at: now,
             },
         )?;
-        Ok(Ok(Decided::HandedOver {
-            youth,
-            reissued: reissued
-                .into_iter()
-                .map(|r| (r.city, r.new_public_id))
-                .collect(),
-        }))
+        let mut by_city: Vec<(City, Vec<String>)> = Vec::new();
+        for r in reissued {
+            match by_city.iter_mut().find(|(city, _)| city.id == r.city.id) {
+                Some((_, ids)) => ids.push(r.new_public_id),
+                None => by_city.push((r.city, vec![r.new_public_id])),
+            }
+        }
+        Ok(Ok(Decided::HandedOver { reissued: by_city }))
     })
 }
 
@@ -555,7 +553,8 @@ fn reissue_all(
     // copies then exist. (A re-issue completes no pathway anew: it is written like the
     // demo's history, without the consequences of an award just earned.)
     held.sort_by_key(|h| h.method == AwardMethod::Pathway.as_str());
-    let mut cities: HashMap<i64, City> = HashMap::new();
+    // Each city of the awards, with the reason its revoked copies give (in its language).
+    let mut cities: HashMap<i64, (City, String)> = HashMap::new();
     let mut done = Vec::with_capacity(held.len());
     for mut award in held {
         if let Some(evidence) = award.evidence.as_mut() {
@@ -564,15 +563,15 @@ fn reissue_all(
                 *evidence = evidence.replace(&earlier.old_public_id, &earlier.new_public_id);
             }
         }
-        let city = match cities.get(&award.city_id) {
-            Some(city) => city.clone(),
+        let (city, reason) = match cities.get(&award.city_id) {
+            Some(known) => known.clone(),
             None => {
                 let city = crate::tenancy::store::find(conn, CityId(award.city_id))?;
-                cities.insert(award.city_id, city.clone());
-                city
+                let reason = crate::i18n::t(city.locale_for(None), "handoff.reissue_reason");
+                cities.insert(award.city_id, (city.clone(), reason.clone()));
+                (city, reason)
             }
         };
-        let reason = crate::i18n::t(city.locale_for(None), "handoff.reissue_reason");
         crate::awards::store::revoke(conn, city.id, &award.public_id, &reason, now)?;
         let issued = issuance::issue(
             conn,
@@ -581,7 +580,7 @@ fn reissue_all(
                 org: crate::ids::OrgId(award.org_id),
                 badge: crate::ids::BadgeId(award.badge_id),
                 recipient: youth.id,
-                method: method_of(&award.method),
+                method: AwardMethod::from_stored(&award.method),
                 claim_code: award.claim_code_id.map(crate::ids::ClaimCodeId),
                 evidence: award.evidence.clone(),
                 actor,
@@ -594,17 +593,14 @@ fn reissue_all(
         )
         .map_err(AppError::from)?;
         // The learner's copy says what the guardian's said: earned that day, that version.
-        diesel::update(awards::table.filter(awards::public_id.eq(&issued.public_id)))
+        let new_id = diesel::update(awards::table.filter(awards::public_id.eq(&issued.public_id)))
             .set((
                 awards::awarded_at.eq(award.awarded_at),
                 awards::badge_version.eq(award.badge_version),
                 awards::recipient_identifier.eq(&new_identifier),
             ))
-            .execute(conn)?;
-        let new_id: i64 = awards::table
-            .filter(awards::public_id.eq(&issued.public_id))
-            .select(awards::id)
-            .first(conn)?;
+            .returning(awards::id)
+            .get_result::<i64>(conn)?;
         diesel::insert_into(custody_reissues::table)
             .values((
                 custody_reissues::handoff_id.eq(request),
@@ -633,21 +629,6 @@ fn reissue_all(
     Ok(done)
 }
 
-/// The way an award was earned, as stored (a re-issue keeps it).
-fn method_of(stored: &str) -> AwardMethod {
-    [
-        AwardMethod::ClaimCode,
-        AwardMethod::Api,
-        AwardMethod::Staff,
-        AwardMethod::Review,
-        AwardMethod::Pathway,
-        AwardMethod::Csv,
-    ]
-    .into_iter()
-    .find(|m| m.as_str() == stored)
-    .unwrap_or(AwardMethod::Staff)
-}
-
 /// `awards` without the guardian-era copies that were re-issued (their new copy is in the
 /// list): a badge shows once on the youth's and the guardian's pages.
 pub fn without_reissued(
@@ -673,20 +654,6 @@ pub fn without_reissued(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_stored_method_is_kept_by_a_reissue() {
-        for method in [
-            AwardMethod::ClaimCode,
-            AwardMethod::Api,
-            AwardMethod::Staff,
-            AwardMethod::Review,
-            AwardMethod::Pathway,
-            AwardMethod::Csv,
-        ] {
-            assert_eq!(method_of(method.as_str()), method);
-        }
-    }
 
     #[test]
     fn a_guardian_manages_until_the_handoff() {

@@ -199,19 +199,19 @@ pub async fn decide(
     let (_, child) = path.into_inner();
     let back = format!("/c/{}/me#children", access.city.slug);
     // Someone else's child (or one the parent only follows) is not found, whatever the form.
-    let (parent, login) = (access.user.id, child.clone());
+    let parent = access.user.id;
     let theirs = state
         .db
         .run(move |conn| {
-            let Some((youth, _)) = crate::auth::store::find_user_by_login(conn, &login)? else {
-                return Ok(false);
+            let Some((youth, _)) = crate::auth::store::find_user_by_login(conn, &child)? else {
+                return Ok(None);
             };
-            Ok(handoff::manages(conn, parent, youth.id)?)
+            Ok(handoff::manages(conn, parent, youth.id)?.then_some(youth))
         })
         .await?;
-    if !theirs {
+    let Some(youth) = theirs else {
         return Err(AppError::NotFound);
-    }
+    };
     let decision = match form.decision.as_str() {
         "consent" => Decision::Consent,
         "decline" => Decision::Decline,
@@ -223,38 +223,45 @@ pub async fn decide(
             Flash::error("flash.handoff_understood_needed", ""),
         ));
     }
-    let (parent, base, now) = (access.user.clone(), state.base_url(), state.clock.now());
+    let (parent, child, base, now) = (
+        access.user.clone(),
+        youth.clone(),
+        state.base_url(),
+        state.clock.now(),
+    );
     let actor = Actor::user(&access.user, &address);
     let outcome = state
         .db
         .run(move |conn| handoff::decide(conn, &parent, &child, decision, &actor, &base, now))
         .await?;
     match outcome {
-        Ok(Decided::HandedOver { youth, reissued }) => {
+        Ok(Decided::HandedOver { reissued }) => {
             tracing::info!(
                 user.id = %youth.id,
-                awards = reissued.len(),
+                awards = reissued.iter().map(|(_, ids)| ids.len()).sum::<usize>(),
                 "custody handed over; awards re-issued"
             );
+            // Whoever was signed in as the youth (a guardian on a shared device, say) is
+            // signed out.
+            state.sessions.end_all_of(youth.id, None).await?;
             // Each new copy is signed through the signing service now (or on its first request).
             let base = state.base_url();
-            for (city, public_id) in &reissued {
+            for (city, public_ids) in &reissued {
                 crate::awards::issuance::sign_all(
                     &state.db,
                     &state.signer,
                     &base,
                     city,
-                    std::slice::from_ref(public_id),
+                    public_ids,
                 )
                 .await;
             }
-            state.sessions.end_all_of(youth.id, None).await?;
             Ok(redirect_with(
                 &back,
                 Flash::success("flash.handoff_done", &youth.display_name),
             ))
         }
-        Ok(Decided::Declined { youth }) => Ok(redirect_with(
+        Ok(Decided::Declined) => Ok(redirect_with(
             &back,
             Flash::success("flash.handoff_declined", &youth.display_name),
         )),

@@ -12,20 +12,10 @@ use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
 use crate::helpers::{assert_sign_in_redirect, location, spawn_world, Person, TestApp, World};
+use crate::invitations::text_of;
 
 const LEO_PASSWORD: &str = "leo's password, set by his parent";
 const LEO_OWN: &str = "a password only leo knows";
-
-/// What a person sees of `selector` on `html`.
-fn text_of(html: &str, selector: &str) -> String {
-    let document = scraper::Html::parse_document(html);
-    let selector = scraper::Selector::parse(selector).unwrap();
-    document
-        .select(&selector)
-        .map(|e| e.text().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 async fn page(app: &TestApp, client: &Client, path: &str) -> String {
     let response = app.get(client, path).await;
@@ -46,6 +36,27 @@ async fn signs_in(app: &TestApp, username: &str, password: &str) -> reqwest::Res
     .await
 }
 
+/// The parent sets Leo's password to [`LEO_PASSWORD`].
+async fn parent_sets_leo_password(app: &TestApp, parent: &Client) {
+    let set = app
+        .post_form(
+            parent,
+            "/c/riverton/me/children/leo/password",
+            &[("password", LEO_PASSWORD)],
+        )
+        .await;
+    assert_eq!(set.status(), StatusCode::SEE_OTHER);
+}
+
+/// Leo's client, signed in with `password`.
+async fn leo_signed_in(app: &TestApp, password: &str) -> Client {
+    app.signed_in(&Person {
+        username: "leo".into(),
+        password: password.into(),
+    })
+    .await
+}
+
 /// Leo (11) confirmed by the demo parent, who sets his password; the parent's client, Leo's.
 async fn leo_in_custody(app: &TestApp, world: &World) -> (Client, Client) {
     lanyard::demo::seed_consent(&app.db, &app.address).unwrap();
@@ -57,20 +68,8 @@ async fn leo_in_custody(app: &TestApp, world: &World) -> (Client, Client) {
         .post_form(&parent, &location(&opened), &[("agree", "1")])
         .await;
     assert_eq!(agreed.status(), StatusCode::SEE_OTHER);
-    let set = app
-        .post_form(
-            &parent,
-            "/c/riverton/me/children/leo/password",
-            &[("password", LEO_PASSWORD)],
-        )
-        .await;
-    assert_eq!(set.status(), StatusCode::SEE_OTHER);
-    let leo = app
-        .signed_in(&Person {
-            username: "leo".into(),
-            password: LEO_PASSWORD.into(),
-        })
-        .await;
+    parent_sets_leo_password(app, &parent).await;
+    let leo = leo_signed_in(app, LEO_PASSWORD).await;
     (parent, leo)
 }
 
@@ -356,12 +355,7 @@ async fn at_13_the_youth_asks_the_parent_consents_and_the_badges_are_reissued_to
         signs_in(&app, "leo", LEO_PASSWORD).await.status(),
         StatusCode::UNAUTHORIZED
     );
-    let leo = app
-        .signed_in(&Person {
-            username: "leo".into(),
-            password: LEO_OWN.into(),
-        })
-        .await;
+    let leo = leo_signed_in(&app, LEO_OWN).await;
     let (kind, ..) = crate::invitations::last_mail_to(&app, "leo@example.org");
     assert_eq!(kind, "accounts.verify_email");
     let me = page(&app, &leo, "/c/riverton/me").await;
@@ -422,22 +416,10 @@ async fn a_parent_who_declines_keeps_custody_and_the_youth_may_ask_again() {
     let me = page(&app, &leo, "/c/riverton/me").await;
     assert!(me.contains("id=\"handoff-declined\"") && me.contains("id=\"handoff-start\""));
     // The parent still manages the account.
-    let set = app
-        .post_form(
-            &parent,
-            "/c/riverton/me/children/leo/password",
-            &[("password", LEO_PASSWORD)],
-        )
-        .await;
-    assert_eq!(set.status(), StatusCode::SEE_OTHER);
+    parent_sets_leo_password(&app, &parent).await;
 
     // Asked again without letting the parent follow: once consented, the parent is unlinked.
-    let leo = app
-        .signed_in(&Person {
-            username: "leo".into(),
-            password: LEO_PASSWORD.into(),
-        })
-        .await;
+    let leo = leo_signed_in(&app, LEO_PASSWORD).await;
     assert_eq!(
         leo_asks(&app, &leo, false).await.status(),
         StatusCode::SEE_OTHER
