@@ -51,6 +51,14 @@ pub struct SignInForm {
     next: String,
 }
 
+/// Where a sign-in that returns to `next` lands: the home page sends one to their own page.
+pub(crate) fn landing(next: &str) -> String {
+    match next {
+        "/" => "/me".to_string(),
+        other => other.to_string(),
+    }
+}
+
 pub(crate) async fn start_session(
     state: &AppState,
     user: crate::ids::UserId,
@@ -110,8 +118,7 @@ pub async fn sign_in(
                     &SignInPage {
                         chrome,
                         username: form.username,
-                        providers: oidc::handlers::buttons(&state, &next, Some(refused.city))
-                            .await?,
+                        providers: oidc::handlers::buttons(&state, &next, Some(&refused)).await?,
                         next,
                         failed: false,
                         staff_city: refused.city_name,
@@ -119,23 +126,22 @@ pub async fn sign_in(
                 );
             }
             tracing::info!(user.id = %user.id, "signed in");
-            let next = match safe_next(&form.next).as_str() {
-                "/" => "/me".to_string(),
-                other => other.to_string(),
-            };
-            start_session(&state, user.id, &next).await
+            start_session(&state, user.id, &landing(&safe_next(&form.next))).await
         }
-        None => render(
-            StatusCode::UNAUTHORIZED,
-            &SignInPage {
-                chrome,
-                username: form.username,
-                providers: oidc::handlers::buttons(&state, &safe_next(&form.next), None).await?,
-                next: safe_next(&form.next),
-                failed: true,
-                staff_city: String::new(),
-            },
-        ),
+        None => {
+            let next = safe_next(&form.next);
+            render(
+                StatusCode::UNAUTHORIZED,
+                &SignInPage {
+                    chrome,
+                    username: form.username,
+                    providers: oidc::handlers::buttons(&state, &next, None).await?,
+                    next,
+                    failed: true,
+                    staff_city: String::new(),
+                },
+            )
+        }
     }
 }
 
@@ -185,13 +191,10 @@ async fn staff_must_use_provider(
     state: &AppState,
     user: &crate::auth::CurrentUser,
 ) -> Result<Option<oidc::store::RequiredProvider>, AppError> {
-    if user.is_operator {
-        return Ok(None);
-    }
-    let id = user.id;
+    let user = user.clone();
     let required = state
         .db
-        .run(move |conn| Ok(oidc::store::providers_required_for(conn, id)?))
+        .run(move |conn| Ok(oidc::store::providers_required_for(conn, &user)?))
         .await?;
     Ok(required.into_iter().next())
 }

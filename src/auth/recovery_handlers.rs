@@ -125,7 +125,9 @@ async fn find(
         .run(move |conn| recovery::lookup(conn, &token, purpose, Utc::now().naive_utc()));
     state
         .throttle
-        .counting_guesses(address, lookup, |why| *why == Unusable::Unknown)
+        .counting_guesses(&throttle::link_guess_keys(address), lookup, |why| {
+            *why == Unusable::Unknown
+        })
         .await
 }
 

@@ -464,19 +464,19 @@ impl Throttle {
         }
     }
 
-    /// Looks up the token of an e-mailed link for `address`, counting the lookup as a guess
-    /// unless it found a real link (`unknown` says which refusals are "no such link").
+    /// Runs `lookup` (the token of an e-mailed link, say) as an attempt on `keys`, counting it
+    /// as a guess unless it found what it looked for (`unknown` says which refusals count:
+    /// "no such link"). A lookup that could not be tried is given back too.
     pub async fn counting_guesses<T, U>(
         &self,
-        address: &str,
+        keys: &[Key],
         lookup: impl std::future::Future<Output = Result<Result<T, U>, AppError>>,
         unknown: impl Fn(&U) -> bool,
     ) -> Result<Result<T, U>, AppError> {
-        let keys = link_guess_keys(address);
-        self.attempt(&keys).await?;
+        self.attempt(keys).await?;
         let found = lookup.await;
         if !matches!(&found, Ok(Err(why)) if unknown(why)) {
-            self.give_back(&keys).await;
+            self.give_back(keys).await;
         }
         found
     }

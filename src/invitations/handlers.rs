@@ -30,7 +30,9 @@ async fn find(
         .run(move |conn| accept::lookup(conn, &token, Utc::now().naive_utc()));
     state
         .throttle
-        .counting_guesses(address, lookup, |why| *why == Unusable::Unknown)
+        .counting_guesses(&throttle::link_guess_keys(address), lookup, |why| {
+            *why == Unusable::Unknown
+        })
         .await
 }
 

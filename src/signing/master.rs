@@ -55,36 +55,53 @@ impl MasterKey {
     /// neither holds one and `generate_master_key` is on (development, demo), writes a new key
     /// to the file. A production profile (generation off) refuses to start without a key.
     pub fn load(settings: &SigningSettings) -> anyhow::Result<(MasterKey, MasterKeySource)> {
-        if !settings.master_key.trim().is_empty() {
-            return Ok((
-                MasterKey::from_bytes(&decode(&settings.master_key)?),
+        Self::load_from(
+            &settings.master_key,
+            &settings.master_key_file,
+            settings.generate_master_key,
+        )?
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "no master key: set LANYARD__SIGNING__MASTER_KEY (32 bytes, base64; \
+                 `lanyard keys master` prints a new one) or LANYARD__SIGNING__MASTER_KEY_FILE"
+            )
+        })
+    }
+
+    /// A key from `key` (base64), else from the file `file`; when neither holds one and
+    /// `generate` is on, a new key written to `file`. `None` when there is no key to be had.
+    pub fn load_from(
+        key: &str,
+        file: &str,
+        generate: bool,
+    ) -> anyhow::Result<Option<(MasterKey, MasterKeySource)>> {
+        if !key.trim().is_empty() {
+            return Ok(Some((
+                MasterKey::from_bytes(&decode(key)?),
                 MasterKeySource::Setting,
-            ));
+            )));
         }
-        let file = settings.master_key_file.trim();
+        let file = file.trim();
         if !file.is_empty() && Path::new(file).exists() {
             let text = std::fs::read_to_string(file)?;
-            return Ok((
+            return Ok(Some((
                 MasterKey::from_bytes(&decode(&text)?),
                 MasterKeySource::File,
-            ));
+            )));
         }
-        if settings.generate_master_key && !file.is_empty() {
+        if generate && !file.is_empty() {
             let path = Path::new(file);
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)?;
             }
             let key = Self::generate_base64();
             write_private(path, &key)?;
-            return Ok((
+            return Ok(Some((
                 MasterKey::from_bytes(&decode(&key)?),
                 MasterKeySource::Generated(file.to_string()),
-            ));
+            )));
         }
-        anyhow::bail!(
-            "no master key: set LANYARD__SIGNING__MASTER_KEY (32 bytes, base64; \
-             `lanyard keys master` prints a new one) or LANYARD__SIGNING__MASTER_KEY_FILE"
-        )
+        Ok(None)
     }
 
     /// Encrypts `secret`, bound to `identity`; returns (nonce, ciphertext).

@@ -309,24 +309,20 @@ pub async fn save(
                     &settings.categories,
                 )?;
                 let now = Utc::now().naive_utc();
-                audit::record(
+                record_city_change(
                     conn,
-                    &AuditEvent {
-                        actor: &actor,
-                        city: Some(city_id),
-                        org: None,
-                        action: AuditAction::CityUpdated,
-                        target: slug,
-                        detail: json!({
-                            "name": settings.name,
-                            "languages": settings.languages,
-                            "brand": [settings.brand.0, settings.brand.1],
-                            "neighborhoods": settings.neighborhoods.len(),
-                            "categories": settings.categories.len(),
-                            "cleared": cleared,
-                        }),
-                        at: now,
-                    },
+                    &actor,
+                    city_id,
+                    &slug,
+                    json!({
+                        "name": settings.name,
+                        "languages": settings.languages,
+                        "brand": [settings.brand.0, settings.brand.1],
+                        "neighborhoods": settings.neighborhoods.len(),
+                        "categories": settings.categories.len(),
+                        "cleared": cleared,
+                    }),
+                    now,
                 )?;
                 Ok::<_, AppError>((store::find(conn, city_id)?, cleared, settings))
             })
@@ -351,6 +347,31 @@ pub async fn save(
 #[derive(Default, serde::Deserialize)]
 pub struct NoFields {}
 
+/// Records a change of the city `city` (`slug`) in the audit trail: its settings, logo or
+/// sign-in provider, `detail` saying what changed.
+pub(crate) fn record_city_change(
+    conn: &mut crate::db::DbConnection,
+    actor: &Actor,
+    city: crate::ids::CityId,
+    slug: &str,
+    detail: serde_json::Value,
+    at: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        &AuditEvent {
+            actor,
+            city: Some(city),
+            org: None,
+            action: AuditAction::CityUpdated,
+            target: slug.to_string(),
+            detail,
+            at,
+        },
+    )?;
+    Ok(())
+}
+
 /// Records a change of the city's logo (`uploaded` or `removed`) in the audit trail.
 fn record_logo(
     conn: &mut crate::db::DbConnection,
@@ -359,19 +380,14 @@ fn record_logo(
     change: &str,
     bytes: usize,
 ) -> Result<(), AppError> {
-    audit::record(
+    record_city_change(
         conn,
-        &AuditEvent {
-            actor,
-            city: Some(city.id),
-            org: None,
-            action: AuditAction::CityUpdated,
-            target: city.slug.clone(),
-            detail: json!({ "logo": change, "bytes": bytes }),
-            at: Utc::now().naive_utc(),
-        },
-    )?;
-    Ok(())
+        actor,
+        city.id,
+        &city.slug,
+        json!({ "logo": change, "bytes": bytes }),
+        Utc::now().naive_utc(),
+    )
 }
 
 /// `POST /c/{city}/settings/logo`: a PNG, JPEG or SVG, checked and re-encoded, becomes the

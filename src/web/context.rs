@@ -200,10 +200,10 @@ pub async fn load_context<B: MessageBody>(
     Ok(res)
 }
 
-/// The city slug of a `/c/{city}/…` path.
-fn city_of_path(path: &str) -> Option<&str> {
+/// The city slug of a `/c/{city}/…` path (or of a local URL with a query or fragment).
+pub(crate) fn city_of_path(path: &str) -> Option<&str> {
     path.strip_prefix("/c/")?
-        .split('/')
+        .split(['/', '?', '#'])
         .next()
         .filter(|s| !s.is_empty())
 }

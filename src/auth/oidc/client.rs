@@ -48,6 +48,32 @@ fn redirect_url(redirect_uri: &str) -> Result<RedirectUrl, Failure> {
     RedirectUrl::new(redirect_uri.to_string()).map_err(|_| Failure::Unreachable)
 }
 
+/// A provider's client once discovered: its endpoints and published keys known, and
+/// `redirect_uri` set.
+pub type ProviderClient = openidconnect::core::CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
+/// Discovers `provider` and builds its client, returning to `redirect_uri`.
+async fn client_for(
+    http: &openidconnect::reqwest::Client,
+    provider: &Provider,
+    redirect_uri: &str,
+) -> Result<ProviderClient, Failure> {
+    let metadata = discover(http, &provider.issuer_url).await?;
+    Ok(CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(provider.client_id.clone()),
+        Some(ClientSecret::new(provider.client_secret.clone())),
+    )
+    .set_redirect_uri(redirect_url(redirect_uri)?))
+}
+
 /// The authorization request: code flow, `openid email profile`, a random state and nonce,
 /// and a PKCE challenge (S256).
 pub async fn authorize(
@@ -55,13 +81,7 @@ pub async fn authorize(
     provider: &Provider,
     redirect_uri: &str,
 ) -> Result<Authorization, Failure> {
-    let metadata = discover(http, &provider.issuer_url).await?;
-    let client = CoreClient::from_provider_metadata(
-        metadata,
-        ClientId::new(provider.client_id.clone()),
-        Some(ClientSecret::new(provider.client_secret.clone())),
-    )
-    .set_redirect_uri(redirect_url(redirect_uri)?);
+    let client = client_for(http, provider, redirect_uri).await?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, state, nonce) = client
         .authorize_url(
@@ -91,13 +111,7 @@ pub async fn redeem(
     pkce_verifier: &str,
     nonce: &str,
 ) -> Result<VerifiedPerson, Failure> {
-    let metadata = discover(http, &provider.issuer_url).await?;
-    let client = CoreClient::from_provider_metadata(
-        metadata,
-        ClientId::new(provider.client_id.clone()),
-        Some(ClientSecret::new(provider.client_secret.clone())),
-    )
-    .set_redirect_uri(redirect_url(redirect_uri)?);
+    let client = client_for(http, provider, redirect_uri).await?;
     let response = client
         .exchange_code(AuthorizationCode::new(code.to_string()))
         .map_err(|_| Failure::Unreachable)?

@@ -14,13 +14,14 @@ use serde::Deserialize;
 use crate::audit::ClientAddress;
 use crate::auth::oidc::client::{self, VerifiedPerson};
 use crate::auth::oidc::pages::FailedPage;
-use crate::auth::oidc::store::{self, PendingSignIn};
+use crate::auth::oidc::store::{self, PendingSignIn, RequiredProvider};
 use crate::auth::oidc::{Failure, Provider, ProviderButton, ProviderKey};
 use crate::auth::{store as auth_store, throttle};
 use crate::error::AppError;
-use crate::ids::{CityId, UserId};
+use crate::ids::UserId;
 use crate::secrets::token_hash;
 use crate::state::AppState;
+use crate::web::context::city_of_path;
 use crate::web::forms::constant_time_eq;
 use crate::web::{redirect, render, safe_next, Chrome};
 
@@ -83,51 +84,39 @@ pub async fn resolve(state: &AppState, key: ProviderKey) -> Result<Option<Provid
 }
 
 /// The buttons of a sign-in page that returns to `next`: the platform's provider, and the
-/// provider of the city `next` belongs to (`/c/{slug}…`); only the provider of `city` when
-/// given (the one its staff must use).
+/// provider of the city `next` belongs to (`/c/{slug}…`); only the provider `required` when
+/// given (the one a city asks its staff to use).
 pub async fn buttons(
     state: &AppState,
     next: &str,
-    city: Option<CityId>,
+    required: Option<&RequiredProvider>,
 ) -> Result<Vec<ProviderButton>, AppError> {
+    if let Some(required) = required {
+        return Ok(vec![ProviderButton {
+            tag: ProviderKey::City(required.city).tag(),
+            display_name: required.display_name.clone(),
+        }]);
+    }
     let mut out: Vec<ProviderButton> = state
         .oidc
         .platform
         .iter()
-        .filter(|_| city.is_none())
         .map(|p| ProviderButton {
             tag: p.key.tag(),
             display_name: p.display_name.clone(),
         })
         .collect();
-    let slug = next
-        .strip_prefix("/c/")
-        .map(|rest| {
-            rest.split(['/', '?', '#'])
-                .next()
-                .unwrap_or_default()
-                .to_string()
-        })
-        .filter(|slug| !slug.is_empty());
-    let found = state
-        .db
-        .run(move |conn| {
-            if let Some(city) = city {
-                return Ok(
-                    store::city_provider(conn, city)?.map(|provider| (city, provider.display_name))
-                );
-            }
-            match slug {
-                Some(slug) => Ok(store::city_button(conn, &slug)?),
-                None => Ok(None),
-            }
-        })
-        .await?;
-    if let Some((city, display_name)) = found {
-        out.push(ProviderButton {
-            tag: ProviderKey::City(city).tag(),
-            display_name,
-        });
+    if let Some(slug) = city_of_path(next).map(str::to_string) {
+        let found = state
+            .db
+            .run(move |conn| Ok(store::city_button(conn, &slug)?))
+            .await?;
+        if let Some((city, display_name)) = found {
+            out.push(ProviderButton {
+                tag: ProviderKey::City(city).tag(),
+                display_name,
+            });
+        }
     }
     Ok(out)
 }
@@ -139,22 +128,15 @@ async fn failed(
     failure: Failure,
     next: &str,
     person: Option<&VerifiedPerson>,
-    city: Option<CityId>,
+    required: Option<&RequiredProvider>,
 ) -> Result<HttpResponse, AppError> {
     tracing::info!(oidc.failure = failure.name(), "an OpenID sign-in failed");
     let status = match failure {
         Failure::StaffMustUseCity => StatusCode::FORBIDDEN,
         _ => StatusCode::BAD_REQUEST,
     };
-    let buttons = buttons(state, next, city).await?;
-    let signup = match next.strip_prefix("/c/") {
-        Some(rest) => rest
-            .split(['/', '?', '#'])
-            .next()
-            .filter(|s| !s.is_empty())
-            .map(|slug| format!("/c/{slug}/signup")),
-        None => None,
-    };
+    let buttons = buttons(state, next, required).await?;
+    let signup = city_of_path(next).map(|slug| format!("/c/{slug}/signup"));
     let mut response = render(
         status,
         &FailedPage {
@@ -234,29 +216,33 @@ pub struct CallbackQuery {
     error: String,
 }
 
-/// Where a sign-in through a provider ends: an account, or a failure (with what is known).
-enum Ending {
-    SignedIn {
-        user: UserId,
-        next: String,
-        /// The account's address had not been confirmed: its other sessions end.
-        sign_out_elsewhere: bool,
-    },
-    Failed {
-        failure: Failure,
-        next: String,
-        person: Option<VerifiedPerson>,
-        city: Option<CityId>,
-    },
+/// A sign-in through a provider that found its account.
+struct SignedIn {
+    user: UserId,
+    next: String,
+    /// The account's address had not been confirmed: its other sessions end.
+    sign_out_elsewhere: bool,
 }
 
+/// A sign-in through a provider that failed, with what is known.
+struct Failed {
+    failure: Failure,
+    next: String,
+    person: Option<VerifiedPerson>,
+    /// The provider the person must use, when a city asks its staff to.
+    required: Option<RequiredProvider>,
+}
+
+/// Where a sign-in through a provider ends: an account, or a failure.
+type Ending = Result<SignedIn, Box<Failed>>;
+
 fn fail(failure: Failure, next: &str) -> Ending {
-    Ending::Failed {
+    Err(Box::new(Failed {
         failure,
         next: next.to_string(),
         person: None,
-        city: None,
-    }
+        required: None,
+    }))
 }
 
 /// The way back from the provider. Failures count against the address.
@@ -267,38 +253,46 @@ pub async fn callback(
     ClientAddress(client_address): ClientAddress,
     query: web::Query<CallbackQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let keys = throttle::oidc_failure_keys(&client_address);
-    state.throttle.attempt(&keys).await?;
     let cookie = req.cookie(STATE_COOKIE).map(|c| c.value().to_string());
-    let ending = finish(&state, cookie.as_deref(), &query).await;
+    let ending = state
+        .throttle
+        .counting_guesses(
+            &throttle::oidc_failure_keys(&client_address),
+            finish(&state, cookie.as_deref(), &query),
+            |_| true,
+        )
+        .await?;
     match ending {
-        Ok(Ending::SignedIn {
+        Ok(SignedIn {
             user,
             next,
             sign_out_elsewhere,
         }) => {
-            state.throttle.give_back(&keys).await;
             if sign_out_elsewhere {
                 state.sessions.end_all_of(user, None).await?;
             }
             tracing::info!(user.id = %user, "signed in through an OpenID provider");
-            let next = match next.as_str() {
-                "/" => "/me".to_string(),
-                other => other.to_string(),
-            };
+            let next = crate::auth::handlers::landing(&next);
             let mut response = crate::auth::handlers::start_session(&state, user, &next).await?;
             let _ = response.add_cookie(&state_removal());
             Ok(response)
         }
-        Ok(Ending::Failed {
-            failure,
-            next,
-            person,
-            city,
-        }) => failed(&state, chrome, failure, &next, person.as_ref(), city).await,
-        Err(e) => {
-            state.throttle.give_back(&keys).await;
-            Err(e)
+        Err(refused) => {
+            let Failed {
+                failure,
+                next,
+                person,
+                required,
+            } = *refused;
+            failed(
+                &state,
+                chrome,
+                failure,
+                &next,
+                person.as_ref(),
+                required.as_ref(),
+            )
+            .await
         }
     }
 }
@@ -365,21 +359,21 @@ async fn finish(
         })
         .await?;
     Ok(match decided {
-        Ok((user, sign_out_elsewhere)) => Ending::SignedIn {
+        Ok((user, sign_out_elsewhere)) => Ok(SignedIn {
             user,
             next,
             sign_out_elsewhere,
-        },
-        Err((failure, city)) => Ending::Failed {
+        }),
+        Err((failure, required)) => Err(Box::new(Failed {
             failure,
             next,
             person: Some(person),
-            city,
-        },
+            required,
+        })),
     })
 }
 
-type Refusal = (Failure, Option<CityId>);
+type Refusal = (Failure, Option<RequiredProvider>);
 
 /// The account `person` signs in to, linking it by verified e-mail when it is not linked yet:
 /// (account, whether its other sessions must end); or why not (and the city whose provider
@@ -404,16 +398,13 @@ fn link_or_refuse(
         }
     };
     let account = auth_store::find_user(conn, user)?.ok_or(AppError::NotFound)?;
-    if !account.is_operator {
-        let required = store::providers_required_for(conn, user)?;
-        let allowed =
-            required.is_empty() || required.iter().any(|r| used == ProviderKey::City(r.city));
-        if !allowed {
-            return Ok(Err((
-                Failure::StaffMustUseCity,
-                required.first().map(|r| r.city),
-            )));
-        }
+    let required = store::providers_required_for(conn, &account)?;
+    let allowed = required.is_empty() || required.iter().any(|r| used == ProviderKey::City(r.city));
+    if !allowed {
+        return Ok(Err((
+            Failure::StaffMustUseCity,
+            required.into_iter().next(),
+        )));
     }
     if linked.is_some() {
         store::touch_identity(conn, &person.issuer, &person.subject, now)?;

@@ -213,21 +213,15 @@ impl Oidc {
 /// The key that seals cities' client secrets: the setting, else the file; a new file when
 /// generation is on; none at all otherwise (platform sign-in still works).
 fn sealer(settings: &crate::settings::OidcSettings) -> anyhow::Result<Option<MasterKey>> {
-    let file = settings.secret_key_file.trim();
-    let absent = settings.secret_key.trim().is_empty()
-        && (file.is_empty() || !std::path::Path::new(file).exists());
-    let can_generate = settings.generate_secret_key && !file.is_empty();
-    if absent && !can_generate {
+    let Some((key, source)) = MasterKey::load_from(
+        &settings.secret_key,
+        &settings.secret_key_file,
+        settings.generate_secret_key,
+    )
+    .map_err(|e| anyhow::anyhow!("oidc.secret_key: {e}"))?
+    else {
         return Ok(None);
-    }
-    let as_signing = crate::settings::SigningSettings {
-        master_key: settings.secret_key.clone(),
-        master_key_file: file.to_string(),
-        generate_master_key: settings.generate_secret_key,
-        ..crate::settings::SigningSettings::default()
     };
-    let (key, source) =
-        MasterKey::load(&as_signing).map_err(|e| anyhow::anyhow!("oidc.secret_key: {e}"))?;
     if let crate::signing::master::MasterKeySource::Generated(path) = source {
         tracing::warn!(
             oidc.secret_key_file = %path,

@@ -8,7 +8,7 @@ use chrono::Utc;
 use diesel::Connection;
 use serde_json::json;
 
-use crate::audit::{self, Actor, AuditAction, AuditEvent, ClientAddress};
+use crate::audit::{Actor, ClientAddress};
 use crate::auth::access::Coordinator;
 use crate::auth::oidc::handlers::callback_url;
 use crate::auth::oidc::pages::{ProviderForm, ProviderSettingsPage};
@@ -17,6 +17,7 @@ use crate::auth::oidc::{client, Failure};
 use crate::error::AppError;
 use crate::fields;
 use crate::state::AppState;
+use crate::tenancy::settings::record_city_change;
 use crate::tenancy::City;
 use crate::web::forms::{CsrfForm, FormErrors, NoFields};
 use crate::web::{redirect_with, render, Chrome, Flash};
@@ -192,22 +193,18 @@ pub async fn save(
             conn.transaction(|conn| {
                 let now = Utc::now().naive_utc();
                 store::save_city_provider(conn, city_id, &provider, now)?;
-                audit::record(
+                record_city_change(
                     conn,
-                    &AuditEvent {
-                        actor: &actor,
-                        city: Some(city_id),
-                        org: None,
-                        action: AuditAction::CityUpdated,
-                        target: slug,
-                        detail: json!({
-                            "sign_in_provider": provider.issuer_url,
-                            "client_id": provider.client_id,
-                            "client_secret_changed": secret_changed,
-                            "staff_must_use": provider.staff_must_use,
-                        }),
-                        at: now,
-                    },
+                    &actor,
+                    city_id,
+                    &slug,
+                    json!({
+                        "sign_in_provider": provider.issuer_url,
+                        "client_id": provider.client_id,
+                        "client_secret_changed": secret_changed,
+                        "staff_must_use": provider.staff_must_use,
+                    }),
+                    now,
                 )?;
                 Ok::<_, AppError>(())
             })
@@ -234,17 +231,13 @@ pub async fn remove(
             conn.transaction(|conn| {
                 let now = Utc::now().naive_utc();
                 if store::remove_city_provider(conn, city_id)? {
-                    audit::record(
+                    record_city_change(
                         conn,
-                        &AuditEvent {
-                            actor: &actor,
-                            city: Some(city_id),
-                            org: None,
-                            action: AuditAction::CityUpdated,
-                            target: slug,
-                            detail: json!({"sign_in_provider": null}),
-                            at: now,
-                        },
+                        &actor,
+                        city_id,
+                        &slug,
+                        json!({"sign_in_provider": null}),
+                        now,
                     )?;
                 }
                 Ok::<_, AppError>(())

@@ -5,6 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::auth::store::CityRole;
+use crate::auth::CurrentUser;
 use crate::db::schema::{
     cities, city_members, city_oidc_providers, oidc_identities, oidc_logins, org_members,
     organizations, users,
@@ -261,11 +262,16 @@ pub struct RequiredProvider {
 }
 
 /// The cities whose staff `user` is (coordinator, city staff, or staff of one of its
-/// organizations) and that ask their staff to use their provider.
+/// organizations) and that ask their staff to use their provider; none for the platform
+/// operator, who must always be able to sign in.
 pub fn providers_required_for(
     conn: &mut DbConnection,
-    user: UserId,
+    user: &CurrentUser,
 ) -> QueryResult<Vec<RequiredProvider>> {
+    if user.is_operator {
+        return Ok(Vec::new());
+    }
+    let user = user.id;
     let mut city_ids: Vec<i64> = city_members::table
         .filter(city_members::user_id.eq(user.0))
         .filter(
