@@ -84,7 +84,7 @@ fn status_of(app: &TestApp, username: &str) -> Option<String> {
         .unwrap()
 }
 
-fn mails_of_kind(app: &TestApp, to: &str, kind: &str) -> i64 {
+pub fn mails_of_kind(app: &TestApp, to: &str, kind: &str) -> i64 {
     let mut conn = app.db.get().unwrap();
     outbox::table
         .filter(outbox::to_address.eq(to))

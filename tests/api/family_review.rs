@@ -5,45 +5,17 @@
 
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
-use lanyard::db::schema::{outbox, submissions, users};
+use lanyard::db::schema::{submissions, users};
 use reqwest::multipart::Form;
 use reqwest::{Client, StatusCode};
 
 use crate::common::location;
-use crate::helpers::{spawn_world, Person, TestApp, World};
+use crate::family::mails_of_kind;
+use crate::handoff::leo_in_custody;
+use crate::helpers::{spawn_world, TestApp};
 
 const SUBMIT: &str = "/c/riverton/badges/comic-creator/submit";
 const PARENT_EMAIL: &str = "parent@riverton.example";
-
-/// The demo's Leo (11), confirmed by the demo parent, with a password the parent set:
-/// (the parent's client, Leo's client).
-async fn leo_with_parent(app: &TestApp, world: &World) -> (Client, Client) {
-    lanyard::demo::seed_consent(&app.db, &app.address).unwrap();
-    let parent = app.signed_in(&world.person("parent")).await;
-    let opened = app
-        .post_form(&parent, "/c/riverton/me/children/leo/consent", &[])
-        .await;
-    let ok = app
-        .post_form(&parent, &location(&opened), &[("agree", "1")])
-        .await;
-    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
-    let password = "leo's brand new password";
-    let set = app
-        .post_form(
-            &parent,
-            "/c/riverton/me/children/leo/password",
-            &[("password", password)],
-        )
-        .await;
-    assert_eq!(set.status(), StatusCode::SEE_OTHER);
-    let leo = app
-        .signed_in(&Person {
-            username: "leo".into(),
-            password: password.into(),
-        })
-        .await;
-    (parent, leo)
-}
 
 async fn send_work(app: &TestApp, client: &Client, path: &str, reflection: &str) -> String {
     let form = Form::new()
@@ -68,16 +40,6 @@ fn status_of(app: &TestApp, public_id: &str) -> String {
         .unwrap()
 }
 
-fn mails(app: &TestApp, to: &str, kind: &str) -> i64 {
-    let mut conn = app.db.get().unwrap();
-    outbox::table
-        .filter(outbox::to_address.eq(to))
-        .filter(outbox::kind.eq(kind))
-        .count()
-        .get_result(&mut conn)
-        .unwrap()
-}
-
 async fn text(app: &TestApp, client: &Client, path: &str) -> (StatusCode, String) {
     let response = app.get(client, path).await;
     (response.status(), response.text().await.unwrap())
@@ -86,10 +48,13 @@ async fn text(app: &TestApp, client: &Client, path: &str) -> (StatusCode, String
 #[tokio::test]
 async fn work_of_a_child_under_13_waits_for_a_parent_before_any_mentor_sees_it() {
     let (app, world) = spawn_world().await;
-    let (parent, leo) = leo_with_parent(&app, &world).await;
+    let (parent, leo) = leo_in_custody(&app, &world).await;
     let id = send_work(&app, &leo, SUBMIT, "My comic about a brave snail.").await;
     assert_eq!(status_of(&app, &id), "awaiting_parent");
-    assert_eq!(mails(&app, PARENT_EMAIL, "reviews.awaiting_parent"), 1);
+    assert_eq!(
+        mails_of_kind(&app, PARENT_EMAIL, "reviews.awaiting_parent"),
+        1
+    );
     let page = format!("/c/riverton/submissions/{id}");
     let (_, seen) = text(&app, &leo, &page).await;
     assert!(
@@ -180,7 +145,10 @@ async fn work_of_a_child_under_13_waits_for_a_parent_before_any_mentor_sees_it()
     )
     .await;
     assert_eq!(status_of(&app, &id), "awaiting_parent");
-    assert_eq!(mails(&app, PARENT_EMAIL, "reviews.awaiting_parent"), 2);
+    assert_eq!(
+        mails_of_kind(&app, PARENT_EMAIL, "reviews.awaiting_parent"),
+        2
+    );
     let ok = app
         .post_form(&parent, &decide, &[("verdict", "approve")])
         .await;
@@ -210,7 +178,7 @@ async fn a_teen_sends_work_straight_to_the_mentors() {
 #[tokio::test]
 async fn a_parent_decides_which_badges_of_a_child_under_13_show_publicly() {
     let (app, world) = spawn_world().await;
-    let (parent, leo) = leo_with_parent(&app, &world).await;
+    let (parent, leo) = leo_in_custody(&app, &world).await;
     let code = world.code_for("star-gazer", 0);
     let claimed = app
         .post_form(&leo, "/c/riverton/claim", &[("code", &code)])
@@ -289,7 +257,7 @@ async fn a_parent_decides_which_badges_of_a_child_under_13_show_publicly() {
 #[tokio::test]
 async fn the_weekly_digest_tells_a_parent_their_childs_week_until_turned_off() {
     let (app, world) = spawn_world().await;
-    let (parent, leo) = leo_with_parent(&app, &world).await;
+    let (parent, leo) = leo_in_custody(&app, &world).await;
     send_work(&app, &leo, SUBMIT, "A comic.").await;
     let base = app.address.clone();
     let queue = |days: i64| {
@@ -297,7 +265,7 @@ async fn the_weekly_digest_tells_a_parent_their_childs_week_until_turned_off() {
         let at = Utc::now().naive_utc() + Duration::days(days);
         lanyard::family::digest::queue_due(&mut conn, &base, at).unwrap()
     };
-    let digests = || mails(&app, PARENT_EMAIL, "family.digest");
+    let digests = || mails_of_kind(&app, PARENT_EMAIL, "family.digest");
     // A parent who joined this week waits for their first week to end.
     queue(0);
     assert_eq!(digests(), 0);

@@ -58,7 +58,7 @@ async fn leo_signed_in(app: &TestApp, password: &str) -> Client {
 }
 
 /// Leo (11) confirmed by the demo parent, who sets his password; the parent's client, Leo's.
-async fn leo_in_custody(app: &TestApp, world: &World) -> (Client, Client) {
+pub async fn leo_in_custody(app: &TestApp, world: &World) -> (Client, Client) {
     lanyard::demo::seed_consent(&app.db, &app.address).unwrap();
     let parent = app.signed_in(&world.person("parent")).await;
     let opened = app
