@@ -37,6 +37,10 @@ pub enum Command {
         /// Print the accounts, orgs, badges and claim codes as one JSON object on stdout.
         #[arg(long)]
         json: bool,
+        /// Also start a real OpenID provider (Node.js, after `npm ci --prefix tests/oidc`) and
+        /// set it as Riverton's sign-in provider.
+        #[arg(long)]
+        oidc: bool,
     },
     /// Run pending database migrations and exit.
     Migrate,
@@ -157,7 +161,12 @@ pub enum TokenCommand {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve().await,
-        Command::Demo { port, data, json } => crate::demo::run(port, data, json).await,
+        Command::Demo {
+            port,
+            data,
+            json,
+            oidc,
+        } => crate::demo::run(port, data, json, oidc).await,
         Command::Migrate => {
             let settings = Settings::load()?;
             Db::connect(&settings.database.url, 1)?;

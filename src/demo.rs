@@ -64,6 +64,8 @@ pub struct DemoData {
     pub pathway_badge: String,
     /// A youth's award of it, issued by the city (`/c/{city}/issuer`).
     pub pathway_award: String,
+    /// Riverton's OpenID provider, when the demo runs with `--oidc`.
+    pub oidc: Option<crate::demo_oidc::DemoOidc>,
 }
 
 fn demo_password(role: &str) -> String {
@@ -460,6 +462,7 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
         evidence_award,
         pathway_badge,
         pathway_award,
+        oidc: None,
     })
 }
 
@@ -732,7 +735,7 @@ pub fn add_youth(
 }
 
 /// Re-creates the demo database under `data`, seeds it and serves it on `port`.
-pub async fn run(port: u16, data: PathBuf, json: bool) -> anyhow::Result<()> {
+pub async fn run(port: u16, data: PathBuf, json: bool, oidc: bool) -> anyhow::Result<()> {
     std::fs::create_dir_all(&data)?;
     let file = data.join("demo.db");
     for suffix in ["", "-wal", "-shm"] {
@@ -752,18 +755,26 @@ pub async fn run(port: u16, data: PathBuf, json: bool) -> anyhow::Result<()> {
     settings.oidc.secret_key_file = data.join("oidc-secrets.key").display().to_string();
     settings.oidc.generate_secret_key = true;
     settings.storage.evidence_dir = data.join("evidence").display().to_string();
+    // Started first: a missing Node.js ends the demo before anything is seeded.
+    let provider = oidc.then(crate::demo_oidc::start).transpose()?;
+    let oidc_settings = settings.oidc.clone();
     let db = Db::connect(&settings.database.url, settings.database.pool_size)?;
     let mut demo = seed(&db)?;
     let app = Application::build_with_db(settings, db.clone()).await?;
     demo.base_url = format!("http://127.0.0.1:{}", app.port());
     demo.mail_url = format!("{}/admin/mail", demo.base_url);
     seed_consent(&db, &demo.base_url)?;
+    if let Some(provider) = &provider {
+        demo.oidc =
+            Some(crate::demo_oidc::connect(provider, &demo.base_url, &db, &oidc_settings).await?);
+    }
     if json {
         println!("{}", serde_json::to_string(&demo)?);
     } else {
         print_demo(&demo);
     }
     app.run_until_stopped().await?;
+    drop(provider);
     Ok(())
 }
 
@@ -802,6 +813,16 @@ fn print_demo(demo: &DemoData) {
     );
     for c in demo.claim_codes.iter().step_by(5) {
         println!("  {}  {}", c.code, c.badge);
+    }
+    if let Some(oidc) = &demo.oidc {
+        println!(
+            "\nOpenID sign-in: press \"Sign in with {}\" at {}/signin?next=/c/{}, then type one of\n  {}\n(each has its demo account's e-mail; newcomer has no account) at the provider {}",
+            oidc.button,
+            demo.base_url,
+            demo.city,
+            oidc.subjects.join(", "),
+            oidc.issuer
+        );
     }
     println!(
         "\nE-mail is not sent anywhere: the operator reads it at {}",

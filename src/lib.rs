@@ -18,6 +18,7 @@ pub mod credentials;
 pub mod dashboard;
 pub mod db;
 pub mod demo;
+pub mod demo_oidc;
 pub mod earning;
 pub mod error;
 pub mod family;
