@@ -157,8 +157,12 @@ impl Db {
                 }
             }
         }
+        // One connection at the start, more as they are asked for: building the pool waits
+        // for its idle connections, and opening all of them at once on a loaded machine could
+        // take longer than one checkout may wait.
         let pool = r2d2::Pool::builder()
             .max_size(pool_size.max(1))
+            .min_idle(Some(1))
             .connection_timeout(checkout_timeout)
             .build(ConnectionManager { backend })?;
         let db = Db { pool };
