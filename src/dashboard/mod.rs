@@ -2,6 +2,7 @@
 
 pub mod handlers;
 pub mod pages;
+pub mod rollups;
 pub mod store;
 
 /// Participation figures of one organization.
