@@ -38,12 +38,11 @@ fn picked(rows: Vec<(i64, String, String)>) -> Vec<Picked> {
         .collect()
 }
 
-/// The organizations (approved partners and the city's own issuer), categories and
+/// The organizations (partners and the city's own issuer), categories and
 /// neighborhoods of `city`.
 pub fn options(conn: &mut DbConnection, city: CityId) -> QueryResult<Options> {
     let orgs = organizations::table
         .filter(organizations::city_id.eq(city.0))
-        .filter(organizations::status.eq(crate::orgs::OrgStatus::Approved.as_str()))
         .order(organizations::name)
         .select((organizations::id, organizations::slug, organizations::name))
         .load(conn)?;
