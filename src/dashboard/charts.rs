@@ -17,7 +17,9 @@ pub struct Bar {
 const BAR: RGBColor = RGBColor(0x1f, 0x5f, 0x99);
 const INK: RGBColor = RGBColor(0x33, 0x33, 0x33);
 const GRID: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
-const WIDTH: u32 = 640;
+const WIDTH: u32 = 520;
+/// Text size in the chart's own units (it scales with the chart).
+const TEXT: u32 = 14;
 
 /// Text shown for a hidden value.
 pub const HIDDEN: &str = "<10";
@@ -51,15 +53,21 @@ fn axis_max(bars: &[Bar]) -> i64 {
 }
 
 /// Names the chart for assistive technology, makes it scale to its box, and adds `extra`
-/// (the bars' links) before its end.
+/// (the bars' links) before its end. A chart with links is hidden from assistive technology
+/// (an image may hold no links; its table beside it has the same ones, and the numbers).
 fn finish(svg: String, title: &str, extra: &str) -> String {
+    let role = if extra.is_empty() {
+        "role=\"img\""
+    } else {
+        "aria-hidden=\"true\" focusable=\"false\""
+    };
     let Some(open_end) = svg.find('>') else {
         return svg;
     };
     let (open, rest) = svg.split_at(open_end);
     let open = open.replacen(
         "<svg ",
-        "<svg class=\"chart\" role=\"img\" preserveAspectRatio=\"xMinYMin meet\" ",
+        &format!("<svg class=\"chart\" {role} preserveAspectRatio=\"xMinYMin meet\" "),
         1,
     );
     let body = rest.trim_start_matches('>');
@@ -70,8 +78,9 @@ fn finish(svg: String, title: &str, extra: &str) -> String {
     format!("{open}><title>{}</title>{body}", escape(title))
 }
 
-/// A column chart of the weeks of the range: one bar per week, each linking to its view.
-pub fn weekly(title: &str, bars: &[Bar]) -> String {
+/// A column chart of the weeks of the range, headed `caption`: one bar per week, each linking
+/// to its view.
+pub fn weekly(title: &str, caption: &str, bars: &[Bar]) -> String {
     let height = 260;
     let mut svg = String::new();
     let mut links = String::new();
@@ -81,10 +90,12 @@ pub fn weekly(title: &str, bars: &[Bar]) -> String {
         let n = bars.len().max(1) as u32;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
+            .caption(caption, ("sans-serif", TEXT + 2).into_font().color(&INK))
             .x_label_area_size(34)
             .y_label_area_size(44)
             .build_cartesian_2d((0u32..n).into_segmented(), 0i64..axis_max(bars))?;
-        let label_every = (bars.len() / 8).max(1);
+        // At most five labels, so that none runs into the next.
+        let label_every = bars.len().div_ceil(5).max(1);
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -102,7 +113,7 @@ pub fn weekly(title: &str, bars: &[Bar]) -> String {
                 SegmentValue::Last => String::new(),
             })
             .y_label_formatter(&|v| v.to_string())
-            .label_style(("sans-serif", 12).into_font().color(&INK))
+            .label_style(("sans-serif", TEXT).into_font().color(&INK))
             .draw()?;
         chart.draw_series(bars.iter().enumerate().filter_map(|(i, bar)| {
             let value = bar.value?;
@@ -125,7 +136,7 @@ pub fn weekly(title: &str, bars: &[Bar]) -> String {
                     Text::new(
                         HIDDEN,
                         (SegmentValue::CenterOf(i as u32), 0),
-                        ("sans-serif", 11).into_font().color(&INK),
+                        ("sans-serif", TEXT).into_font().color(&INK),
                     )
                 }),
         )?;
@@ -160,7 +171,7 @@ pub fn weekly(title: &str, bars: &[Bar]) -> String {
 /// A bar chart of a breakdown: one horizontal bar per row, labelled on the left.
 pub fn breakdown(title: &str, bars: &[Bar]) -> String {
     let rows = bars.len().max(1) as u32;
-    let height = 40 + 26 * rows;
+    let height = 44 + 30 * rows;
     let mut svg = String::new();
     let drawn = (|| -> Result<(), Box<dyn std::error::Error>> {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
@@ -168,7 +179,7 @@ pub fn breakdown(title: &str, bars: &[Bar]) -> String {
         let mut chart = ChartBuilder::on(&root)
             .margin(10)
             .x_label_area_size(24)
-            .y_label_area_size(190)
+            .y_label_area_size(185)
             .build_cartesian_2d(0i64..axis_max(bars), (0u32..rows).into_segmented())?;
         chart
             .configure_mesh()
@@ -184,12 +195,12 @@ pub fn breakdown(title: &str, bars: &[Bar]) -> String {
                     .len()
                     .checked_sub(*i as usize + 1)
                     .and_then(|row| bars.get(row))
-                    .map(|b| short(&b.label, 28))
+                    .map(|b| short(&b.label, 24))
                     .unwrap_or_default(),
                 SegmentValue::Last => String::new(),
             })
             .x_label_formatter(&|v| v.to_string())
-            .label_style(("sans-serif", 12).into_font().color(&INK))
+            .label_style(("sans-serif", TEXT).into_font().color(&INK))
             .draw()?;
         let place = |row: usize| rows - 1 - row as u32;
         chart.draw_series(bars.iter().enumerate().filter_map(|(row, bar)| {
@@ -210,7 +221,7 @@ pub fn breakdown(title: &str, bars: &[Bar]) -> String {
             Text::new(
                 text,
                 (bar.value.unwrap_or(0), SegmentValue::CenterOf(place(row))),
-                ("sans-serif", 12).into_font().color(&INK),
+                ("sans-serif", TEXT).into_font().color(&INK),
             )
         }))?;
         root.present()?;
@@ -246,9 +257,9 @@ mod tests {
 
     #[test]
     fn a_weekly_chart_is_a_named_svg_whose_bars_link_to_their_week() {
-        let svg = weekly("Active youth & weeks", &bars());
+        let svg = weekly("Active youth & weeks", "Active youth", &bars());
         assert!(
-            svg.starts_with("<svg class=\"chart\" role=\"img\""),
+            svg.starts_with("<svg class=\"chart\" aria-hidden=\"true\""),
             "{svg}"
         );
         assert!(svg.contains("<title>Active youth &amp; weeks</title>"));
@@ -261,6 +272,10 @@ mod tests {
     #[test]
     fn a_breakdown_chart_names_its_rows() {
         let svg = breakdown("By neighborhood", &bars());
+        assert!(
+            svg.starts_with("<svg class=\"chart\" role=\"img\""),
+            "{svg}"
+        );
         assert!(svg.contains("Jun 22"));
         assert!(svg.contains("&lt;10"));
         assert!(!svg.contains("font-face"));

@@ -216,8 +216,16 @@ impl View<'_> {
         let protect = self.filter.slices_youth();
         let (rows, _, _) = self.counted(rows, protect, true, None);
         let charts = vec![
-            charts::weekly(&self.t("dashboard.chart_active"), &self.bars(&rows, 1)),
-            charts::weekly(&self.t("dashboard.chart_awards"), &self.bars(&rows, 2)),
+            charts::weekly(
+                &self.t("dashboard.chart_active"),
+                &self.t("dashboard.active_youth"),
+                &self.bars(&rows, 1),
+            ),
+            charts::weekly(
+                &self.t("dashboard.chart_awards"),
+                &self.t("dashboard.awards"),
+                &self.bars(&rows, 2),
+            ),
         ];
         Table {
             id: "weeks",
