@@ -121,6 +121,9 @@ fn award(
 /// in the third (Y and Z have no activity, so no category); n1's Y of the second week is
 /// revoked.
 struct Tally {
+    city: CityId,
+    /// n0's award of Z.
+    z_award: String,
     coordinator: Person,
     staff: Person,
     other_staff: Person,
@@ -249,10 +252,12 @@ fn seed_tally(app: &TestApp) -> Tally {
         None,
     );
     award(conn, city, org, y, north_youth[0], "2026-07-01");
-    award(conn, city, org, z, north_youth[0], "2026-07-08");
+    let z_award = award(conn, city, org, z, north_youth[0], "2026-07-08");
     let revoked = award(conn, city, org, y, north_youth[1], "2026-07-01");
     assert!(award_store::revoke(conn, city, &revoked, "test", at("2026-07-02")).unwrap());
     Tally {
+        city,
+        z_award,
         coordinator,
         staff,
         other_staff,
@@ -573,4 +578,42 @@ async fn the_rollups_kept_as_awards_come_and_go_equal_a_count_from_scratch() {
     rollups::rebuild(conn, city).unwrap();
     assert_eq!(rollups::stored(conn, city).unwrap(), computed);
     assert!(rollups::version(conn, city).unwrap() > version);
+}
+
+#[tokio::test]
+async fn with_redis_the_figures_are_cached_and_a_revocation_shows_at_once() {
+    let mut settings = crate::helpers::test_settings();
+    settings.redis.url =
+        std::env::var("LANYARD_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    settings.redis.prefix = format!("lanyard-test-{}", uuid::Uuid::new_v4().simple());
+    let prefix = settings.redis.prefix.clone();
+    let redis_url = settings.redis.url.clone();
+    let app = crate::helpers::spawn_app_with(settings).await;
+    let tally = seed_tally(&app);
+    let client = app.signed_in(&tally.coordinator).await;
+    let path = format!("/c/tally/dashboard?{RANGE}");
+    let before = app.get(&client, &path).await.text().await.unwrap();
+    assert_eq!(figure(&before, "total-awards"), "17");
+    let mut redis = redis::Client::open(redis_url)
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}:dash:*"))
+        .query_async(&mut redis)
+        .await
+        .unwrap();
+    assert_eq!(keys.len(), 1, "the figures are cached");
+    {
+        let mut conn = app.db.get().unwrap();
+        let conn: &mut DbConnection = &mut conn;
+        assert!(
+            award_store::revoke(conn, tally.city, &tally.z_award, "test", at("2026-07-09"))
+                .unwrap()
+        );
+    }
+    let after = app.get(&client, &path).await.text().await.unwrap();
+    assert_eq!(figure(&after, "total-awards"), "16");
+    assert_eq!(figure(&after, "retained"), "0");
 }
