@@ -243,6 +243,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/evidence/{submission}",
                 get().to(review::handlers::evidence),
             )
+            .route("/orgs/{org}/dashboard", get().to(dashboard::handlers::org))
+            .route(
+                "/orgs/{org}/dashboard/csv/{table}",
+                get().to(dashboard::handlers::org_csv),
+            )
             .route("/orgs/{org}/reviews", get().to(review::handlers::queue))
             .route("/orgs/{org}/reviews", post().to(review::handlers::bulk))
             .route(
@@ -266,7 +271,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/claim", get().to(earning::handlers::claim_form))
             .route("/claim", post().to(earning::handlers::claim))
             // Coordinators.
-            .route("/dashboard", get().to(dashboard::handlers::show))
+            .route("/dashboard", get().to(dashboard::handlers::city))
+            .route(
+                "/dashboard/csv/{table}",
+                get().to(dashboard::handlers::city_csv),
+            )
             .route("/audit", get().to(audit::handlers::city_page))
             .route("/audit.csv", get().to(audit::handlers::city_csv))
             .route("/settings", get().to(tenancy::settings::show))

@@ -399,6 +399,8 @@ pub fn erase(
             users::notifications_off.eq(true),
         ))
         .execute(conn)?;
+    // The awards stay counted; the age band they count in goes with the birth date.
+    crate::dashboard::rollups::youth_changed(conn, user)?;
     crate::auth::store::delete_sessions_of(conn, user, None)?;
     diesel::delete(account_tokens::table.filter(account_tokens::user_id.eq(user.0)))
         .execute(conn)?;

@@ -163,8 +163,8 @@ fn insert_row(
             awards::evidence.eq(&award.evidence),
             awards::awarded_at.eq(now),
         ))
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?;
+    crate::dashboard::rollups::award_counted(conn, public_id, 1)
 }
 
 /// Whether `user` holds `badge` now: an award of it that is not revoked (a revoked one may be
@@ -302,7 +302,7 @@ pub fn revoke(
     reason: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::update(
+    let revoked = diesel::update(
         awards::table
             .filter(awards::city_id.eq(city.0))
             .filter(awards::public_id.eq(public_id))
@@ -312,8 +312,11 @@ pub fn revoke(
         awards::revoked_at.eq(now),
         awards::revocation_reason.eq(reason),
     ))
-    .execute(conn)
-    .map(|n| n == 1)
+    .execute(conn)?;
+    if revoked == 1 {
+        crate::dashboard::rollups::award_counted(conn, public_id, -1)?;
+    }
+    Ok(revoked == 1)
 }
 
 /// What an award's credential is made of.
@@ -604,13 +607,17 @@ pub struct SignedAward {
     pub badge_version: Option<i32>,
 }
 
-/// Inserts signed awards in one statement.
+/// Inserts signed awards in one statement, and counts them in the dashboard's rollups.
 pub fn insert_signed(conn: &mut DbConnection, rows: &[SignedAward]) -> QueryResult<usize> {
     // Multi-row inserts are not available on the connection enum: run them on each backend.
-    match conn {
+    let inserted = match conn {
         DbConnection::Postgresql(c) => diesel::insert_into(awards::table).values(rows).execute(c),
         DbConnection::Sqlite(c) => diesel::insert_into(awards::table).values(rows).execute(c),
+    }?;
+    for row in rows {
+        crate::dashboard::rollups::award_counted(conn, &row.public_id, 1)?;
     }
+    Ok(inserted)
 }
 
 /// The awards an organization issued, newest first, whose youth's username or badge's name

@@ -357,6 +357,7 @@ pub fn set_neighborhood(
     diesel::update(users::table.find(youth.0))
         .set(users::neighborhood_id.eq(neighborhood))
         .execute(conn)?;
+    crate::dashboard::rollups::youth_changed(conn, youth)?;
     Ok(true)
 }
 

@@ -609,6 +609,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    dash_youth_weeks (id) {
+        id -> BigInt,
+        city_id -> BigInt,
+        week_on -> Date,
+        org_id -> BigInt,
+        category_id -> BigInt,
+        youth_id -> BigInt,
+        neighborhood_id -> Nullable<BigInt>,
+        birth_date -> Nullable<Date>,
+        awards -> BigInt,
+    }
+}
+
+diesel::table! {
+    dash_badge_weeks (id) {
+        id -> BigInt,
+        city_id -> BigInt,
+        week_on -> Date,
+        badge_id -> BigInt,
+        org_id -> BigInt,
+        category_id -> BigInt,
+        activity_id -> BigInt,
+        awards -> BigInt,
+        pathway_awards -> BigInt,
+    }
+}
+
+diesel::table! {
+    dash_versions (city_id) {
+        city_id -> BigInt,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(consent_requests -> users (youth_id));
 diesel::joinable!(consent_links -> consent_requests (request_id));
 diesel::joinable!(account_tokens -> users (user_id));
@@ -701,4 +736,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     badge_versions,
     outbox,
     award_display_approvals,
+    dash_youth_weeks,
+    dash_badge_weeks,
+    dash_versions,
 );

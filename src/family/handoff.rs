@@ -592,7 +592,9 @@ fn reissue_all(
             },
         )
         .map_err(AppError::from)?;
-        // The learner's copy says what the guardian's said: earned that day, that version.
+        // The learner's copy says what the guardian's said: earned that day, that version
+        // (so it counts in the dashboard's week of then, not of today).
+        crate::dashboard::rollups::award_counted(conn, &issued.public_id, -1)?;
         let new_id = diesel::update(awards::table.filter(awards::public_id.eq(&issued.public_id)))
             .set((
                 awards::awarded_at.eq(award.awarded_at),
@@ -601,6 +603,7 @@ fn reissue_all(
             ))
             .returning(awards::id)
             .get_result::<i64>(conn)?;
+        crate::dashboard::rollups::award_counted(conn, &issued.public_id, 1)?;
         diesel::insert_into(custody_reissues::table)
             .values((
                 custody_reissues::handoff_id.eq(request),

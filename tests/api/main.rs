@@ -20,6 +20,7 @@ mod claim;
 mod claim_batches;
 mod claim_limits;
 mod csrf_binding;
+mod dashboard;
 mod data_rights;
 mod disclosure;
 mod family;

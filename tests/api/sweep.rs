@@ -370,6 +370,12 @@ const SWEEP: &[(&str, &str, Access)] = &[
         Access::Evidence,
     ),
     ("GET", "/c/{city}/evidence/{submission}", Access::Evidence),
+    ("GET", "/c/{city}/orgs/{org}/dashboard", Access::OrgStaff),
+    (
+        "GET",
+        "/c/{city}/orgs/{org}/dashboard/csv/{table}",
+        Access::OrgStaff,
+    ),
     ("GET", "/c/{city}/orgs/{org}/reviews", Access::OrgStaff),
     ("POST", "/c/{city}/orgs/{org}/reviews", Access::OrgStaff),
     (
@@ -390,6 +396,11 @@ const SWEEP: &[(&str, &str, Access)] = &[
     ("GET", "/c/{city}/claim", Access::Youth),
     ("POST", "/c/{city}/claim", Access::Youth),
     ("GET", "/c/{city}/dashboard", Access::Coordinator),
+    (
+        "GET",
+        "/c/{city}/dashboard/csv/{table}",
+        Access::Coordinator,
+    ),
     ("GET", "/c/{city}/audit", Access::Coordinator),
     ("GET", "/c/{city}/audit.csv", Access::Coordinator),
     ("GET", "/c/{city}/settings", Access::Coordinator),
@@ -679,6 +690,7 @@ fn fill(pattern: &str, objects: &Objects) -> String {
         .replace("{batch}", &objects.batch)
         .replace("{submission}", &objects.submission)
         .replace("{n}", "1")
+        .replace("{table}", "weeks")
         .replace("{child}", "leo")
         .replace(
             "/awards/{award}/display",
