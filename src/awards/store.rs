@@ -589,37 +589,6 @@ pub fn existing_pairs(
     Ok(pairs.into_iter().collect())
 }
 
-/// An award that arrives signed, for bulk issuance.
-#[derive(diesel::Insertable)]
-#[diesel(table_name = awards)]
-pub struct SignedAward {
-    pub public_id: String,
-    pub city_id: i64,
-    pub org_id: i64,
-    pub badge_id: i64,
-    pub recipient_id: i64,
-    pub method: &'static str,
-    pub awarded_at: NaiveDateTime,
-    pub salt: String,
-    pub status_index: i64,
-    pub credential: String,
-    pub recipient_identifier: Option<String>,
-    pub badge_version: Option<i32>,
-}
-
-/// Inserts signed awards in one statement, and counts them in the dashboard's rollups.
-pub fn insert_signed(conn: &mut DbConnection, rows: &[SignedAward]) -> QueryResult<usize> {
-    // Multi-row inserts are not available on the connection enum: run them on each backend.
-    let inserted = match conn {
-        DbConnection::Postgresql(c) => diesel::insert_into(awards::table).values(rows).execute(c),
-        DbConnection::Sqlite(c) => diesel::insert_into(awards::table).values(rows).execute(c),
-    }?;
-    for row in rows {
-        crate::dashboard::rollups::award_counted(conn, &row.public_id, 1)?;
-    }
-    Ok(inserted)
-}
-
 /// The awards an organization issued, newest first, whose youth's username or badge's name
 /// contains `q` (all when empty), at most `limit`.
 pub fn issued_by(

@@ -385,25 +385,10 @@ pub fn rebuild(conn: &mut DbConnection, city: CityId) -> QueryResult<()> {
         diesel::delete(dash_badge_weeks::table.filter(dash_badge_weeks::city_id.eq(city.0)))
             .execute(conn)?;
         for chunk in youth_weeks.chunks(CHUNK) {
-            // Multi-row inserts are not available on the connection enum: run them on each.
-            match conn {
-                DbConnection::Postgresql(c) => diesel::insert_into(dash_youth_weeks::table)
-                    .values(chunk)
-                    .execute(c)?,
-                DbConnection::Sqlite(c) => diesel::insert_into(dash_youth_weeks::table)
-                    .values(chunk)
-                    .execute(c)?,
-            };
+            crate::insert_all!(&mut *conn, dash_youth_weeks::table, chunk)?;
         }
         for chunk in badge_weeks.chunks(CHUNK) {
-            match conn {
-                DbConnection::Postgresql(c) => diesel::insert_into(dash_badge_weeks::table)
-                    .values(chunk)
-                    .execute(c)?,
-                DbConnection::Sqlite(c) => diesel::insert_into(dash_badge_weeks::table)
-                    .values(chunk)
-                    .execute(c)?,
-            };
+            crate::insert_all!(&mut *conn, dash_badge_weeks::table, chunk)?;
         }
         bump(conn, city)
     })

@@ -70,6 +70,36 @@ macro_rules! youth {
     };
 }
 
+/// `$query` (boxed) limited to the youth of the view's neighborhood and age band, by the
+/// columns that hold a youth's neighborhood and birth date.
+macro_rules! youth_slices {
+    ($query:expr, $f:expr, $neighborhood:expr, $birth_date:expr) => {{
+        let f: &DashFilter = $f;
+        let mut query = $query;
+        match &f.neighborhood {
+            Some(NeighborhoodPick::Of { id, .. }) => {
+                query = query.filter($neighborhood.eq(*id));
+            }
+            Some(NeighborhoodPick::NotGiven) => query = query.filter($neighborhood.is_null()),
+            None => {}
+        }
+        if let Some(band) = f.age {
+            match band.born(f.start()) {
+                None => query = query.filter($birth_date.is_null()),
+                Some((after, until)) => {
+                    if let Some(after) = after {
+                        query = query.filter($birth_date.gt(after));
+                    }
+                    if let Some(until) = until {
+                        query = query.filter($birth_date.le(until));
+                    }
+                }
+            }
+        }
+        query
+    }};
+}
+
 /// `$query` (of `dash_youth_weeks`, grouped or not) limited to the view: its city, weeks,
 /// organization and slices; boxed.
 macro_rules! sliced {
@@ -86,29 +116,12 @@ macro_rules! sliced {
         if let Some(category) = &f.category {
             query = query.filter(dash_youth_weeks::category_id.eq(category.id));
         }
-        match &f.neighborhood {
-            Some(NeighborhoodPick::Of { id, .. }) => {
-                query = query.filter(dash_youth_weeks::neighborhood_id.eq(*id));
-            }
-            Some(NeighborhoodPick::NotGiven) => {
-                query = query.filter(dash_youth_weeks::neighborhood_id.is_null());
-            }
-            None => {}
-        }
-        if let Some(band) = f.age {
-            match band.born(f.start()) {
-                None => query = query.filter(dash_youth_weeks::birth_date.is_null()),
-                Some((after, until)) => {
-                    if let Some(after) = after {
-                        query = query.filter(dash_youth_weeks::birth_date.gt(after));
-                    }
-                    if let Some(until) = until {
-                        query = query.filter(dash_youth_weeks::birth_date.le(until));
-                    }
-                }
-            }
-        }
-        query
+        youth_slices!(
+            query,
+            f,
+            dash_youth_weeks::neighborhood_id,
+            dash_youth_weeks::birth_date
+        )
     }};
 }
 
@@ -284,14 +297,9 @@ fn named(rows: Vec<(i64, i64, i64)>, names: &[Picked], all: bool) -> Vec<Slice> 
     slices
 }
 
-/// Every category of the city in its order, then "no category" when awards have none.
-fn by_category_named(rows: Vec<(i64, i64, i64)>, names: &[Picked]) -> Vec<Slice> {
-    let none = rows.iter().find(|(id, ..)| *id == 0).copied();
-    let counts: HashMap<i64, (i64, i64)> = rows
-        .into_iter()
-        .map(|(id, youth, awards)| (id, (youth, awards)))
-        .collect();
-    let mut slices: Vec<Slice> = names
+/// A slice per name, in the names' order, with its (youth, awards) count or none.
+fn in_order(names: &[Picked], counts: &HashMap<i64, (i64, i64)>) -> Vec<Slice> {
+    names
         .iter()
         .map(|p| {
             let (youth, awards) = counts.get(&p.id).copied().unwrap_or((0, 0));
@@ -302,7 +310,17 @@ fn by_category_named(rows: Vec<(i64, i64, i64)>, names: &[Picked]) -> Vec<Slice>
                 awards,
             }
         })
+        .collect()
+}
+
+/// Every category of the city in its order, then "no category" when awards have none.
+fn by_category_named(rows: Vec<(i64, i64, i64)>, names: &[Picked]) -> Vec<Slice> {
+    let none = rows.iter().find(|(id, ..)| *id == 0).copied();
+    let counts: HashMap<i64, (i64, i64)> = rows
+        .into_iter()
+        .map(|(id, youth, awards)| (id, (youth, awards)))
         .collect();
+    let mut slices = in_order(names, &counts);
     if let Some((_, youth, awards)) = none {
         slices.push(Slice {
             key: String::new(),
@@ -321,18 +339,7 @@ fn by_neighborhood_named(rows: Vec<(Option<i64>, i64, i64)>, names: &[Picked]) -
         .into_iter()
         .filter_map(|(id, youth, awards)| id.map(|id| (id, (youth, awards))))
         .collect();
-    let mut slices: Vec<Slice> = names
-        .iter()
-        .map(|p| {
-            let (youth, awards) = counts.get(&p.id).copied().unwrap_or((0, 0));
-            Slice {
-                key: p.slug.clone(),
-                label: p.name.clone(),
-                youth,
-                awards,
-            }
-        })
-        .collect();
+    let mut slices = in_order(names, &counts);
     let (youth, awards) = none.map(|(_, y, a)| (y, a)).unwrap_or((0, 0));
     slices.push(Slice {
         key: String::new(),
@@ -441,27 +448,8 @@ fn badge_counts_from_awards(
     if let Some(org) = org {
         query = query.filter(awards::org_id.eq(org));
     }
-    match &f.neighborhood {
-        Some(NeighborhoodPick::Of { id, .. }) => {
-            query = query.filter(users::neighborhood_id.eq(*id));
-        }
-        Some(NeighborhoodPick::NotGiven) => query = query.filter(users::neighborhood_id.is_null()),
-        None => {}
-    }
-    if let Some(band) = f.age {
-        match band.born(f.start()) {
-            None => query = query.filter(users::birth_date.is_null()),
-            Some((after, until)) => {
-                if let Some(after) = after {
-                    query = query.filter(users::birth_date.gt(after));
-                }
-                if let Some(until) = until {
-                    query = query.filter(users::birth_date.le(until));
-                }
-            }
-        }
-    }
-    let rows: Vec<(i64, i64, i64)> = query.load(conn)?;
+    let rows: Vec<(i64, i64, i64)> =
+        youth_slices!(query, f, users::neighborhood_id, users::birth_date).load(conn)?;
     let placed = crate::dashboard::rollups::placements_of(
         conn,
         city,
@@ -580,35 +568,13 @@ fn registrations(conn: &mut DbConnection, city: CityId, f: &DashFilter) -> Query
         return Ok((0, 0));
     };
     let base = || {
-        let mut query = city_members::table
+        let query = city_members::table
             .inner_join(users::table.on(users::id.eq(city_members::user_id)))
             .filter(city_members::city_id.eq(city.0))
             .filter(city_members::role.eq("youth"))
             .filter(city_members::created_at.lt(end))
             .into_boxed();
-        match &f.neighborhood {
-            Some(NeighborhoodPick::Of { id, .. }) => {
-                query = query.filter(users::neighborhood_id.eq(*id));
-            }
-            Some(NeighborhoodPick::NotGiven) => {
-                query = query.filter(users::neighborhood_id.is_null());
-            }
-            None => {}
-        }
-        if let Some(band) = f.age {
-            match band.born(f.start()) {
-                None => query = query.filter(users::birth_date.is_null()),
-                Some((after, until)) => {
-                    if let Some(after) = after {
-                        query = query.filter(users::birth_date.gt(after));
-                    }
-                    if let Some(until) = until {
-                        query = query.filter(users::birth_date.le(until));
-                    }
-                }
-            }
-        }
-        query
+        youth_slices!(query, f, users::neighborhood_id, users::birth_date)
     };
     let registered: i64 = base().count().get_result(conn)?;
     let joined: i64 = base()

@@ -19,6 +19,22 @@ use crate::error::AppError;
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
+/// `INSERT INTO $table VALUES` every row of `$rows` in one statement, on either backend (the
+/// connection enum has no multi-row inserts of its own); the rows inserted.
+#[macro_export]
+macro_rules! insert_all {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgresql(c) => {
+                ::diesel::insert_into($table).values($rows).execute(c)
+            }
+            $crate::db::DbConnection::Sqlite(c) => {
+                ::diesel::insert_into($table).values($rows).execute(c)
+            }
+        }
+    };
+}
+
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
     Postgresql(PgConnection),

@@ -77,12 +77,5 @@ impl LogRow {
 
 /// Appends many signatures in one statement.
 pub fn append_all(conn: &mut DbConnection, rows: &[LogRow]) -> QueryResult<usize> {
-    match conn {
-        DbConnection::Postgresql(c) => diesel::insert_into(signature_log::table)
-            .values(rows)
-            .execute(c),
-        DbConnection::Sqlite(c) => diesel::insert_into(signature_log::table)
-            .values(rows)
-            .execute(c),
-    }
+    crate::insert_all!(conn, signature_log::table, rows)
 }
