@@ -19,7 +19,7 @@ pub struct DashQuery {
     pub age: String,
 }
 
-/// An age band, from the birth date, on the first day of the range.
+/// An age band, from the birth date, on the day a view takes ages on (`DashFilter::age_on`).
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
@@ -134,6 +134,9 @@ pub struct DashFilter {
     pub category: Option<Picked>,
     pub neighborhood: Option<NeighborhoodPick>,
     pub age: Option<AgeBand>,
+    /// The day ages are taken on: the season's first Monday for a view within the season,
+    /// else the first day of the range.
+    pub age_on: NaiveDate,
 }
 
 impl DashFilter {

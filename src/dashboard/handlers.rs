@@ -9,6 +9,7 @@ use actix_web::{web, HttpResponse};
 use crate::auth::access::{Coordinator, OrgStaff};
 use crate::dashboard::filter::{self, AgeBand, DashFilter, DashQuery, NeighborhoodPick, Picked};
 use crate::dashboard::pages::DashboardPage;
+use crate::dashboard::season::Season;
 use crate::dashboard::store::{self, Options};
 use crate::dashboard::tables::{href, View};
 use crate::dashboard::{cache, Figures, Scope};
@@ -83,6 +84,9 @@ pub fn parse(
             category,
             neighborhood,
             age,
+            age_on: Season::of(city.season_starts_on, city.season_ends_on)
+                .filter(|s| s.holds(first_week) && s.holds(last_week))
+                .map_or(first_week, |s| s.age_on()),
         }),
         _ => Err(errors),
     }

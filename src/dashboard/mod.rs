@@ -9,6 +9,7 @@ pub mod filter;
 pub mod handlers;
 pub mod pages;
 pub mod rollups;
+pub mod season;
 pub mod store;
 pub mod suppress;
 pub mod tables;

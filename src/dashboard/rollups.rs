@@ -8,6 +8,8 @@
 //! of any slice without touching `users`; `dash_badge_weeks` (one row per badge and week)
 //! answers badges, activities and pathway completions. A badge's category and activity are
 //! those of its first linked activity (the lowest id), 0 when it has none.
+//!
+//! The season's cells (see `season`) are counted from these rows, in the same transactions.
 
 use std::collections::HashMap;
 
@@ -16,6 +18,7 @@ use diesel::prelude::*;
 
 use crate::awards::summer::monday_of;
 use crate::awards::AwardMethod;
+use crate::dashboard::season;
 use crate::db::schema::{
     activities, activity_badges, awards, dash_badge_weeks, dash_versions, dash_youth_weeks, users,
 };
@@ -83,6 +86,14 @@ fn placements(
             .or_insert((activity, category.unwrap_or(0)));
     }
     Ok(found)
+}
+
+/// Where every badge of `city` with a linked activity counts: (activity, category).
+pub fn all_placements(
+    conn: &mut DbConnection,
+    city: CityId,
+) -> QueryResult<HashMap<i64, (i64, i64)>> {
+    placements(conn, city, None)
 }
 
 /// Where each of `badges` counts: (activity, category), 0 for none; badges without a linked
@@ -157,6 +168,12 @@ fn count_award(conn: &mut DbConnection, public_id: &str, delta: i64) -> QueryRes
         .unwrap_or((0, 0));
     let week = monday_of(awarded_at.date());
     let pathway = i64::from(method == AwardMethod::Pathway.as_str()) * delta;
+    // The youth's rows before, for the season's cells, when the award is of the season.
+    let season = season::stored_season(conn, CityId(city))?.filter(|s| s.holds(week));
+    let before = match season {
+        Some(_) => season::youth_rows(conn, city, youth)?,
+        None => Vec::new(),
+    };
 
     let youth_row = dash_youth_weeks::table
         .filter(dash_youth_weeks::city_id.eq(city))
@@ -234,6 +251,21 @@ fn count_award(conn: &mut DbConnection, public_id: &str, delta: i64) -> QueryRes
         )
         .execute(conn)?;
     }
+    if let Some(season) = season {
+        let after = season::youth_rows(conn, city, youth)?;
+        season::youth_moved(conn, city, season, &before, &after)?;
+        let award = season::AwardFacts {
+            week,
+            badge,
+            org,
+            category,
+            activity,
+            pathway: method == AwardMethod::Pathway.as_str(),
+            neighborhood,
+            born,
+        };
+        season::award_moved(conn, city, season, &[award], &[], delta)?;
+    }
     bump(conn, CityId(city))
 }
 
@@ -253,13 +285,18 @@ fn copy_youth(conn: &mut DbConnection, youth: UserId) -> QueryResult<()> {
         .select(dash_youth_weeks::city_id)
         .distinct()
         .load(conn)?;
+    let mut before = Vec::new();
+    for city in &cities {
+        before.push(season::youth_rows(conn, *city, youth.0)?);
+    }
     diesel::update(dash_youth_weeks::table.filter(dash_youth_weeks::youth_id.eq(youth.0)))
         .set((
             dash_youth_weeks::neighborhood_id.eq(neighborhood),
             dash_youth_weeks::birth_date.eq(born),
         ))
         .execute(conn)?;
-    for city in cities {
+    for (city, before) in cities.into_iter().zip(before) {
+        season::youth_copied(conn, CityId(city), youth.0, &before)?;
         bump(conn, CityId(city))?;
     }
     Ok(())
@@ -390,6 +427,7 @@ pub fn rebuild(conn: &mut DbConnection, city: CityId) -> QueryResult<()> {
         for chunk in badge_weeks.chunks(CHUNK) {
             crate::insert_all!(&mut *conn, dash_badge_weeks::table, chunk)?;
         }
+        season::rebuild(conn, city)?;
         bump(conn, city)
     })
 }

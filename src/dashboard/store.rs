@@ -12,6 +12,7 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use crate::dashboard::filter::{AgeBand, DashFilter, NeighborhoodPick, Picked};
+use crate::dashboard::season;
 use crate::dashboard::{CatalogTotals, Figures, Scope, Slice, Turnaround, WeekCount};
 use crate::db::schema::{
     activities, awards, badges, categories, city_members, claim_codes, dash_badge_weeks,
@@ -84,7 +85,7 @@ macro_rules! youth_slices {
             None => {}
         }
         if let Some(band) = f.age {
-            match band.born(f.start()) {
+            match band.born(f.age_on) {
                 None => query = query.filter($birth_date.is_null()),
                 Some((after, until)) => {
                     if let Some(after) = after {
@@ -135,7 +136,21 @@ fn org_of(scope: &Scope, f: &DashFilter) -> Option<i64> {
     scope.org_id().or(f.org.as_ref().map(|o| o.id))
 }
 
-/// Every figure of a view.
+/// The youth figures of a view: active youth and their awards, in all and by week,
+/// organization, category, neighborhood and age band, and the youth retained.
+struct YouthFigures {
+    active: i64,
+    awards: i64,
+    retained: i64,
+    weeks: Vec<WeekCount>,
+    by_org: Vec<Slice>,
+    by_category: Vec<Slice>,
+    by_neighborhood: Vec<Slice>,
+    by_age: Vec<Slice>,
+}
+
+/// Every figure of a view: from the season's cells when they answer it (the season, or a
+/// week of it), else from the rollups.
 pub fn figures(
     conn: &mut DbConnection,
     city: CityId,
@@ -143,6 +158,72 @@ pub fn figures(
     f: &DashFilter,
     options: &Options,
 ) -> QueryResult<Figures> {
+    let org = org_of(scope, f);
+    let at = season::at(conn, city, f.first_week, f.last_week)?;
+    let youth = match at {
+        Some(at) => youth_from_cells(conn, city, scope, f, options, at)?,
+        None => youth_from_rollups(conn, city, scope, f, options)?,
+    };
+    let badge_counts = match at {
+        Some(at) => badge_counts_from_cells(conn, city, org, f, at)?,
+        None if f.slices_youth() => badge_counts_from_awards(conn, city, org, f)?,
+        None => badge_counts_from_rollup(conn, city, org, f)?,
+    };
+    let (top_badges, top_activities, pathway_completions, pathways) =
+        badge_figures(conn, city, &badge_counts)?;
+
+    let (registered, registered_in_range, catalog) = if scope.org_id().is_none() {
+        let (registered, joined) = registrations(conn, city, f)?;
+        (Some(registered), Some(joined), Some(catalog(conn, city)?))
+    } else {
+        (None, None, None)
+    };
+    let (codes_issued, codes_redeemed) = codes(conn, city, org, f)?;
+    Ok(Figures {
+        catalog,
+        registered,
+        registered_in_range,
+        active: youth.active,
+        awards: youth.awards,
+        retained: youth.retained,
+        weeks: youth.weeks,
+        by_org: youth.by_org,
+        by_category: youth.by_category,
+        by_neighborhood: youth.by_neighborhood,
+        by_age: youth.by_age,
+        top_badges,
+        top_activities,
+        pathway_completions,
+        pathways,
+        turnaround: turnaround(conn, city, org, f, options)?,
+        codes_issued,
+        codes_redeemed,
+    })
+}
+
+/// The view's weeks, each with its (youth, awards) count or none.
+fn week_counts(f: &DashFilter, weekly: &HashMap<NaiveDate, (i64, i64)>) -> Vec<WeekCount> {
+    f.weeks()
+        .into_iter()
+        .map(|week| {
+            let (youth, awards) = weekly.get(&week).copied().unwrap_or((0, 0));
+            WeekCount {
+                week,
+                youth,
+                awards,
+            }
+        })
+        .collect()
+}
+
+/// The youth figures counted from the rollups, distinct youth over the rows of the range.
+fn youth_from_rollups(
+    conn: &mut DbConnection,
+    city: CityId,
+    scope: &Scope,
+    f: &DashFilter,
+    options: &Options,
+) -> QueryResult<YouthFigures> {
     let org = org_of(scope, f);
     let (active, awards): (i64, i64) = sliced!(
         dash_youth_weeks::table.select((youth!(), youth_week_awards())),
@@ -163,18 +244,6 @@ pub fn figures(
     .into_iter()
     .map(|(week, youth, awards)| (week, (youth, awards)))
     .collect();
-    let weeks = f
-        .weeks()
-        .into_iter()
-        .map(|week| {
-            let (youth, awards) = weekly.get(&week).copied().unwrap_or((0, 0));
-            WeekCount {
-                week,
-                youth,
-                awards,
-            }
-        })
-        .collect();
     let retained_youth = sliced!(
         dash_youth_weeks::table
             .group_by(dash_youth_weeks::youth_id)
@@ -232,41 +301,105 @@ pub fn figures(
         f
     )
     .load(conn)?;
-
-    let badge_counts = if f.slices_youth() {
-        badge_counts_from_awards(conn, city, org, f)?
-    } else {
-        badge_counts_from_rollup(conn, city, org, f)?
-    };
-    let (top_badges, top_activities, pathway_completions, pathways) =
-        badge_figures(conn, city, &badge_counts)?;
-
-    let (registered, registered_in_range, catalog) = if scope.org_id().is_none() {
-        let (registered, joined) = registrations(conn, city, f)?;
-        (Some(registered), Some(joined), Some(catalog(conn, city)?))
-    } else {
-        (None, None, None)
-    };
-    let (codes_issued, codes_redeemed) = codes(conn, city, org, f)?;
-    Ok(Figures {
-        catalog,
-        registered,
-        registered_in_range,
+    let mut bands: HashMap<AgeBand, (i64, i64)> = HashMap::new();
+    for (born, youth, awards) in by_birth_date {
+        let entry = bands.entry(AgeBand::of(born, f.age_on)).or_default();
+        entry.0 += youth;
+        entry.1 += awards;
+    }
+    Ok(YouthFigures {
         active,
         awards,
         retained,
-        weeks,
+        weeks: week_counts(f, &weekly),
         by_org,
         by_category: by_category_named(by_category, &options.categories),
         by_neighborhood: by_neighborhood_named(by_neighborhood, &options.neighborhoods),
-        by_age: by_age(by_birth_date, f.start()),
-        top_badges,
-        top_activities,
-        pathway_completions,
-        pathways,
-        turnaround: turnaround(conn, city, org, f, options)?,
-        codes_issued,
-        codes_redeemed,
+        by_age: by_band(&bands),
+    })
+}
+
+/// The neighborhood and age band a view picked, as the season's cells key them.
+fn cell_slice(f: &DashFilter) -> season::Slice<'static> {
+    season::Slice {
+        neighborhood: f.neighborhood.as_ref().map(|n| match n {
+            NeighborhoodPick::Of { id, .. } => *id,
+            NeighborhoodPick::NotGiven => 0,
+        }),
+        band: f.age.map(AgeBand::as_str),
+    }
+}
+
+/// The youth figures read from the season's cells `at`: the cells of the view's organization
+/// and category, summed over the neighborhoods and bands of its slice.
+fn youth_from_cells(
+    conn: &mut DbConnection,
+    city: CityId,
+    scope: &Scope,
+    f: &DashFilter,
+    options: &Options,
+    at: season::At,
+) -> QueryResult<YouthFigures> {
+    let org = org_of(scope, f);
+    let org_key = org.unwrap_or(season::EVERY_ORG);
+    let category = f.category.as_ref().map(|c| c.id);
+    let category_key = category.unwrap_or(season::EVERY_CATEGORY);
+    let slice = cell_slice(f);
+    let (mut active, mut awards, mut retained) = (0, 0, 0);
+    let mut weekly: HashMap<NaiveDate, (i64, i64)> = HashMap::new();
+    let mut neighborhoods: HashMap<Option<i64>, (i64, i64)> = HashMap::new();
+    let mut bands: HashMap<AgeBand, (i64, i64)> = HashMap::new();
+    let add = |map_entry: &mut (i64, i64), youth: i64, awards: i64| {
+        map_entry.0 += youth;
+        map_entry.1 += awards;
+    };
+    for (whole, week, neighborhood, band, youth, cell_awards, cell_retained) in
+        season::youth_cells(conn, city, at, org_key, category_key)?
+    {
+        if slice.neighborhood.is_some_and(|n| n != neighborhood)
+            || slice.band.is_some_and(|b| b != band)
+        {
+            continue;
+        }
+        if whole == at.whole && week == at.week_on {
+            active += youth;
+            awards += cell_awards;
+            retained += cell_retained;
+            let home = (neighborhood != 0).then_some(neighborhood);
+            add(neighborhoods.entry(home).or_default(), youth, cell_awards);
+            let band = AgeBand::parse(&band).unwrap_or(AgeBand::Unknown);
+            add(bands.entry(band).or_default(), youth, cell_awards);
+        }
+        if !whole {
+            add(weekly.entry(week).or_default(), youth, cell_awards);
+        }
+    }
+    let by_org = if scope.org_id().is_none() {
+        let rows = season::youth_by(conn, city, at, true, category_key, slice)?
+            .into_iter()
+            .filter(|(id, ..)| org.is_none_or(|o| o == *id))
+            .collect();
+        named(rows, &options.orgs, false)
+    } else {
+        Vec::new()
+    };
+    let by_category = season::youth_by(conn, city, at, false, org_key, slice)?
+        .into_iter()
+        .filter(|(id, ..)| category.is_none_or(|c| c == *id))
+        .collect();
+    let by_neighborhood = neighborhoods
+        .into_iter()
+        .map(|(id, (youth, awards))| (id, youth, awards))
+        .collect();
+    Ok(YouthFigures {
+        active,
+        awards,
+        retained,
+        weeks: week_counts(f, &weekly),
+        by_org,
+        by_category: by_category_named(by_category, &options.categories),
+        by_neighborhood: by_neighborhood_named(by_neighborhood, &options.neighborhoods),
+        by_age: by_band(&bands),
     })
 }
 
@@ -350,14 +483,8 @@ fn by_neighborhood_named(rows: Vec<(Option<i64>, i64, i64)>, names: &[Picked]) -
     slices
 }
 
-/// Every age band, from the youth by birth date, on the first day of the range.
-fn by_age(rows: Vec<(Option<NaiveDate>, i64, i64)>, on: NaiveDate) -> Vec<Slice> {
-    let mut bands: HashMap<AgeBand, (i64, i64)> = HashMap::new();
-    for (born, youth, awards) in rows {
-        let entry = bands.entry(AgeBand::of(born, on)).or_default();
-        entry.0 += youth;
-        entry.1 += awards;
-    }
+/// Every age band, with its (youth, awards) count or none.
+fn by_band(bands: &HashMap<AgeBand, (i64, i64)>) -> Vec<Slice> {
     AgeBand::ALL
         .into_iter()
         .map(|band| {
@@ -407,6 +534,27 @@ fn badge_counts_from_rollup(
         query = query.filter(dash_badge_weeks::category_id.eq(category.id));
     }
     let rows: Vec<(i64, i64, i64, i64)> = query.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(badge, activity, awards, pathway_awards)| BadgeCount {
+            badge,
+            activity,
+            awards,
+            pathway_awards,
+        })
+        .collect())
+}
+
+/// The badge counts of a view from the season's cells `at`.
+fn badge_counts_from_cells(
+    conn: &mut DbConnection,
+    city: CityId,
+    org: Option<i64>,
+    f: &DashFilter,
+    at: season::At,
+) -> QueryResult<Vec<BadgeCount>> {
+    let category = f.category.as_ref().map(|c| c.id);
+    let rows = season::badge_counts(conn, city, at, org, category, cell_slice(f))?;
     Ok(rows
         .into_iter()
         .map(|(badge, activity, awards, pathway_awards)| BadgeCount {
@@ -567,12 +715,24 @@ fn registrations(conn: &mut DbConnection, city: CityId, f: &DashFilter) -> Query
     else {
         return Ok((0, 0));
     };
-    let base = || {
-        let query = city_members::table
-            .inner_join(users::table.on(users::id.eq(city_members::user_id)))
+    let members = || {
+        city_members::table
             .filter(city_members::city_id.eq(city.0))
             .filter(city_members::role.eq("youth"))
             .filter(city_members::created_at.lt(end))
+    };
+    if !f.slices_youth() {
+        // Counted on the index of members by city, role and day joined alone.
+        let registered: i64 = members().count().get_result(conn)?;
+        let joined: i64 = members()
+            .filter(city_members::created_at.ge(start))
+            .count()
+            .get_result(conn)?;
+        return Ok((registered, joined));
+    }
+    let base = || {
+        let query = members()
+            .inner_join(users::table.on(users::id.eq(city_members::user_id)))
             .into_boxed();
         youth_slices!(query, f, users::neighborhood_id, users::birth_date)
     };

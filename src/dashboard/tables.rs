@@ -404,7 +404,7 @@ impl View<'_> {
     }
 
     fn ages(&self) -> Table {
-        let on = dates::full(self.locale, self.filter.start());
+        let on = dates::full(self.locale, self.filter.age_on);
         let caption = i18n::t_with(self.locale, "dashboard.by_age", "date", &on);
         self.by_youth(
             "ages",

@@ -644,6 +644,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    dash_seasons (city_id) {
+        city_id -> BigInt,
+        first_week -> Date,
+        last_week -> Date,
+    }
+}
+
+diesel::table! {
+    dash_season_youth (id) {
+        id -> BigInt,
+        city_id -> BigInt,
+        whole -> Bool,
+        week_on -> Date,
+        org_id -> BigInt,
+        category_id -> BigInt,
+        neighborhood_id -> BigInt,
+        age_band -> Text,
+        youth -> BigInt,
+        awards -> BigInt,
+        retained -> BigInt,
+    }
+}
+
+diesel::table! {
+    dash_season_badges (id) {
+        id -> BigInt,
+        city_id -> BigInt,
+        whole -> Bool,
+        week_on -> Date,
+        badge_id -> BigInt,
+        neighborhood_id -> BigInt,
+        age_band -> Text,
+        org_id -> BigInt,
+        category_id -> BigInt,
+        activity_id -> BigInt,
+        awards -> BigInt,
+        pathway_awards -> BigInt,
+    }
+}
+
 diesel::joinable!(consent_requests -> users (youth_id));
 diesel::joinable!(consent_links -> consent_requests (request_id));
 diesel::joinable!(account_tokens -> users (user_id));
@@ -739,4 +780,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     dash_youth_weeks,
     dash_badge_weeks,
     dash_versions,
+    dash_seasons,
+    dash_season_youth,
+    dash_season_badges,
 );

@@ -169,8 +169,9 @@ pub fn set_profile(
             cities::brand_primary.eq(brand.0),
             cities::brand_secondary.eq(brand.1),
         ))
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?;
+    // The dashboard's figures of the season are counted ahead for the season as set.
+    crate::dashboard::season::season_changed(conn, city)
 }
 
 /// A city's name and tagline.

@@ -1,7 +1,8 @@
 //! The dashboard: figures of a small known city equal what a person counts by hand, small
 //! cells hide (with their complements) on the page and in the CSV, each CSV is its table, bad
-//! filters are 400 pages, only the right people see each dashboard, and the rollups kept up to
-//! date as awards come and go equal a count from scratch.
+//! filters are 400 pages, only the right people see each dashboard, the rollups and the
+//! season's cells kept up to date as awards come and go equal a count from scratch, and the
+//! views the season's cells answer equal the same views counted from the rollups.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -9,8 +10,8 @@ use lanyard::auth::store::{self as auth_store, CityRole, NewUser};
 use lanyard::auth::{password, AccountKind, AccountStatus};
 use lanyard::awards::store::{self as award_store, NewAward};
 use lanyard::awards::AwardMethod;
-use lanyard::dashboard::rollups;
-use lanyard::db::schema::{activities, categories, city_members, neighborhoods, users};
+use lanyard::dashboard::{rollups, season};
+use lanyard::db::schema::{activities, categories, cities, city_members, neighborhoods, users};
 use lanyard::db::DbConnection;
 use lanyard::ids::{BadgeId, CityId, OrgId, UserId};
 use lanyard::{activities as acts, badges, orgs, tenancy};
@@ -539,6 +540,7 @@ async fn the_rollups_kept_as_awards_come_and_go_equal_a_count_from_scratch() {
         ))
         .load(conn)
         .unwrap();
+    set_season(conn, city, "2026-06-22", "2026-08-30");
     let mut rng = rand::rngs::StdRng::seed_from_u64(10);
     let mut held: Vec<String> = Vec::new();
     for step in 0..120 {
@@ -574,10 +576,113 @@ async fn the_rollups_kept_as_awards_come_and_go_equal_a_count_from_scratch() {
     let computed = rollups::computed(conn, city).unwrap();
     assert!(!computed.0.is_empty());
     assert_eq!(rollups::stored(conn, city).unwrap(), computed);
+    let cells = season::computed(conn, city).unwrap();
+    assert!(cells.0.iter().any(|c| c.whole && c.retained > 0));
+    assert!(cells
+        .1
+        .iter()
+        .any(|c| c.pathway_awards == 0 && c.awards > 1));
+    assert_eq!(season::stored(conn, city).unwrap(), cells);
     let version = rollups::version(conn, city).unwrap();
     rollups::rebuild(conn, city).unwrap();
     assert_eq!(rollups::stored(conn, city).unwrap(), computed);
+    assert_eq!(season::stored(conn, city).unwrap(), cells);
     assert!(rollups::version(conn, city).unwrap() > version);
+}
+
+/// Sets `city`'s season, as the settings page does: its cells are counted again.
+fn set_season(conn: &mut DbConnection, city: CityId, from: &str, to: &str) {
+    diesel::update(cities::table.find(city.0))
+        .set((
+            cities::season_starts_on.eq(NaiveDate::parse_from_str(from, "%Y-%m-%d").ok()),
+            cities::season_ends_on.eq(NaiveDate::parse_from_str(to, "%Y-%m-%d").ok()),
+        ))
+        .execute(conn)
+        .unwrap();
+    season::season_changed(conn, city).unwrap();
+}
+
+/// Every table of the page, row by row, and its headline figures.
+fn every_table(html: &str) -> Vec<Vec<String>> {
+    let doc = Html::parse_document(html);
+    let rows =
+        Selector::parse("table tr, #total-youth, #active-youth, #total-awards, #retained, #codes")
+            .unwrap();
+    let cells = Selector::parse("th, td").unwrap();
+    doc.select(&rows)
+        .map(|r| {
+            let inside: Vec<String> = r
+                .select(&cells)
+                .map(|c| c.text().collect::<String>().trim().to_string())
+                .collect();
+            if inside.is_empty() {
+                vec![r.text().collect::<String>().trim().to_string()]
+            } else {
+                inside
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_views_the_seasons_cells_answer_equal_the_same_views_counted_from_the_rollups() {
+    let app = spawn_app().await;
+    let tally = seed_tally(&app);
+    let views = [
+        format!("/c/tally/dashboard?{RANGE}"),
+        format!("/c/tally/dashboard?{RANGE}&neighborhood=north"),
+        format!("/c/tally/dashboard?{RANGE}&neighborhood=south&age=13-15"),
+        format!("/c/tally/dashboard?{RANGE}&age=9-12"),
+        format!("/c/tally/dashboard?{RANGE}&category=arts"),
+        format!("/c/tally/dashboard?{RANGE}&category=none&org=arts-club"),
+        "/c/tally/dashboard?from=2026-06-29&to=2026-06-29".to_string(),
+        "/c/tally/dashboard?from=2026-06-29&to=2026-06-29&neighborhood=south".to_string(),
+        "/c/tally/dashboard?from=2026-07-06&to=2026-07-06&org=arts-club".to_string(),
+    ];
+    let mut counted = Vec::new();
+    for view in &views {
+        let (status, html) = page(&app, &tally.coordinator, view).await;
+        assert_eq!(status, StatusCode::OK, "{view}");
+        counted.push(every_table(&html));
+    }
+    let (_, org_view) = page(
+        &app,
+        &tally.staff,
+        &format!("/c/tally/orgs/arts-club/dashboard?{RANGE}"),
+    )
+    .await;
+    {
+        let mut conn = app.db.get().unwrap();
+        set_season(&mut conn, tally.city, "2026-06-22", "2026-07-12");
+        let cells = season::stored(&mut conn, tally.city).unwrap();
+        assert!(!cells.0.is_empty() && !cells.1.is_empty());
+    }
+    for (view, before) in views.iter().zip(&counted) {
+        let (status, html) = page(&app, &tally.coordinator, view).await;
+        assert_eq!(status, StatusCode::OK, "{view}");
+        assert_eq!(&every_table(&html), before, "{view}");
+    }
+    let (_, from_cells) = page(
+        &app,
+        &tally.staff,
+        &format!("/c/tally/orgs/arts-club/dashboard?{RANGE}"),
+    )
+    .await;
+    assert_eq!(every_table(&from_cells), every_table(&org_view));
+    // A revocation after the season was set leaves the cells as a count from scratch.
+    let mut conn = app.db.get().unwrap();
+    assert!(award_store::revoke(
+        &mut conn,
+        tally.city,
+        &tally.z_award,
+        "test",
+        at("2026-07-13")
+    )
+    .unwrap());
+    let computed = season::computed(&mut conn, tally.city).unwrap();
+    assert_eq!(season::stored(&mut conn, tally.city).unwrap(), computed);
+    let (_, html) = page(&app, &tally.coordinator, &views[0]).await;
+    assert_eq!(figure(&html, "total-awards"), "16");
 }
 
 #[tokio::test]
