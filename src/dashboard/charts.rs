@@ -78,6 +78,17 @@ fn finish(svg: String, title: &str, extra: &str) -> String {
     format!("{open}><title>{}</title>{body}", escape(title))
 }
 
+/// The end of the segmented range that has one segment per bar of `n`: plotters counts both
+/// ends of `0..end` as segments. One bar keeps a second, empty segment (a range of one value
+/// maps every value to the middle).
+fn last_segment(n: u32) -> u32 {
+    if n > 1 {
+        n - 1
+    } else {
+        n
+    }
+}
+
 /// A column chart of the weeks of the range, headed `caption`: one bar per week, each linking
 /// to its view.
 pub fn weekly(title: &str, caption: &str, bars: &[Bar]) -> String {
@@ -93,7 +104,10 @@ pub fn weekly(title: &str, caption: &str, bars: &[Bar]) -> String {
             .caption(caption, ("sans-serif", TEXT + 2).into_font().color(&INK))
             .x_label_area_size(34)
             .y_label_area_size(44)
-            .build_cartesian_2d((0u32..n).into_segmented(), 0i64..axis_max(bars))?;
+            .build_cartesian_2d(
+                (0u32..last_segment(n)).into_segmented(),
+                0i64..axis_max(bars),
+            )?;
         // At most five labels, so that none runs into the next.
         let label_every = bars.len().div_ceil(5).max(1);
         chart
@@ -180,7 +194,10 @@ pub fn breakdown(title: &str, bars: &[Bar]) -> String {
             .margin(10)
             .x_label_area_size(24)
             .y_label_area_size(185)
-            .build_cartesian_2d(0i64..axis_max(bars), (0u32..rows).into_segmented())?;
+            .build_cartesian_2d(
+                0i64..axis_max(bars),
+                (0u32..last_segment(rows)).into_segmented(),
+            )?;
         chart
             .configure_mesh()
             .disable_y_mesh()

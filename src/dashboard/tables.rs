@@ -32,6 +32,9 @@ impl Cell {
     }
 }
 
+/// The most rows a breakdown's chart draws (its table has them all).
+const CHART_ROWS: usize = 20;
+
 /// A table of the dashboard with its charts.
 #[derive(Clone, Debug)]
 pub struct Table {
@@ -273,7 +276,24 @@ impl View<'_> {
         total: Option<Vec<Cell>>,
         note: Option<String>,
     ) -> Table {
-        let chart = charts::breakdown(caption, &self.bars(&rows, 2));
+        // A city of hundreds of partners: the chart draws the rows with most awards.
+        let mut bars = self.bars(&rows, 2);
+        let mut note = note;
+        if bars.len() > CHART_ROWS {
+            bars.sort_by_key(|b| std::cmp::Reverse(b.value.unwrap_or(-1)));
+            bars.truncate(CHART_ROWS);
+            let top = i18n::t_with(
+                self.locale,
+                "dashboard.chart_top",
+                "n",
+                &CHART_ROWS.to_string(),
+            );
+            note = Some(match note {
+                Some(note) => format!("{note} {top}"),
+                None => top,
+            });
+        }
+        let chart = charts::breakdown(caption, &bars);
         Table {
             id,
             caption: caption.to_string(),
