@@ -132,11 +132,41 @@ async fn the_generated_city_has_what_was_asked_all_inside_riverton_and_its_seaso
         );
     }
 
+    let misplaced: i64 = awards::table
+        .inner_join(badges::table)
+        .filter(awards::id.gt(before))
+        .filter(awards::org_id.ne(badges::org_id))
+        .count()
+        .get_result(conn)
+        .unwrap();
+    assert_eq!(misplaced, 0, "an award's organization is its badge's");
+
     // The dashboard's rollups hold the same as the awards.
     assert_eq!(
         rollups::stored(conn, riverton.id).unwrap(),
         rollups::computed(conn, riverton.id).unwrap()
     );
+
+    // The city goes on as any: a new youth, and an award after the generated ones (the ids
+    // and each organization's next status position follow what was loaded).
+    let newcomer =
+        lanyard::demo::add_youth(conn, riverton.id, &["newcomer".into()], "x", None).unwrap()[0];
+    let (badge, org): (i64, i64) = awards::table
+        .filter(awards::id.gt(before))
+        .order(awards::id.desc())
+        .select((awards::badge_id, awards::org_id))
+        .first(conn)
+        .unwrap();
+    let award = lanyard::awards::store::NewAward {
+        city: riverton.id,
+        org: lanyard::ids::OrgId(org),
+        badge: lanyard::ids::BadgeId(badge),
+        recipient: newcomer,
+        method: lanyard::awards::AwardMethod::Api,
+        claim_code: None,
+        evidence: None,
+    };
+    lanyard::awards::store::insert(conn, &award, chrono::Utc::now().naive_utc()).unwrap();
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@
 mod awards;
 mod bulk;
 mod names;
+mod orgs;
 mod partners;
 mod youth;
 
@@ -198,7 +199,7 @@ pub fn generate(
         .collect();
 
     let mut people = youth::plan(&mut rng, scale.youth, &homes, &season)?;
-    let mut orgs = partners::plan_orgs(&mut rng, scale.orgs, &places, &season)?;
+    let mut orgs = orgs::plan(&mut rng, scale.orgs, &places, &season)?;
     let activities = partners::plan_activities(&mut rng, scale.activities, &orgs, &season)?;
     let planned = awards::plan(
         &mut rng,
@@ -242,23 +243,15 @@ pub fn generate(
         password_hash: &hash,
     };
     bulk::prepare(conn)?;
-    let written = write(conn, &mut rng, &plan, &first, bar);
+    let loaded = write(conn, &mut rng, &plan, &first, bar).and_then(|made| {
+        bar.set_message("season and dashboard rollups");
+        set_season(conn, city, &season)?;
+        crate::dashboard::rollups::rebuild(conn, city)?;
+        Ok(made)
+    });
     let finished = bulk::finish(conn);
-    let made = written?;
+    let made = loaded?;
     finished?;
-
-    bar.set_message("dashboard rollups");
-    let home = crate::tenancy::store::find(conn, city)?;
-    conn.transaction(|conn| {
-        crate::tenancy::store::set_profile(
-            conn,
-            city,
-            &home.languages.join(","),
-            (Some(season.starts_on), Some(season.ends_on)),
-            (&home.brand_primary, &home.brand_secondary),
-        )?;
-        crate::dashboard::rollups::rebuild(conn, city)
-    })?;
     bar.finish_and_clear();
 
     Ok(CityReport {
@@ -282,11 +275,24 @@ pub fn generate(
     })
 }
 
+/// Makes `season` the city's, keeping its languages and brand.
+fn set_season(conn: &mut DbConnection, city: CityId, season: &Season) -> anyhow::Result<()> {
+    let home = crate::tenancy::store::find(conn, city)?;
+    crate::tenancy::store::set_profile(
+        conn,
+        city,
+        &home.languages.join(","),
+        (Some(season.starts_on), Some(season.ends_on)),
+        (&home.brand_primary, &home.brand_secondary),
+    )?;
+    Ok(())
+}
+
 /// Everything planned, to be written.
 struct Plan<'a> {
     city: CityId,
     youth: &'a [youth::Youth],
-    orgs: &'a [partners::Org],
+    orgs: &'a [orgs::Org],
     activities: &'a [partners::Activity],
     categories: &'a [i64],
     awards: &'a [awards::Planned],
