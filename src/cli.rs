@@ -43,7 +43,7 @@ pub enum Command {
         /// Port to listen on (0 picks a free one).
         #[arg(long, default_value_t = 8080)]
         port: u16,
-        /// Folder for the demo database (re-created on every start).
+        /// Folder for the demo's SQLite database (re-created on every start), keys and evidence.
         #[arg(long, default_value = "data/demo")]
         data: PathBuf,
         /// Print the accounts, orgs, badges and claim codes as one JSON object on stdout.

@@ -777,6 +777,9 @@ pub async fn run(options: DemoOptions) -> anyhow::Result<()> {
         seed: city_seed,
         database_url,
     } = options;
+    if let Some(url) = &database_url {
+        target::check_demo_database(url)?;
+    }
     std::fs::create_dir_all(&data)?;
     let mut settings = Settings::load()?;
     settings.database.url = match &database_url {
