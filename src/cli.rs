@@ -26,12 +26,24 @@ pub struct Cli {
 pub enum Command {
     /// Run the web server (the default). On an empty database it prints a one-time setup code.
     Serve,
-    /// Seed a demo city into a fresh SQLite database and serve it, printing its accounts.
+    /// Seed a demo city into a fresh SQLite database (or an emptied PostgreSQL one) and serve
+    /// it, printing its accounts.
     Demo {
+        /// `small` (a few accounts and activities) or `city` (adds 200,000 youth, 500
+        /// organizations, 10,000 activities and 1,000,000 awards; takes minutes).
+        #[arg(long, value_enum, default_value_t = crate::demo::Scale::Small)]
+        scale: crate::demo::Scale,
+        /// The seed of `--scale city`'s data: the same seed, the same city.
+        #[arg(long, default_value_t = 10)]
+        seed: u64,
+        /// Use this PostgreSQL database instead of SQLite. Everything in it is dropped, so its
+        /// name must contain "demo".
+        #[arg(long, env = "LANYARD_DEMO_DATABASE_URL")]
+        database_url: Option<String>,
         /// Port to listen on (0 picks a free one).
         #[arg(long, default_value_t = 8080)]
         port: u16,
-        /// Folder for the demo database (re-created on every start).
+        /// Folder for the demo's SQLite database (re-created on every start), keys and evidence.
         #[arg(long, default_value = "data/demo")]
         data: PathBuf,
         /// Print the accounts, orgs, badges and claim codes as one JSON object on stdout.
@@ -162,11 +174,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve().await,
         Command::Demo {
+            scale,
+            seed,
+            database_url,
             port,
             data,
             json,
             oidc,
-        } => crate::demo::run(port, data, json, oidc).await,
+        } => {
+            crate::demo::run(crate::demo::DemoOptions {
+                port,
+                data,
+                json,
+                oidc,
+                scale,
+                seed,
+                database_url,
+            })
+            .await
+        }
         Command::Migrate => {
             let settings = Settings::load()?;
             Db::connect(&settings.database.url, 1)?;

@@ -15,6 +15,7 @@ mod badge_edit;
 mod badges;
 mod catalog;
 mod cities;
+mod city_scale;
 mod city_settings;
 mod claim;
 mod claim_batches;

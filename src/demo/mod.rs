@@ -1,4 +1,8 @@
-//! `lanyard demo`: a seeded city to click through, on a fresh SQLite database.
+//! `lanyard demo`: a seeded city to click through, on a fresh SQLite database (or an emptied
+//! PostgreSQL one); `--scale city` grows it to a real city's size (see [`city`]).
+
+pub mod city;
+pub mod target;
 
 use std::path::PathBuf;
 
@@ -66,6 +70,32 @@ pub struct DemoData {
     pub pathway_award: String,
     /// Riverton's OpenID provider, when the demo runs with `--oidc`.
     pub oidc: Option<crate::demo_oidc::DemoOidc>,
+    /// What `--scale city` added to Riverton, and how long it took.
+    pub city_scale: Option<city::CityReport>,
+}
+
+/// How big the demo's city is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scale {
+    /// A handful of accounts, two organizations and a few dozen activities.
+    Small,
+    /// The small demo plus 200,000 youth, 500 organizations, 10,000 activities and 1,000,000
+    /// awards over a ten-week season that ended last week.
+    City,
+}
+
+/// How `lanyard demo` runs (its command-line flags).
+pub struct DemoOptions {
+    pub port: u16,
+    /// Folder for the SQLite database, the master key and evidence.
+    pub data: PathBuf,
+    pub json: bool,
+    pub oidc: bool,
+    pub scale: Scale,
+    /// The seed of `--scale city`'s data.
+    pub seed: u64,
+    /// A PostgreSQL database to empty and use instead of SQLite; its name must contain "demo".
+    pub database_url: Option<String>,
 }
 
 fn demo_password(role: &str) -> String {
@@ -463,6 +493,7 @@ fn seed_in(conn: &mut DbConnection) -> anyhow::Result<DemoData> {
         pathway_badge,
         pathway_award,
         oidc: None,
+        city_scale: None,
     })
 }
 
@@ -734,18 +765,39 @@ pub fn add_youth(
     })
 }
 
-/// Re-creates the demo database under `data`, seeds it and serves it on `port`.
-pub async fn run(port: u16, data: PathBuf, json: bool, oidc: bool) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&data)?;
-    let file = data.join("demo.db");
-    for suffix in ["", "-wal", "-shm"] {
-        let path = PathBuf::from(format!("{}{suffix}", file.display()));
-        if path.exists() {
-            std::fs::remove_file(&path)?;
-        }
+/// Re-creates the demo database (under `data`, or the PostgreSQL one named), seeds it at the
+/// scale asked and serves it on `port`.
+pub async fn run(options: DemoOptions) -> anyhow::Result<()> {
+    let DemoOptions {
+        port,
+        data,
+        json,
+        oidc,
+        scale,
+        seed: city_seed,
+        database_url,
+    } = options;
+    if let Some(url) = &database_url {
+        target::check_demo_database(url)?;
     }
+    std::fs::create_dir_all(&data)?;
     let mut settings = Settings::load()?;
-    settings.database.url = format!("sqlite://{}", file.display());
+    settings.database.url = match &database_url {
+        Some(url) => {
+            target::wipe_postgres(url)?;
+            url.clone()
+        }
+        None => {
+            let file = data.join("demo.db");
+            for suffix in ["", "-wal", "-shm"] {
+                let path = PathBuf::from(format!("{}{suffix}", file.display()));
+                if path.exists() {
+                    std::fs::remove_file(&path)?;
+                }
+            }
+            format!("sqlite://{}", file.display())
+        }
+    };
     settings.server.host = "127.0.0.1".into();
     settings.server.port = port;
     settings.redis.url = String::new();
@@ -760,6 +812,9 @@ pub async fn run(port: u16, data: PathBuf, json: bool, oidc: bool) -> anyhow::Re
     let oidc_settings = settings.oidc.clone();
     let db = Db::connect(&settings.database.url, settings.database.pool_size)?;
     let mut demo = seed(&db)?;
+    if scale == Scale::City {
+        demo.city_scale = Some(grow_city(&db, city_seed)?);
+    }
     let app = Application::build_with_db(settings, db.clone()).await?;
     demo.base_url = format!("http://127.0.0.1:{}", app.port());
     demo.mail_url = format!("{}/admin/mail", demo.base_url);
@@ -776,6 +831,24 @@ pub async fn run(port: u16, data: PathBuf, json: bool, oidc: bool) -> anyhow::Re
     app.run_until_stopped().await?;
     drop(provider);
     Ok(())
+}
+
+/// Grows the seeded Riverton to [`city::CityScale::CITY`], with a progress bar on a terminal.
+fn grow_city(db: &Db, seed: u64) -> anyhow::Result<city::CityReport> {
+    let mut conn = db.get()?;
+    let riverton = tenancy::store::find_by_slug(&mut conn, "riverton")?
+        .ok_or_else(|| anyhow::anyhow!("the demo city is missing"))?;
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed:>4} {msg:<38} [{bar:40}] {human_pos}/{human_len} rows",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message("planning the city");
+    city::generate(&mut conn, riverton.id, &city::CityScale::CITY, seed, &bar)
 }
 
 /// The demo's waiting child (Leo, under 13) asks the demo parent for consent: the message is in
@@ -828,6 +901,22 @@ fn print_demo(demo: &DemoData) {
         "\nE-mail is not sent anywhere: the operator reads it at {}",
         demo.mail_url
     );
+    if let Some(grown) = &demo.city_scale {
+        println!(
+            "\nCity scale (seed {}): {} youth, {} organizations, {} activities, {} awards ({} revoked), season {} to {}, made in {:.0} s.\nEvery generated youth (e.g. {}) has the password {}",
+            grown.seed,
+            grown.youth,
+            grown.organizations,
+            grown.activities,
+            grown.awards,
+            grown.revoked,
+            grown.season.starts_on,
+            grown.season.ends_on,
+            grown.seconds,
+            grown.sample_youth.join(", "),
+            grown.youth_password
+        );
+    }
     println!("\nThe demo database is re-created on every start.\n");
 }
 
