@@ -15,7 +15,7 @@ use crate::dashboard::filter::{AgeBand, DashFilter, NeighborhoodPick, Picked};
 use crate::dashboard::season;
 use crate::dashboard::{CatalogTotals, Figures, Scope, Slice, Turnaround, WeekCount};
 use crate::db::schema::{
-    activities, awards, badges, categories, city_members, claim_codes, dash_badge_weeks,
+    activities, awards, badges, categories, claim_codes, dash_badge_weeks, dash_members,
     dash_youth_weeks, neighborhoods, organizations, pathways, submission_events, submissions,
     users,
 };
@@ -715,30 +715,23 @@ fn registrations(conn: &mut DbConnection, city: CityId, f: &DashFilter) -> Query
     else {
         return Ok((0, 0));
     };
-    let members = || {
-        city_members::table
-            .filter(city_members::city_id.eq(city.0))
-            .filter(city_members::role.eq("youth"))
-            .filter(city_members::created_at.lt(end))
-    };
-    if !f.slices_youth() {
-        // Counted on the index of members by city, role and day joined alone.
-        let registered: i64 = members().count().get_result(conn)?;
-        let joined: i64 = members()
-            .filter(city_members::created_at.ge(start))
-            .count()
-            .get_result(conn)?;
-        return Ok((registered, joined));
-    }
+    // Youth members with their neighborhood and birth date (kept by triggers), through
+    // the indexes by city and neighborhood, birth date or day joined.
     let base = || {
-        let query = members()
-            .inner_join(users::table.on(users::id.eq(city_members::user_id)))
+        let query = dash_members::table
+            .filter(dash_members::city_id.eq(city.0))
+            .filter(dash_members::joined_at.lt(end))
             .into_boxed();
-        youth_slices!(query, f, users::neighborhood_id, users::birth_date)
+        youth_slices!(
+            query,
+            f,
+            dash_members::neighborhood_id,
+            dash_members::birth_date
+        )
     };
     let registered: i64 = base().count().get_result(conn)?;
     let joined: i64 = base()
-        .filter(city_members::created_at.ge(start))
+        .filter(dash_members::joined_at.ge(start))
         .count()
         .get_result(conn)?;
     Ok((registered, joined))

@@ -645,6 +645,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    dash_members (city_id, youth_id) {
+        city_id -> BigInt,
+        youth_id -> BigInt,
+        joined_at -> Timestamp,
+        neighborhood_id -> Nullable<BigInt>,
+        birth_date -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
     dash_seasons (city_id) {
         city_id -> BigInt,
         first_week -> Date,
@@ -780,6 +790,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     dash_youth_weeks,
     dash_badge_weeks,
     dash_versions,
+    dash_members,
     dash_seasons,
     dash_season_youth,
     dash_season_badges,

@@ -11,7 +11,9 @@ use lanyard::auth::{password, AccountKind, AccountStatus};
 use lanyard::awards::store::{self as award_store, NewAward};
 use lanyard::awards::AwardMethod;
 use lanyard::dashboard::{rollups, season};
-use lanyard::db::schema::{activities, categories, cities, city_members, neighborhoods, users};
+use lanyard::db::schema::{
+    activities, categories, cities, city_members, dash_members, neighborhoods, users,
+};
 use lanyard::db::DbConnection;
 use lanyard::ids::{BadgeId, CityId, OrgId, UserId};
 use lanyard::{activities as acts, badges, orgs, tenancy};
@@ -576,6 +578,27 @@ async fn the_rollups_kept_as_awards_come_and_go_equal_a_count_from_scratch() {
     let computed = rollups::computed(conn, city).unwrap();
     assert!(!computed.0.is_empty());
     assert_eq!(rollups::stored(conn, city).unwrap(), computed);
+    // The members the registration counts read, kept by triggers, are the youth of now.
+    let mut direct: Vec<(i64, Option<i64>, Option<NaiveDate>)> = city_members::table
+        .inner_join(users::table.on(users::id.eq(city_members::user_id)))
+        .filter(city_members::city_id.eq(city.0))
+        .filter(city_members::role.eq("youth"))
+        .select((users::id, users::neighborhood_id, users::birth_date))
+        .load(conn)
+        .unwrap();
+    direct.sort();
+    let mut kept: Vec<(i64, Option<i64>, Option<NaiveDate>)> = dash_members::table
+        .filter(dash_members::city_id.eq(city.0))
+        .select((
+            dash_members::youth_id,
+            dash_members::neighborhood_id,
+            dash_members::birth_date,
+        ))
+        .load(conn)
+        .unwrap();
+    kept.sort();
+    assert!(direct.len() > 3);
+    assert_eq!(kept, direct);
     let cells = season::computed(conn, city).unwrap();
     assert!(cells.0.iter().any(|c| c.whole && c.retained > 0));
     assert!(cells
