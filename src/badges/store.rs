@@ -160,6 +160,41 @@ pub fn list(conn: &mut DbConnection, city: CityId, org: Option<OrgId>) -> QueryR
         .map(|rows| rows.into_iter().map(to_badge).collect())
 }
 
+/// The badges of a city's home page, at most `limit`: the most awarded of the season when the
+/// dashboard counts one, else the newest; with how many badges the city has in all.
+pub fn featured(
+    conn: &mut DbConnection,
+    city: CityId,
+    limit: i64,
+) -> QueryResult<(Vec<Badge>, i64)> {
+    let total: i64 = badges::table
+        .filter(badges::city_id.eq(city.0))
+        .count()
+        .get_result(conn)?;
+    let mut ids = crate::dashboard::season::most_awarded(conn, city, limit)?;
+    if (ids.len() as i64) < limit {
+        let newest: Vec<i64> = badges::table
+            .filter(badges::city_id.eq(city.0))
+            .filter(badges::id.ne_all(&ids))
+            .order((badges::created_at.desc(), badges::id.desc()))
+            .limit(limit - ids.len() as i64)
+            .select(badges::id)
+            .load(conn)?;
+        ids.extend(newest);
+    }
+    let mut found: Vec<Badge> = badges::table
+        .inner_join(organizations::table)
+        .filter(badges::city_id.eq(city.0))
+        .filter(badges::id.eq_any(&ids))
+        .select(COLUMNS)
+        .load::<BadgeRow>(conn)?
+        .into_iter()
+        .map(to_badge)
+        .collect();
+    found.sort_by_key(|b| ids.iter().position(|id| *id == b.id.0));
+    Ok((found, total))
+}
+
 /// A badge's image as stored, with the badge's name (for a generated stand-in).
 pub struct StoredImage {
     pub mime: String,

@@ -701,6 +701,26 @@ pub fn season_changed(conn: &mut DbConnection, city: CityId) -> QueryResult<()> 
     Ok(())
 }
 
+/// The `limit` most awarded badges of `city`'s season, most first (none without a season).
+pub fn most_awarded(conn: &mut DbConnection, city: CityId, limit: i64) -> QueryResult<Vec<i64>> {
+    let Some(season) = stored_season(conn, city)? else {
+        return Ok(Vec::new());
+    };
+    dash_season_badges::table
+        .filter(dash_season_badges::city_id.eq(city.0))
+        .filter(dash_season_badges::whole.eq(true))
+        .filter(dash_season_badges::week_on.eq(season.first_week))
+        .filter(dash_season_badges::neighborhood_id.eq(ANY_NEIGHBORHOOD))
+        .filter(dash_season_badges::age_band.eq(ANY_BAND))
+        .order((
+            dash_season_badges::awards.desc(),
+            dash_season_badges::badge_id,
+        ))
+        .limit(limit)
+        .select(dash_season_badges::badge_id)
+        .load(conn)
+}
+
 /// What the views read of the youth cells: a neighborhood (0 for none given) and an age
 /// band, either open.
 #[derive(Clone, Copy, Debug, Default)]

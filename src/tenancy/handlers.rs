@@ -20,18 +20,21 @@ pub async fn home(state: web::Data<AppState>, chrome: Chrome) -> Result<HttpResp
     page(&HomePage { chrome, cities })
 }
 
+/// The most badges a city's home page shows (a big city has thousands: the catalog finds them).
+const HOME_BADGES: i64 = 12;
+
 pub async fn city_home(
     state: web::Data<AppState>,
     chrome: Chrome,
     CurrentCity(city): CurrentCity,
 ) -> Result<HttpResponse, AppError> {
     let city_id = city.id;
-    let (orgs, badges, activity_count) = state
+    let (orgs, (badges, badge_count), activity_count) = state
         .db
         .run(move |conn| {
             Ok((
                 orgs::store::list_public(conn, city_id)?,
-                badges::store::list(conn, city_id, None)?,
+                badges::store::featured(conn, city_id, HOME_BADGES)?,
                 activities::store::count(conn, city_id)?,
             ))
         })
@@ -41,6 +44,7 @@ pub async fn city_home(
         city,
         orgs,
         badges,
+        badge_count,
         activity_count,
     })
 }

@@ -20,7 +20,9 @@ pub struct CityPage {
     pub chrome: Chrome,
     pub city: City,
     pub orgs: Vec<Org>,
+    /// The badges shown, of `badge_count` in all.
     pub badges: Vec<Badge>,
+    pub badge_count: i64,
     pub activity_count: i64,
 }
 
