@@ -192,13 +192,19 @@ pub fn prepare(conn: &mut DbConnection) -> QueryResult<()> {
     }
 }
 
-/// Restores the pool's settings and gathers the planner's statistics on what was loaded.
+/// Restores the pool's settings and gathers the planner's statistics on what was loaded
+/// (on PostgreSQL, vacuums too).
 pub fn finish(conn: &mut DbConnection) -> QueryResult<()> {
     match conn {
         DbConnection::Sqlite(_) => conn.batch_execute(
             "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2000; ANALYZE; \
              PRAGMA wal_checkpoint(TRUNCATE);",
         ),
-        DbConnection::Postgresql(_) => conn.batch_execute("SET synchronous_commit = on; ANALYZE;"),
+        // VACUUM (not in a transaction, so a statement of its own) also marks the pages
+        // all-visible, so that counts can read the indexes alone from the first request on.
+        DbConnection::Postgresql(_) => {
+            conn.batch_execute("SET synchronous_commit = on")?;
+            conn.batch_execute("VACUUM ANALYZE")
+        }
     }
 }
