@@ -721,6 +721,34 @@ pub fn most_awarded(conn: &mut DbConnection, city: CityId, limit: i64) -> QueryR
         .load(conn)
 }
 
+/// The organizations whose badges were awarded most in `city`'s season, at most `limit`, most
+/// first (none without a season).
+pub fn most_awarded_orgs(
+    conn: &mut DbConnection,
+    city: CityId,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    let Some(season) = stored_season(conn, city)? else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<(i64, i64)> = dash_season_badges::table
+        .filter(dash_season_badges::city_id.eq(city.0))
+        .filter(dash_season_badges::whole.eq(true))
+        .filter(dash_season_badges::week_on.eq(season.first_week))
+        .filter(dash_season_badges::neighborhood_id.eq(ANY_NEIGHBORHOOD))
+        .filter(dash_season_badges::age_band.eq(ANY_BAND))
+        .group_by(dash_season_badges::org_id)
+        .select((dash_season_badges::org_id, sum("dash_season_badges.awards")))
+        .load(conn)?;
+    let mut rows = rows;
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(rows
+        .into_iter()
+        .take(usize::try_from(limit).unwrap_or(0))
+        .map(|(org, _)| org)
+        .collect())
+}
+
 /// What the views read of the youth cells: a neighborhood (0 for none given) and an age
 /// band, either open.
 #[derive(Clone, Copy, Debug, Default)]

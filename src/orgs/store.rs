@@ -486,15 +486,36 @@ pub fn status_of(
         .map(|s| s.map(|s| crate::orgs::OrgStatus::parse(&s)))
 }
 
-/// The organizations of a city the public sees: approved ones, by name.
-pub fn list_public(conn: &mut DbConnection, city: CityId) -> QueryResult<Vec<Org>> {
-    organizations::table
-        .filter(organizations::city_id.eq(city.0))
-        .filter(organizations::status.eq(OrgStatus::Approved.as_str()))
-        .order(organizations::name)
+/// The partner organizations of a city's home page, at most `limit`: those whose badges were
+/// awarded most in the season when the dashboard counts one, then by name; with how many
+/// approved partners the city has in all.
+pub fn featured(conn: &mut DbConnection, city: CityId, limit: i64) -> QueryResult<(Vec<Org>, i64)> {
+    let approved = || {
+        organizations::table
+            .filter(organizations::city_id.eq(city.0))
+            .filter(organizations::status.eq(OrgStatus::Approved.as_str()))
+    };
+    let total: i64 = approved().count().get_result(conn)?;
+    let ranked = crate::dashboard::season::most_awarded_orgs(conn, city, limit)?;
+    let mut found: Vec<Org> = approved()
+        .filter(organizations::id.eq_any(&ranked))
         .select(ORG_COLUMNS)
-        .load::<OrgRow>(conn)
-        .map(|rows| rows.into_iter().map(to_org).collect())
+        .load::<OrgRow>(conn)?
+        .into_iter()
+        .map(to_org)
+        .collect();
+    found.sort_by_key(|o| ranked.iter().position(|id| *id == o.id.0));
+    if (found.len() as i64) < limit {
+        let shown: Vec<i64> = found.iter().map(|o| o.id.0).collect();
+        let more = approved()
+            .filter(organizations::id.ne_all(&shown))
+            .order(organizations::name)
+            .limit(limit - found.len() as i64)
+            .select(ORG_COLUMNS)
+            .load::<OrgRow>(conn)?;
+        found.extend(more.into_iter().map(to_org));
+    }
+    Ok((found, total))
 }
 
 /// Writes the profile of organization `org` of `city`; the number of rows changed (0 or 1).

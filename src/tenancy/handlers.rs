@@ -22,6 +22,8 @@ pub async fn home(state: web::Data<AppState>, chrome: Chrome) -> Result<HttpResp
 
 /// The most badges a city's home page shows (a big city has thousands: the catalog finds them).
 const HOME_BADGES: i64 = 12;
+/// The most partner organizations a city's home page names.
+const HOME_PARTNERS: i64 = 12;
 
 pub async fn city_home(
     state: web::Data<AppState>,
@@ -29,11 +31,11 @@ pub async fn city_home(
     CurrentCity(city): CurrentCity,
 ) -> Result<HttpResponse, AppError> {
     let city_id = city.id;
-    let (orgs, (badges, badge_count), activity_count) = state
+    let ((orgs, org_count), (badges, badge_count), activity_count) = state
         .db
         .run(move |conn| {
             Ok((
-                orgs::store::list_public(conn, city_id)?,
+                orgs::store::featured(conn, city_id, HOME_PARTNERS)?,
                 badges::store::featured(conn, city_id, HOME_BADGES)?,
                 activities::store::count(conn, city_id)?,
             ))
@@ -43,6 +45,7 @@ pub async fn city_home(
         chrome: chrome.in_city(&city.slug, &city.name),
         city,
         orgs,
+        org_count,
         badges,
         badge_count,
         activity_count,

@@ -19,7 +19,9 @@ pub struct HomePage {
 pub struct CityPage {
     pub chrome: Chrome,
     pub city: City,
+    /// The partners shown, of `org_count` in all.
     pub orgs: Vec<Org>,
+    pub org_count: i64,
     /// The badges shown, of `badge_count` in all.
     pub badges: Vec<Badge>,
     pub badge_count: i64,

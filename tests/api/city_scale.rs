@@ -230,3 +230,59 @@ async fn a_generated_award_has_a_page_and_a_credential_that_verifies() {
     assert!(home.starts_with("/c/riverton"), "{home}");
     assert_eq!(app.get(&client, &home).await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_big_citys_home_shows_its_most_awarded_badges_and_says_how_many_there_are() {
+    let (app, _, _) = grown(12).await;
+    let mut conn = app.db.get().unwrap();
+    let city = lanyard::tenancy::store::find_by_slug(&mut conn, "riverton")
+        .unwrap()
+        .unwrap()
+        .id;
+    let total: i64 = badges::table
+        .filter(badges::city_id.eq(city.0))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    let counts: Vec<(i64, i64)> = awards::table
+        .filter(awards::city_id.eq(city.0))
+        .filter(awards::revoked_at.is_null())
+        .group_by(awards::badge_id)
+        .select((awards::badge_id, diesel::dsl::count_star()))
+        .load(&mut *conn)
+        .unwrap();
+    let (top, _) = counts
+        .iter()
+        .copied()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .unwrap();
+    let top_slug: String = badges::table
+        .find(top)
+        .select(badges::slug)
+        .first(&mut *conn)
+        .unwrap();
+    drop(conn);
+    assert!(total > 12);
+    let page = app.get(&app.client(), "/c/riverton").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let cards = scraper::Selector::parse(".badge-grid a[href*='/badges/']").unwrap();
+    let shown: Vec<String> = doc
+        .select(&cards)
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    let mut distinct = shown.clone();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 12, "{shown:?}");
+    assert!(
+        distinct[0].ends_with(&format!("/badges/{top_slug}")),
+        "{shown:?}"
+    );
+    let more = scraper::Selector::parse("#more-badges").unwrap();
+    let said: String = doc
+        .select(&more)
+        .map(|p| p.text().collect::<String>())
+        .collect();
+    assert!(said.contains(&format!(" {total} badges")), "{said}");
+}
