@@ -371,6 +371,29 @@ pub fn computed(
     Ok((youth_weeks, badge_weeks))
 }
 
+/// The columns of a [`YouthWeek`].
+pub fn youth_week_columns() -> (
+    dash_youth_weeks::city_id,
+    dash_youth_weeks::week_on,
+    dash_youth_weeks::org_id,
+    dash_youth_weeks::category_id,
+    dash_youth_weeks::youth_id,
+    dash_youth_weeks::neighborhood_id,
+    dash_youth_weeks::birth_date,
+    dash_youth_weeks::awards,
+) {
+    (
+        dash_youth_weeks::city_id,
+        dash_youth_weeks::week_on,
+        dash_youth_weeks::org_id,
+        dash_youth_weeks::category_id,
+        dash_youth_weeks::youth_id,
+        dash_youth_weeks::neighborhood_id,
+        dash_youth_weeks::birth_date,
+        dash_youth_weeks::awards,
+    )
+}
+
 /// Every rollup row of `city` as stored, sorted like [`computed`].
 pub fn stored(
     conn: &mut DbConnection,
@@ -384,16 +407,7 @@ pub fn stored(
             dash_youth_weeks::category_id,
             dash_youth_weeks::youth_id,
         ))
-        .select((
-            dash_youth_weeks::city_id,
-            dash_youth_weeks::week_on,
-            dash_youth_weeks::org_id,
-            dash_youth_weeks::category_id,
-            dash_youth_weeks::youth_id,
-            dash_youth_weeks::neighborhood_id,
-            dash_youth_weeks::birth_date,
-            dash_youth_weeks::awards,
-        ))
+        .select(youth_week_columns())
         .load(conn)?;
     let badge_weeks = dash_badge_weeks::table
         .filter(dash_badge_weeks::city_id.eq(city.0))

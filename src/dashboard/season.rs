@@ -22,7 +22,7 @@ use diesel::sql_types::BigInt;
 use crate::awards::summer::monday_of;
 use crate::awards::AwardMethod;
 use crate::dashboard::filter::{AgeBand, MAX_WEEKS};
-use crate::dashboard::rollups::YouthWeek;
+use crate::dashboard::rollups::{youth_week_columns, YouthWeek};
 use crate::db::schema::{
     awards, cities, dash_season_badges, dash_season_youth, dash_seasons, dash_youth_weeks, users,
 };
@@ -270,28 +270,6 @@ pub fn youth_rows(conn: &mut DbConnection, city: i64, youth: i64) -> QueryResult
         .filter(dash_youth_weeks::youth_id.eq(youth))
         .select(youth_week_columns())
         .load(conn)
-}
-
-fn youth_week_columns() -> (
-    dash_youth_weeks::city_id,
-    dash_youth_weeks::week_on,
-    dash_youth_weeks::org_id,
-    dash_youth_weeks::category_id,
-    dash_youth_weeks::youth_id,
-    dash_youth_weeks::neighborhood_id,
-    dash_youth_weeks::birth_date,
-    dash_youth_weeks::awards,
-) {
-    (
-        dash_youth_weeks::city_id,
-        dash_youth_weeks::week_on,
-        dash_youth_weeks::org_id,
-        dash_youth_weeks::category_id,
-        dash_youth_weeks::youth_id,
-        dash_youth_weeks::neighborhood_id,
-        dash_youth_weeks::birth_date,
-        dash_youth_weeks::awards,
-    )
 }
 
 /// A youth's rollup rows changed from `before` to `after`: their cells follow, in the

@@ -245,8 +245,9 @@ pub fn generate(
     bulk::prepare(conn)?;
     let loaded = write(conn, &mut rng, &plan, &first, bar).and_then(|made| {
         bar.set_message("season and dashboard rollups");
-        set_season(conn, city, &season)?;
+        // Rollups first: setting the season then counts its cells from them, once.
         crate::dashboard::rollups::rebuild(conn, city)?;
+        set_season(conn, city, &season)?;
         Ok(made)
     });
     let finished = bulk::finish(conn);
