@@ -490,10 +490,12 @@ pub fn status_of(
 /// awarded most in the season when the dashboard counts one, then by name; with how many
 /// approved partners the city has in all.
 pub fn featured(conn: &mut DbConnection, city: CityId, limit: i64) -> QueryResult<(Vec<Org>, i64)> {
+    // The city's own issuer has a row but is no partner.
     let approved = || {
         organizations::table
             .filter(organizations::city_id.eq(city.0))
             .filter(organizations::status.eq(OrgStatus::Approved.as_str()))
+            .filter(organizations::kind.ne(crate::orgs::OrgKind::City.as_str()))
     };
     let total: i64 = approved().count().get_result(conn)?;
     let ranked = crate::dashboard::season::most_awarded_orgs(conn, city, limit)?;

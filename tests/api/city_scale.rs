@@ -285,4 +285,7 @@ async fn a_big_citys_home_shows_its_most_awarded_badges_and_says_how_many_there_
         .map(|p| p.text().collect::<String>())
         .collect();
     assert!(said.contains(&format!(" {total} badges")), "{said}");
+    // The city's own issuer gives the city's badges but is no partner of it.
+    assert!(html.contains("href=\"/c/riverton/o/library\""));
+    assert!(!html.contains("href=\"/c/riverton/o/riverton\""));
 }
