@@ -12,7 +12,7 @@
 //! from its rollups, after a bulk load or when the season changes ([`season_changed`]). Ages
 //! are as on the season's first Monday.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::dsl::sql;
@@ -37,6 +37,12 @@ pub const EVERY_CATEGORY: i64 = -1;
 pub const ANY_NEIGHBORHOOD: i64 = -1;
 /// Any age band, as a badge cell's `age_band`.
 pub const ANY_BAND: &str = "";
+
+/// A youth cell's previous week when there is none.
+pub const NO_WEEK: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
+    Some(day) => day,
+    None => panic!("1970-01-01 is a date"),
+};
 
 /// Rows written per INSERT statement (SQLite allows 32,766 bound values).
 const CHUNK: usize = 2_000;
@@ -78,17 +84,24 @@ impl Season {
     }
 }
 
-/// The cells that answer a view: the whole season's (`whole`, `week_on` its first Monday) or
-/// one week's.
+/// The cells that answer a view of the weeks `first..=last` of the season: the whole
+/// season's, or the cells of each week of the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct At {
-    pub whole: bool,
-    pub week_on: NaiveDate,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
     pub season: Season,
 }
 
-/// The cells that answer a view of the weeks `first..=last` of `city`, if any do: the view
-/// is of the season the cells are of, or of one week of it.
+impl At {
+    /// Whether the view is of the whole season (its own cells answer it).
+    pub fn whole(&self) -> bool {
+        self.first == self.season.first_week && self.last == self.season.last_week
+    }
+}
+
+/// The cells that answer a view of the weeks `first..=last` of `city`, if any do: those of
+/// the season the cells are of, when the weeks are of it.
 pub fn at(
     conn: &mut DbConnection,
     city: CityId,
@@ -98,21 +111,13 @@ pub fn at(
     let Some(season) = stored_season(conn, city)? else {
         return Ok(None);
     };
-    Ok(if first == season.first_week && last == season.last_week {
-        Some(At {
-            whole: true,
-            week_on: first,
+    Ok(
+        (first <= last && season.holds(first) && season.holds(last)).then_some(At {
+            first,
+            last,
             season,
-        })
-    } else if first == last && season.holds(first) {
-        Some(At {
-            whole: false,
-            week_on: first,
-            season,
-        })
-    } else {
-        None
-    })
+        }),
+    )
 }
 
 /// The season `city`'s cells are of.
@@ -142,6 +147,9 @@ fn season_of_city(conn: &mut DbConnection, city: CityId) -> QueryResult<Option<S
 pub struct YouthKey {
     pub whole: bool,
     pub week_on: NaiveDate,
+    /// The youth's first, second and third active week before `week_on` in the season, in
+    /// the cell's organization and category ([`NO_WEEK`] when none; always for `whole`).
+    pub before: [NaiveDate; 3],
     pub org_id: i64,
     pub category_id: i64,
     pub neighborhood_id: i64,
@@ -179,32 +187,27 @@ pub struct BadgeCounts {
 type YouthCells = HashMap<YouthKey, YouthCounts>;
 type BadgeCells = HashMap<BadgeKey, BadgeCounts>;
 
-/// Adds `sign` (1 or -1) times the cells of one youth's rollup `rows` to `cells`.
+/// Adds `sign` (1 or -1) times the cells of one youth's rollup `rows` to `cells`: for each
+/// organization and category key, a cell for each week they were active in (with the weeks
+/// they were active in before it) and one for the whole season.
 fn add_youth(cells: &mut YouthCells, season: Season, rows: &[YouthWeek], sign: i64) {
-    let mut weeks: HashMap<YouthKey, i64> = HashMap::new();
-    let mut whole: HashMap<YouthKey, (i64, BTreeSet<NaiveDate>)> = HashMap::new();
+    type Slice = (i64, i64, i64, &'static str);
+    let mut slices: HashMap<Slice, BTreeMap<NaiveDate, i64>> = HashMap::new();
     for row in rows.iter().filter(|r| season.holds(r.week_on)) {
         let neighborhood_id = row.neighborhood_id.unwrap_or(0);
         let age_band = AgeBand::of(row.birth_date, season.age_on()).as_str();
-        let slices = [
+        let keys = [
             (EVERY_ORG, EVERY_CATEGORY),
             (row.org_id, EVERY_CATEGORY),
             (EVERY_ORG, row.category_id),
             (row.org_id, row.category_id),
         ];
-        for (org_id, category_id) in slices {
-            let key = |whole: bool, week_on: NaiveDate| YouthKey {
-                whole,
-                week_on,
-                org_id,
-                category_id,
-                neighborhood_id,
-                age_band,
-            };
-            *weeks.entry(key(false, row.week_on)).or_default() += row.awards;
-            let entry = whole.entry(key(true, season.first_week)).or_default();
-            entry.0 += row.awards;
-            entry.1.insert(row.week_on);
+        for (org_id, category_id) in keys {
+            *slices
+                .entry((org_id, category_id, neighborhood_id, age_band))
+                .or_default()
+                .entry(row.week_on)
+                .or_default() += row.awards;
         }
     }
     let mut add = |key: YouthKey, awards: i64, retained: bool| {
@@ -213,11 +216,31 @@ fn add_youth(cells: &mut YouthCells, season: Season, rows: &[YouthWeek], sign: i
         cell.awards += sign * awards;
         cell.retained += sign * i64::from(retained);
     };
-    for (key, awards) in weeks {
-        add(key, awards, false);
-    }
-    for (key, (awards, active)) in whole {
-        add(key, awards, active.len() >= 3);
+    for ((org_id, category_id, neighborhood_id, age_band), weeks) in slices {
+        let key = |whole: bool, week_on: NaiveDate, before: [NaiveDate; 3]| YouthKey {
+            whole,
+            week_on,
+            before,
+            org_id,
+            category_id,
+            neighborhood_id,
+            age_band,
+        };
+        let active: Vec<(NaiveDate, i64)> = weeks.into_iter().collect();
+        for (i, (week, awards)) in active.iter().enumerate() {
+            let before = |n: usize| i.checked_sub(n).map_or(NO_WEEK, |j| active[j].0);
+            add(
+                key(false, *week, [before(1), before(2), before(3)]),
+                *awards,
+                false,
+            );
+        }
+        let awards = active.iter().map(|(_, awards)| awards).sum();
+        add(
+            key(true, season.first_week, [NO_WEEK; 3]),
+            awards,
+            active.len() >= 3,
+        );
     }
 }
 
@@ -347,6 +370,9 @@ fn write_youth(conn: &mut DbConnection, city: i64, cells: YouthCells) -> QueryRe
             .filter(dash_season_youth::city_id.eq(city))
             .filter(dash_season_youth::whole.eq(key.whole))
             .filter(dash_season_youth::week_on.eq(key.week_on))
+            .filter(dash_season_youth::prev_week.eq(key.before[0]))
+            .filter(dash_season_youth::prev_week2.eq(key.before[1]))
+            .filter(dash_season_youth::prev_week3.eq(key.before[2]))
             .filter(dash_season_youth::category_id.eq(key.category_id))
             .filter(dash_season_youth::org_id.eq(key.org_id))
             .filter(dash_season_youth::neighborhood_id.eq(key.neighborhood_id))
@@ -408,6 +434,9 @@ pub struct YouthCell {
     pub city_id: i64,
     pub whole: bool,
     pub week_on: NaiveDate,
+    pub prev_week: NaiveDate,
+    pub prev_week2: NaiveDate,
+    pub prev_week3: NaiveDate,
     pub org_id: i64,
     pub category_id: i64,
     pub neighborhood_id: i64,
@@ -423,6 +452,9 @@ impl YouthCell {
             city_id,
             whole: key.whole,
             week_on: key.week_on,
+            prev_week: key.before[0],
+            prev_week2: key.before[1],
+            prev_week3: key.before[2],
             org_id: key.org_id,
             category_id: key.category_id,
             neighborhood_id: key.neighborhood_id,
@@ -577,12 +609,13 @@ pub fn computed(
     Ok((youth, badges))
 }
 
-type YouthOrder<'a> = (bool, NaiveDate, i64, i64, i64, &'a str);
+type YouthOrder<'a> = (bool, NaiveDate, [NaiveDate; 3], i64, i64, i64, &'a str);
 
 fn youth_order(c: &YouthCell) -> YouthOrder<'_> {
     (
         c.whole,
         c.week_on,
+        [c.prev_week, c.prev_week2, c.prev_week3],
         c.category_id,
         c.org_id,
         c.neighborhood_id,
@@ -611,6 +644,9 @@ pub fn stored(
             dash_season_youth::city_id,
             dash_season_youth::whole,
             dash_season_youth::week_on,
+            dash_season_youth::prev_week,
+            dash_season_youth::prev_week2,
+            dash_season_youth::prev_week3,
             dash_season_youth::org_id,
             dash_season_youth::category_id,
             dash_season_youth::neighborhood_id,
@@ -679,6 +715,24 @@ pub fn season_changed(conn: &mut DbConnection, city: CityId) -> QueryResult<()> 
     Ok(())
 }
 
+/// Counts again the cells of every city whose season is set but whose cells are of no
+/// season or of another (as after an upgrade that changed how cells are kept), each city in
+/// its own transaction; how many were counted.
+pub fn recount_stale(conn: &mut DbConnection) -> QueryResult<usize> {
+    let seasons: Vec<(i64, Option<NaiveDate>, Option<NaiveDate>)> = cities::table
+        .select((cities::id, cities::season_starts_on, cities::season_ends_on))
+        .load(conn)?;
+    let mut counted = 0;
+    for (id, start, end) in seasons {
+        let (city, season) = (CityId(id), Season::of(start, end));
+        if season.is_some() && stored_season(conn, city)? != season {
+            conn.transaction(|conn| season_changed(conn, city))?;
+            counted += 1;
+        }
+    }
+    Ok(counted)
+}
+
 /// The `limit` most awarded badges of `city`'s season, most first (none without a season).
 pub fn most_awarded(conn: &mut DbConnection, city: CityId, limit: i64) -> QueryResult<Vec<i64>> {
     let Some(season) = stored_season(conn, city)? else {
@@ -740,48 +794,97 @@ fn sum(column: &str) -> diesel::expression::SqlLiteral<BigInt> {
     sql::<BigInt>(&format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)"))
 }
 
-/// The youth cells of the view's span for one organization and category key:
-/// (week, neighborhood, band, youth, awards, retained). For the whole season, each week's
-/// cells come too (`whole` false).
-pub type YouthRow = (bool, NaiveDate, i64, String, i64, i64, i64);
+/// `SUM(dash_season_youth.youth)` of the cells whose `column` is `test` `week`, as a BIGINT.
+/// (`week` is a date, written as one; no input reaches the SQL.)
+fn youth_when(column: &str, test: &str, week: NaiveDate) -> diesel::expression::SqlLiteral<BigInt> {
+    sql::<BigInt>(&format!(
+        "CAST(COALESCE(SUM(CASE WHEN dash_season_youth.{column} {test} '{}' \
+         THEN dash_season_youth.youth ELSE 0 END), 0) AS BIGINT)",
+        week.format("%Y-%m-%d")
+    ))
+}
 
+/// The youth cells of a view for one organization and category key, summed by week,
+/// neighborhood and band.
+#[derive(Clone, Debug, PartialEq, Eq, Queryable)]
+pub struct CellSum {
+    /// The whole season's cells (`week_on` its first Monday), else one week's.
+    pub whole: bool,
+    pub week_on: NaiveDate,
+    pub neighborhood_id: i64,
+    pub age_band: String,
+    /// Youth active in the week (or the season).
+    pub youth: i64,
+    /// Of them, those first active in the view's weeks then: counted once over the weeks.
+    pub first: i64,
+    pub awards: i64,
+    /// Of the whole season's youth, those active in three weeks or more.
+    pub retained: i64,
+    /// Youth whose second active week before this one is of the view's weeks: those active in
+    /// three of its weeks or more, once for each such week after the second; less the youth
+    /// whose third week before is of the view's weeks, each such youth once.
+    pub second_in: i64,
+    pub third_in: i64,
+}
+
+impl CellSum {
+    /// Youth first active in the view's weeks by these cells, and their awards.
+    pub fn reached(&self) -> (i64, i64) {
+        (self.first, self.awards)
+    }
+
+    /// Youth active in three weeks or more of the view's weeks, counted by these cells.
+    pub fn retained(&self) -> i64 {
+        if self.whole {
+            self.retained
+        } else {
+            self.second_in - self.third_in
+        }
+    }
+}
+
+/// The cells of a view `at` for one organization and category key: the whole season's with
+/// each week's for its weekly figures, or the cells of each week of the run.
 pub fn youth_cells(
     conn: &mut DbConnection,
     city: CityId,
     at: At,
     org: i64,
     category: i64,
-) -> QueryResult<Vec<YouthRow>> {
+) -> QueryResult<Vec<CellSum>> {
     let mut query = dash_season_youth::table
         .filter(dash_season_youth::city_id.eq(city.0))
         .filter(dash_season_youth::org_id.eq(org))
         .filter(dash_season_youth::category_id.eq(category))
+        .filter(dash_season_youth::week_on.ge(at.first))
+        .filter(dash_season_youth::week_on.le(at.last))
+        .group_by((
+            dash_season_youth::whole,
+            dash_season_youth::week_on,
+            dash_season_youth::neighborhood_id,
+            dash_season_youth::age_band,
+        ))
         .select((
             dash_season_youth::whole,
             dash_season_youth::week_on,
             dash_season_youth::neighborhood_id,
             dash_season_youth::age_band,
-            dash_season_youth::youth,
-            dash_season_youth::awards,
-            dash_season_youth::retained,
+            sum("dash_season_youth.youth"),
+            youth_when("prev_week", "<", at.first),
+            sum("dash_season_youth.awards"),
+            sum("dash_season_youth.retained"),
+            youth_when("prev_week2", ">=", at.first),
+            youth_when("prev_week3", ">=", at.first),
         ))
         .into_boxed::<MultiBackend>();
-    query = if at.whole {
-        query.filter(
-            dash_season_youth::week_on
-                .ge(at.season.first_week)
-                .and(dash_season_youth::week_on.le(at.season.last_week)),
-        )
-    } else {
-        query
-            .filter(dash_season_youth::whole.eq(false))
-            .filter(dash_season_youth::week_on.eq(at.week_on))
-    };
+    if !at.whole() {
+        query = query.filter(dash_season_youth::whole.eq(false));
+    }
     query.load(conn)
 }
 
-/// Youth and awards of the view's span by organization (`by_org`) or by category, the other
-/// key fixed: (id, youth, awards).
+/// Youth reached and their awards over a view's weeks by organization (`by_org`) or by
+/// category, the other key fixed: (id, youth, awards).
 pub fn youth_by(
     conn: &mut DbConnection,
     city: CityId,
@@ -790,22 +893,31 @@ pub fn youth_by(
     fixed: i64,
     slice: Slice<'_>,
 ) -> QueryResult<Vec<(i64, i64, i64)>> {
-    // The cells of the span with the other key fixed, grouped by `$by`, in the slice.
+    // The cells of the view with the other key fixed, grouped by `$by`, in the slice: the
+    // whole season's, or those of each week of the run, each youth once.
     macro_rules! grouped {
         ($by:expr, $other:expr, $every:expr) => {{
             let mut query = dash_season_youth::table
                 .filter(dash_season_youth::city_id.eq(city.0))
-                .filter(dash_season_youth::whole.eq(at.whole))
-                .filter(dash_season_youth::week_on.eq(at.week_on))
+                .filter(dash_season_youth::whole.eq(at.whole()))
                 .filter($other.eq(fixed))
                 .filter($by.ne($every))
                 .group_by($by)
                 .select((
                     $by,
-                    sum("dash_season_youth.youth"),
+                    youth_when("prev_week", "<", at.first),
                     sum("dash_season_youth.awards"),
                 ))
                 .into_boxed::<MultiBackend>();
+            query = if at.whole() {
+                query.filter(dash_season_youth::week_on.eq(at.first))
+            } else {
+                query.filter(
+                    dash_season_youth::week_on
+                        .ge(at.first)
+                        .and(dash_season_youth::week_on.le(at.last)),
+                )
+            };
             if let Some(neighborhood) = slice.neighborhood {
                 query = query.filter(dash_season_youth::neighborhood_id.eq(neighborhood));
             }
@@ -830,7 +942,7 @@ pub fn youth_by(
     }
 }
 
-/// Awards of each badge over the view's span in a slice (any neighborhood or band when none
+/// Awards of each badge over a view's weeks in a slice (any neighborhood or band when none
 /// is picked), of one organization or category when given:
 /// (badge, activity, awards, pathway awards).
 pub fn badge_counts(
@@ -843,19 +955,31 @@ pub fn badge_counts(
 ) -> QueryResult<Vec<(i64, i64, i64, i64)>> {
     let mut query = dash_season_badges::table
         .filter(dash_season_badges::city_id.eq(city.0))
-        .filter(dash_season_badges::whole.eq(at.whole))
-        .filter(dash_season_badges::week_on.eq(at.week_on))
+        .filter(dash_season_badges::whole.eq(at.whole()))
         .filter(
             dash_season_badges::neighborhood_id.eq(slice.neighborhood.unwrap_or(ANY_NEIGHBORHOOD)),
         )
         .filter(dash_season_badges::age_band.eq(slice.band.unwrap_or(ANY_BAND).to_string()))
+        .group_by((
+            dash_season_badges::badge_id,
+            dash_season_badges::activity_id,
+        ))
         .select((
             dash_season_badges::badge_id,
             dash_season_badges::activity_id,
-            dash_season_badges::awards,
-            dash_season_badges::pathway_awards,
+            sum("dash_season_badges.awards"),
+            sum("dash_season_badges.pathway_awards"),
         ))
         .into_boxed::<MultiBackend>();
+    query = if at.whole() {
+        query.filter(dash_season_badges::week_on.eq(at.first))
+    } else {
+        query.filter(
+            dash_season_badges::week_on
+                .ge(at.first)
+                .and(dash_season_badges::week_on.le(at.last)),
+        )
+    };
     if let Some(org) = org {
         query = query.filter(dash_season_badges::org_id.eq(org));
     }

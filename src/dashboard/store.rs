@@ -353,25 +353,32 @@ fn youth_from_cells(
         map_entry.0 += youth;
         map_entry.1 += awards;
     };
-    for (whole, week, neighborhood, band, youth, cell_awards, cell_retained) in
-        season::youth_cells(conn, city, at, org_key, category_key)?
-    {
-        if slice.neighborhood.is_some_and(|n| n != neighborhood)
-            || slice.band.is_some_and(|b| b != band)
+    for cell in season::youth_cells(conn, city, at, org_key, category_key)? {
+        if slice
+            .neighborhood
+            .is_some_and(|n| n != cell.neighborhood_id)
+            || slice.band.is_some_and(|b| b != cell.age_band)
         {
             continue;
         }
-        if whole == at.whole && week == at.week_on {
+        // The whole season's cells give its figures; else each week's cells of the run
+        // count their youth once over the run.
+        if cell.whole == at.whole() {
+            let (youth, cell_awards) = cell.reached();
             active += youth;
             awards += cell_awards;
-            retained += cell_retained;
-            let home = (neighborhood != 0).then_some(neighborhood);
+            retained += cell.retained();
+            let home = (cell.neighborhood_id != 0).then_some(cell.neighborhood_id);
             add(neighborhoods.entry(home).or_default(), youth, cell_awards);
-            let band = AgeBand::parse(&band).unwrap_or(AgeBand::Unknown);
+            let band = AgeBand::parse(&cell.age_band).unwrap_or(AgeBand::Unknown);
             add(bands.entry(band).or_default(), youth, cell_awards);
         }
-        if !whole {
-            add(weekly.entry(week).or_default(), youth, cell_awards);
+        if !cell.whole {
+            add(
+                weekly.entry(cell.week_on).or_default(),
+                cell.youth,
+                cell.awards,
+            );
         }
     }
     let by_org = if scope.org_id().is_none() {

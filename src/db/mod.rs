@@ -197,6 +197,14 @@ impl Db {
         for version in applied {
             tracing::info!(migration.version = %version, "applied migration");
         }
+        let recounted = crate::dashboard::season::recount_stale(&mut conn)
+            .map_err(|e| anyhow::anyhow!("counting the seasons' dashboard cells: {e}"))?;
+        if recounted > 0 {
+            tracing::info!(
+                cities = recounted,
+                "counted the seasons' dashboard cells again"
+            );
+        }
         Ok(())
     }
 

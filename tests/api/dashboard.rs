@@ -745,3 +745,148 @@ async fn with_redis_the_figures_are_cached_and_a_revocation_shows_at_once() {
     assert_eq!(figure(&after, "total-awards"), "16");
     assert_eq!(figure(&after, "retained"), "0");
 }
+
+#[tokio::test]
+async fn every_run_of_the_seasons_weeks_read_from_the_cells_equals_a_count_from_the_rollups() {
+    use lanyard::dashboard::filter::{AgeBand, DashFilter, NeighborhoodPick};
+    use lanyard::dashboard::{store, Scope};
+    use lanyard::db::schema::dash_seasons;
+
+    let app = spawn_app().await;
+    let tally = seed_tally(&app);
+    let mut conn = app.db.get().unwrap();
+    let conn: &mut DbConnection = &mut conn;
+    let city = tally.city;
+    set_season(conn, city, "2026-06-22", "2026-08-30");
+    let org = orgs::store::find_by_slug(conn, city, "arts-club")
+        .unwrap()
+        .unwrap();
+    let mut badges = vec![badge(conn, city, org.id, "more-0", None)];
+    for i in 1..6 {
+        badges.push(badge(conn, city, org.id, &format!("more-{i}"), None));
+    }
+    let youth: Vec<i64> = city_members::table
+        .filter(city_members::city_id.eq(city.0))
+        .filter(city_members::role.eq("youth"))
+        .select(city_members::user_id)
+        .load(conn)
+        .unwrap();
+    // Awards come and go over the ten weeks, and a youth moves, with the cells kept.
+    let first = NaiveDate::from_ymd_opt(2026, 6, 22).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(26);
+    let mut held: Vec<String> = Vec::new();
+    for step in 0..160 {
+        if !held.is_empty() && rng.gen_bool(0.2) {
+            let public_id = held.swap_remove(rng.gen_range(0..held.len()));
+            award_store::revoke(conn, city, &public_id, "test", at("2026-08-31")).unwrap();
+        } else {
+            let b = badges[rng.gen_range(0..badges.len())];
+            let y = youth[rng.gen_range(0..youth.len())];
+            if award_store::has_badge(conn, b, UserId(y)).unwrap() {
+                continue;
+            }
+            let day = first + chrono::Duration::days(rng.gen_range(0..70));
+            held.push(award(conn, city, org.id, b, UserId(y), &day.to_string()));
+        }
+        if step == 80 {
+            diesel::update(users::table.find(youth[0]))
+                .set(users::birth_date.eq(NaiveDate::from_ymd_opt(2009, 3, 4)))
+                .execute(conn)
+                .unwrap();
+            rollups::youth_changed(conn, UserId(youth[0])).unwrap();
+        }
+    }
+    assert_eq!(
+        season::stored(conn, city).unwrap(),
+        season::computed(conn, city).unwrap()
+    );
+
+    let options = store::options(conn, city).unwrap();
+    let north = options
+        .neighborhoods
+        .iter()
+        .find(|n| n.slug == "north")
+        .unwrap();
+    let arts = options
+        .categories
+        .iter()
+        .find(|c| c.slug == "arts")
+        .unwrap();
+    let picked_org = options.orgs.iter().find(|o| o.slug == "arts-club").unwrap();
+    let org_scope = Scope::Org {
+        id: org.id.0,
+        slug: "arts-club".into(),
+        name: org.name.clone(),
+    };
+    let mut views = Vec::new();
+    for a in 0..10 {
+        for b in a..10 {
+            let plain = DashFilter {
+                first_week: first + chrono::Duration::weeks(a),
+                last_week: first + chrono::Duration::weeks(b),
+                org: None,
+                category: None,
+                neighborhood: None,
+                age: None,
+                age_on: first,
+            };
+            let north = DashFilter {
+                neighborhood: Some(NeighborhoodPick::Of {
+                    id: north.id,
+                    slug: north.slug.clone(),
+                    name: north.name.clone(),
+                }),
+                ..plain.clone()
+            };
+            let unnamed = DashFilter {
+                neighborhood: Some(NeighborhoodPick::NotGiven),
+                ..plain.clone()
+            };
+            let teens = DashFilter {
+                age: Some(AgeBand::From13To15),
+                ..plain.clone()
+            };
+            let arts = DashFilter {
+                category: Some(arts.clone()),
+                ..plain.clone()
+            };
+            let by_org = DashFilter {
+                org: Some(picked_org.clone()),
+                age: Some(AgeBand::From9To12),
+                ..plain.clone()
+            };
+            for f in [plain.clone(), north, unnamed, teens, arts, by_org] {
+                views.push((Scope::City, f));
+            }
+            views.push((org_scope.clone(), plain));
+        }
+    }
+    let figures = |conn: &mut DbConnection| -> Vec<lanyard::dashboard::Figures> {
+        views
+            .iter()
+            .map(|(scope, f)| store::figures(conn, city, scope, f, &options).unwrap())
+            .collect()
+    };
+    let run = season::at(
+        conn,
+        city,
+        first + chrono::Duration::weeks(2),
+        first + chrono::Duration::weeks(6),
+    );
+    assert!(run.unwrap().is_some_and(|at| !at.whole()));
+    let from_cells = figures(conn);
+    // A run of weeks, not the whole season, in which youth were active three weeks or more.
+    assert!(views.iter().zip(&from_cells).any(|((_, f), figures)| {
+        figures.retained > 0
+            && (f.first_week, f.last_week) != (first, first + chrono::Duration::weeks(9))
+    }));
+    // Without the cells, every view is counted from the rollups.
+    diesel::delete(dash_seasons::table.filter(dash_seasons::city_id.eq(city.0)))
+        .execute(conn)
+        .unwrap();
+    assert_eq!(season::at(conn, city, first, first).unwrap(), None);
+    let counted = figures(conn);
+    for (((_, f), cells), counted) in views.iter().zip(&from_cells).zip(&counted) {
+        assert_eq!(cells, counted, "{f:?}");
+    }
+}
