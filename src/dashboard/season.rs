@@ -852,35 +852,40 @@ pub fn youth_cells(
     org: i64,
     category: i64,
 ) -> QueryResult<Vec<CellSum>> {
-    let mut query = dash_season_youth::table
-        .filter(dash_season_youth::city_id.eq(city.0))
-        .filter(dash_season_youth::org_id.eq(org))
-        .filter(dash_season_youth::category_id.eq(category))
-        .filter(dash_season_youth::week_on.ge(at.first))
-        .filter(dash_season_youth::week_on.le(at.last))
-        .group_by((
-            dash_season_youth::whole,
-            dash_season_youth::week_on,
-            dash_season_youth::neighborhood_id,
-            dash_season_youth::age_band,
-        ))
-        .select((
-            dash_season_youth::whole,
-            dash_season_youth::week_on,
-            dash_season_youth::neighborhood_id,
-            dash_season_youth::age_band,
-            sum("dash_season_youth.youth"),
-            youth_when("prev_week", "<", at.first),
-            sum("dash_season_youth.awards"),
-            sum("dash_season_youth.retained"),
-            youth_when("prev_week2", ">=", at.first),
-            youth_when("prev_week3", ">=", at.first),
-        ))
-        .into_boxed::<MultiBackend>();
-    if !at.whole() {
-        query = query.filter(dash_season_youth::whole.eq(false));
+    // One query for each kind of cell, so that each reads its part of the index.
+    let sums = |conn: &mut DbConnection, whole: bool| {
+        dash_season_youth::table
+            .filter(dash_season_youth::city_id.eq(city.0))
+            .filter(dash_season_youth::whole.eq(whole))
+            .filter(dash_season_youth::category_id.eq(category))
+            .filter(dash_season_youth::org_id.eq(org))
+            .filter(dash_season_youth::week_on.ge(at.first))
+            .filter(dash_season_youth::week_on.le(at.last))
+            .group_by((
+                dash_season_youth::whole,
+                dash_season_youth::week_on,
+                dash_season_youth::neighborhood_id,
+                dash_season_youth::age_band,
+            ))
+            .select((
+                dash_season_youth::whole,
+                dash_season_youth::week_on,
+                dash_season_youth::neighborhood_id,
+                dash_season_youth::age_band,
+                sum("dash_season_youth.youth"),
+                youth_when("prev_week", "<", at.first),
+                sum("dash_season_youth.awards"),
+                sum("dash_season_youth.retained"),
+                youth_when("prev_week2", ">=", at.first),
+                youth_when("prev_week3", ">=", at.first),
+            ))
+            .load::<CellSum>(conn)
+    };
+    let mut cells = sums(conn, false)?;
+    if at.whole() {
+        cells.extend(sums(conn, true)?);
     }
-    query.load(conn)
+    Ok(cells)
 }
 
 /// Youth reached and their awards over a view's weeks by organization (`by_org`) or by

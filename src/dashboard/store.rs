@@ -15,9 +15,9 @@ use crate::dashboard::filter::{AgeBand, DashFilter, NeighborhoodPick, Picked};
 use crate::dashboard::season;
 use crate::dashboard::{CatalogTotals, Figures, Scope, Slice, Turnaround, WeekCount};
 use crate::db::schema::{
-    activities, awards, badges, categories, claim_codes, dash_badge_weeks, dash_members,
-    dash_youth_weeks, neighborhoods, organizations, pathways, submission_events, submissions,
-    users,
+    activities, awards, badges, categories, claim_codes, dash_badge_weeks, dash_member_days,
+    dash_members, dash_youth_weeks, neighborhoods, organizations, pathways, submission_events,
+    submissions, users,
 };
 use crate::db::{DbConnection, MultiBackend};
 use crate::ids::CityId;
@@ -718,6 +718,9 @@ fn badge_figures(
 /// Youth of the city registered by the end of the range, and of them those who joined in it
 /// (in the slice by neighborhood or age band, when one is picked).
 fn registrations(conn: &mut DbConnection, city: CityId, f: &DashFilter) -> QueryResult<(i64, i64)> {
+    if f.age.is_none() {
+        return registrations_by_day(conn, city, f);
+    }
     let (Some(start), Some(end)) = (f.start().and_hms_opt(0, 0, 0), f.end().and_hms_opt(0, 0, 0))
     else {
         return Ok((0, 0));
@@ -741,6 +744,41 @@ fn registrations(conn: &mut DbConnection, city: CityId, f: &DashFilter) -> Query
         .filter(dash_members::joined_at.ge(start))
         .count()
         .get_result(conn)?;
+    Ok((registered, joined))
+}
+
+/// [`registrations`] without an age band, from the youth who joined each day (kept by
+/// triggers), by neighborhood.
+fn registrations_by_day(
+    conn: &mut DbConnection,
+    city: CityId,
+    f: &DashFilter,
+) -> QueryResult<(i64, i64)> {
+    let mut query = dash_member_days::table
+        .filter(dash_member_days::city_id.eq(city.0))
+        .filter(dash_member_days::joined_on.lt(f.end()))
+        .group_by(dash_member_days::joined_on)
+        .select((
+            dash_member_days::joined_on,
+            sql::<BigInt>("CAST(COALESCE(SUM(dash_member_days.youth), 0) AS BIGINT)"),
+        ))
+        .into_boxed::<MultiBackend>();
+    match &f.neighborhood {
+        Some(NeighborhoodPick::Of { id, .. }) => {
+            query = query.filter(dash_member_days::neighborhood_id.eq(*id));
+        }
+        Some(NeighborhoodPick::NotGiven) => {
+            query = query.filter(dash_member_days::neighborhood_id.eq(0));
+        }
+        None => {}
+    }
+    let (mut registered, mut joined) = (0, 0);
+    for (day, youth) in query.load::<(NaiveDate, i64)>(conn)? {
+        registered += youth;
+        if day >= f.start() {
+            joined += youth;
+        }
+    }
     Ok((registered, joined))
 }
 

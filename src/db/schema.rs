@@ -645,6 +645,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    dash_member_days (city_id, joined_on, neighborhood_id) {
+        city_id -> BigInt,
+        joined_on -> Date,
+        neighborhood_id -> BigInt,
+        youth -> BigInt,
+    }
+}
+
+diesel::table! {
     dash_members (city_id, youth_id) {
         city_id -> BigInt,
         youth_id -> BigInt,
@@ -793,6 +802,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     dash_youth_weeks,
     dash_badge_weeks,
     dash_versions,
+    dash_member_days,
     dash_members,
     dash_seasons,
     dash_season_youth,

@@ -12,7 +12,8 @@ use lanyard::awards::store::{self as award_store, NewAward};
 use lanyard::awards::AwardMethod;
 use lanyard::dashboard::{rollups, season};
 use lanyard::db::schema::{
-    activities, categories, cities, city_members, dash_members, neighborhoods, users,
+    activities, categories, cities, city_members, dash_member_days, dash_members, neighborhoods,
+    users,
 };
 use lanyard::db::DbConnection;
 use lanyard::ids::{BadgeId, CityId, OrgId, UserId};
@@ -574,6 +575,19 @@ async fn the_rollups_kept_as_awards_come_and_go_equal_a_count_from_scratch() {
                 .unwrap();
             rollups::youth_changed(conn, UserId(youth[0])).unwrap();
         }
+        if step == 90 {
+            // Another moves to a neighborhood of the city.
+            let hood: i64 = neighborhoods::table
+                .filter(neighborhoods::city_id.eq(city.0))
+                .select(neighborhoods::id)
+                .first(conn)
+                .unwrap();
+            diesel::update(users::table.find(youth[1]))
+                .set(users::neighborhood_id.eq(hood))
+                .execute(conn)
+                .unwrap();
+            rollups::youth_changed(conn, UserId(youth[1])).unwrap();
+        }
     }
     let computed = rollups::computed(conn, city).unwrap();
     assert!(!computed.0.is_empty());
@@ -599,6 +613,33 @@ async fn the_rollups_kept_as_awards_come_and_go_equal_a_count_from_scratch() {
     kept.sort();
     assert!(direct.len() > 3);
     assert_eq!(kept, direct);
+    // And the youth who joined each day, by neighborhood, are those members counted.
+    let mut by_day: std::collections::BTreeMap<(NaiveDate, i64), i64> = Default::default();
+    for (joined, hood) in dash_members::table
+        .filter(dash_members::city_id.eq(city.0))
+        .select((dash_members::joined_at, dash_members::neighborhood_id))
+        .load::<(NaiveDateTime, Option<i64>)>(conn)
+        .unwrap()
+    {
+        *by_day
+            .entry((joined.date(), hood.unwrap_or(0)))
+            .or_default() += 1;
+    }
+    let days: std::collections::BTreeMap<(NaiveDate, i64), i64> = dash_member_days::table
+        .filter(dash_member_days::city_id.eq(city.0))
+        .filter(dash_member_days::youth.gt(0))
+        .select((
+            dash_member_days::joined_on,
+            dash_member_days::neighborhood_id,
+            dash_member_days::youth,
+        ))
+        .load::<(NaiveDate, i64, i64)>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|(day, hood, youth)| ((day, hood), youth))
+        .collect();
+    assert!(by_day.keys().any(|(_, hood)| *hood != 0));
+    assert_eq!(days, by_day);
     let cells = season::computed(conn, city).unwrap();
     assert!(cells.0.iter().any(|c| c.whole && c.retained > 0));
     assert!(cells
