@@ -33,9 +33,9 @@ use crate::ids::CityId;
 pub const EVERY_ORG: i64 = 0;
 /// Every category, as a youth cell's `category_id` (0 is "no category").
 pub const EVERY_CATEGORY: i64 = -1;
-/// Any neighborhood, as a badge cell's `neighborhood_id` (0 is "none given").
+/// Any neighborhood, as a cell's `neighborhood_id` (0 is "none given").
 pub const ANY_NEIGHBORHOOD: i64 = -1;
-/// Any age band, as a badge cell's `age_band`.
+/// Any age band, as a cell's `age_band`.
 pub const ANY_BAND: &str = "";
 
 /// A youth cell's previous week when there is none.
@@ -202,12 +202,18 @@ fn add_youth(cells: &mut YouthCells, season: Season, rows: &[YouthWeek], sign: i
             (EVERY_ORG, row.category_id),
             (row.org_id, row.category_id),
         ];
+        // Each key is counted in the youth's neighborhood and band, and in any (for the
+        // views by organization or category with neither picked).
         for (org_id, category_id) in keys {
-            *slices
-                .entry((org_id, category_id, neighborhood_id, age_band))
-                .or_default()
-                .entry(row.week_on)
-                .or_default() += row.awards;
+            for (neighborhood_id, age_band) in
+                [(neighborhood_id, age_band), (ANY_NEIGHBORHOOD, ANY_BAND)]
+            {
+                *slices
+                    .entry((org_id, category_id, neighborhood_id, age_band))
+                    .or_default()
+                    .entry(row.week_on)
+                    .or_default() += row.awards;
+            }
         }
     }
     let mut add = |key: YouthKey, awards: i64, retained: bool| {
@@ -859,6 +865,7 @@ pub fn youth_cells(
             .filter(dash_season_youth::whole.eq(whole))
             .filter(dash_season_youth::category_id.eq(category))
             .filter(dash_season_youth::org_id.eq(org))
+            .filter(dash_season_youth::neighborhood_id.ne(ANY_NEIGHBORHOOD))
             .filter(dash_season_youth::week_on.ge(at.first))
             .filter(dash_season_youth::week_on.le(at.last))
             .group_by((
@@ -889,13 +896,15 @@ pub fn youth_cells(
 }
 
 /// Youth reached and their awards over a view's weeks by organization (`by_org`) or by
-/// category, the other key fixed: (id, youth, awards).
+/// category (only the one picked, when given), the other key fixed: (id, youth, awards).
+#[allow(clippy::too_many_arguments)]
 pub fn youth_by(
     conn: &mut DbConnection,
     city: CityId,
     at: At,
     by_org: bool,
     fixed: i64,
+    only: Option<i64>,
     slice: Slice<'_>,
 ) -> QueryResult<Vec<(i64, i64, i64)>> {
     // The cells of the view with the other key fixed, grouped by `$by`, in the slice: the
@@ -923,6 +932,15 @@ pub fn youth_by(
                         .and(dash_season_youth::week_on.le(at.last)),
                 )
             };
+            if let Some(only) = only {
+                query = query.filter($by.eq(only));
+            }
+            // The cells of any neighborhood and band, unless one is picked.
+            if slice.neighborhood.is_none() && slice.band.is_none() {
+                query = query
+                    .filter(dash_season_youth::neighborhood_id.eq(ANY_NEIGHBORHOOD))
+                    .filter(dash_season_youth::age_band.eq(ANY_BAND));
+            }
             if let Some(neighborhood) = slice.neighborhood {
                 query = query.filter(dash_season_youth::neighborhood_id.eq(neighborhood));
             }

@@ -382,18 +382,12 @@ fn youth_from_cells(
         }
     }
     let by_org = if scope.org_id().is_none() {
-        let rows = season::youth_by(conn, city, at, true, category_key, slice)?
-            .into_iter()
-            .filter(|(id, ..)| org.is_none_or(|o| o == *id))
-            .collect();
+        let rows = season::youth_by(conn, city, at, true, category_key, org, slice)?;
         named(rows, &options.orgs, false)
     } else {
         Vec::new()
     };
-    let by_category = season::youth_by(conn, city, at, false, org_key, slice)?
-        .into_iter()
-        .filter(|(id, ..)| category.is_none_or(|c| c == *id))
-        .collect();
+    let by_category = season::youth_by(conn, city, at, false, org_key, category, slice)?;
     let by_neighborhood = neighborhoods
         .into_iter()
         .map(|(id, (youth, awards))| (id, youth, awards))

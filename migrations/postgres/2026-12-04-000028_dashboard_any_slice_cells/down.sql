@@ -1,0 +1,2 @@
+DROP INDEX dash_season_youth_by_slice;
+DELETE FROM dash_seasons;
