@@ -1,16 +1,25 @@
 //! The season's cells (`dash_seasons`, `dash_season_youth`, `dash_season_badges`): the
-//! figures of a city's season, and of each of its weeks, counted ahead, so that the views a
-//! coordinator opens most (the season, or a week picked from it, by organization, category,
-//! neighborhood or age band) read a few hundred rows instead of counting distinct youth over
-//! every award of the summer.
+//! figures of a city's season, and of each of its weeks, counted ahead, so that every view of
+//! the season's weeks (the season, a week picked from it, or any run of its weeks, by
+//! organization, category, neighborhood or age band) reads cells instead of counting
+//! distinct youth over every award of the summer.
+//!
+//! Distinct youth do not add up over weeks, so each week's youth cell also keys the youth's
+//! first, second and third active week before it (in the cell's organization and category).
+//! A run of weeks `a..=b` counts each youth once, in the cell of their first active week of
+//! the run, whose previous week is before `a`; its youth active in three of its weeks or more
+//! are the cells whose second previous week is in the run, less those whose third is (a youth
+//! active in k of its weeks is in k-2 of the first and k-3 of the second). Each key is also
+//! counted in any neighborhood and band, for the views that pick neither.
 //!
 //! A youth's cells follow from their rollup rows (`dash_youth_weeks`): every change to those
 //! rows ([`rollups::award_counted`](crate::dashboard::rollups::award_counted),
 //! [`rollups::youth_changed`](crate::dashboard::rollups::youth_changed)) takes the youth's cells
 //! of before away and adds those of after, in the same transaction. A badge's cells count its
 //! awards by the earner's neighborhood and age band. [`rebuild`] recomputes a city's cells
-//! from its rollups, after a bulk load or when the season changes ([`season_changed`]). Ages
-//! are as on the season's first Monday.
+//! from its rollups, after a bulk load or when the season changes ([`season_changed`]), and
+//! [`recount_stale`] at startup for a city whose cells are missing. Ages are as on the
+//! season's first Monday.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

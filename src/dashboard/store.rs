@@ -1,8 +1,10 @@
-//! All SQL of the dashboard. Youth and award counts come from the rollups
+//! All SQL of the dashboard. A view of the city's season, or of any run of its weeks, reads
+//! the season's cells (see `season`). Any other range counts from the rollups
 //! (`dash_youth_weeks`, `dash_badge_weeks`; see `rollups`), grouped in the database; a slice
-//! by neighborhood or age band counts badges from the awards of the range instead (the badge
-//! rollup does not know who earned what). Registrations, review decisions and claim codes are
-//! counted from their own tables, through their indexes.
+//! by neighborhood or age band then counts badges from the awards of the range instead (the
+//! badge rollup does not know who earned what). Registrations are counted from the youth who
+//! joined each day (`dash_member_days`), or from `dash_members` by age band; review decisions
+//! and claim codes from their own tables, through their indexes.
 
 use std::collections::HashMap;
 
