@@ -94,7 +94,8 @@ impl Season {
 }
 
 /// The cells that answer a view of the weeks `first..=last` of the season: the whole
-/// season's, or the cells of each week of the run.
+/// season's (which sit on its first Monday, so the weeks of the view pick them too), or the
+/// cells of each week of the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct At {
     pub first: NaiveDate,
@@ -723,24 +724,26 @@ pub fn rebuild(conn: &mut DbConnection, city: CityId) -> QueryResult<()> {
 /// After `city`'s season was set: its cells are recomputed when they are of another season,
 /// in the caller's transaction.
 pub fn season_changed(conn: &mut DbConnection, city: CityId) -> QueryResult<()> {
-    if season_of_city(conn, city)? != stored_season(conn, city)? {
+    if stale(conn, city)? {
         rebuild(conn, city)?;
         crate::dashboard::rollups::bump(conn, city)?;
     }
     Ok(())
 }
 
-/// Counts again the cells of every city whose season is set but whose cells are of no
-/// season or of another (as after an upgrade that changed how cells are kept), each city in
-/// its own transaction; how many were counted.
+/// Whether `city`'s cells are of another season than the one set (or of none).
+fn stale(conn: &mut DbConnection, city: CityId) -> QueryResult<bool> {
+    Ok(season_of_city(conn, city)? != stored_season(conn, city)?)
+}
+
+/// Counts again the cells of every city whose cells are not of its season as set (as after an
+/// upgrade that changed how cells are kept), each city in its own transaction; how many were
+/// counted.
 pub fn recount_stale(conn: &mut DbConnection) -> QueryResult<usize> {
-    let seasons: Vec<(i64, Option<NaiveDate>, Option<NaiveDate>)> = cities::table
-        .select((cities::id, cities::season_starts_on, cities::season_ends_on))
-        .load(conn)?;
+    let cities: Vec<i64> = cities::table.select(cities::id).load(conn)?;
     let mut counted = 0;
-    for (id, start, end) in seasons {
-        let (city, season) = (CityId(id), Season::of(start, end));
-        if season.is_some() && stored_season(conn, city)? != season {
+    for city in cities.into_iter().map(CityId) {
+        if stale(conn, city)? {
             conn.transaction(|conn| season_changed(conn, city))?;
             counted += 1;
         }
@@ -805,7 +808,7 @@ pub struct Slice<'a> {
 }
 
 /// `SUM(column)` as a BIGINT on both backends.
-fn sum(column: &str) -> diesel::expression::SqlLiteral<BigInt> {
+pub fn sum(column: &str) -> diesel::expression::SqlLiteral<BigInt> {
     sql::<BigInt>(&format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)"))
 }
 
@@ -923,6 +926,8 @@ pub fn youth_by(
             let mut query = dash_season_youth::table
                 .filter(dash_season_youth::city_id.eq(city.0))
                 .filter(dash_season_youth::whole.eq(at.whole()))
+                .filter(dash_season_youth::week_on.ge(at.first))
+                .filter(dash_season_youth::week_on.le(at.last))
                 .filter($other.eq(fixed))
                 .filter($by.ne($every))
                 .group_by($by)
@@ -932,15 +937,6 @@ pub fn youth_by(
                     sum("dash_season_youth.awards"),
                 ))
                 .into_boxed::<MultiBackend>();
-            query = if at.whole() {
-                query.filter(dash_season_youth::week_on.eq(at.first))
-            } else {
-                query.filter(
-                    dash_season_youth::week_on
-                        .ge(at.first)
-                        .and(dash_season_youth::week_on.le(at.last)),
-                )
-            };
             if let Some(only) = only {
                 query = query.filter($by.eq(only));
             }
@@ -988,6 +984,8 @@ pub fn badge_counts(
     let mut query = dash_season_badges::table
         .filter(dash_season_badges::city_id.eq(city.0))
         .filter(dash_season_badges::whole.eq(at.whole()))
+        .filter(dash_season_badges::week_on.ge(at.first))
+        .filter(dash_season_badges::week_on.le(at.last))
         .filter(
             dash_season_badges::neighborhood_id.eq(slice.neighborhood.unwrap_or(ANY_NEIGHBORHOOD)),
         )
@@ -1003,15 +1001,6 @@ pub fn badge_counts(
             sum("dash_season_badges.pathway_awards"),
         ))
         .into_boxed::<MultiBackend>();
-    query = if at.whole() {
-        query.filter(dash_season_badges::week_on.eq(at.first))
-    } else {
-        query.filter(
-            dash_season_badges::week_on
-                .ge(at.first)
-                .and(dash_season_badges::week_on.le(at.last)),
-        )
-    };
     if let Some(org) = org {
         query = query.filter(dash_season_badges::org_id.eq(org));
     }

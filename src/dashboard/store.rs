@@ -756,7 +756,7 @@ fn registrations_by_day(
         .group_by(dash_member_days::joined_on)
         .select((
             dash_member_days::joined_on,
-            sql::<BigInt>("CAST(COALESCE(SUM(dash_member_days.youth), 0) AS BIGINT)"),
+            season::sum("dash_member_days.youth"),
         ))
         .into_boxed::<MultiBackend>();
     match &f.neighborhood {
