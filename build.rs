@@ -1,7 +1,8 @@
 //! Rebuilds the crate when a translation catalog changes: rust-i18n reads
 //! `src/i18n/locales/*.yml` at compile time but does not tell cargo about them. A key written
 //! twice (or a language twice under one key) would silently keep only the last, so the build
-//! stops and names it.
+//! stops and names it. It also rebuilds the crate when a migration is added: `embed_migrations!`
+//! reads the folders under `migrations/`, which cargo does not watch either.
 // A build script reports by stopping the build.
 #![allow(clippy::expect_used, clippy::panic)]
 
@@ -10,6 +11,8 @@ use std::collections::HashMap;
 fn main() {
     println!("cargo:rerun-if-changed=src/i18n/locales");
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=migrations/sqlite");
+    println!("cargo:rerun-if-changed=migrations/postgres");
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut files: Vec<_> = std::fs::read_dir("src/i18n/locales")
         .expect("src/i18n/locales")

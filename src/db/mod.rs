@@ -7,6 +7,7 @@
 //! The pool reconnects by itself once the database is back.
 
 pub mod schema;
+pub mod timing;
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
@@ -75,9 +76,12 @@ impl r2d2::ManageConnection for ConnectionManager {
 
     fn connect(&self) -> Result<DbConnection, Self::Error> {
         match &self.backend {
-            Backend::Postgres(url) => PgConnection::establish(url)
-                .map(DbConnection::Postgresql)
-                .map_err(diesel::r2d2::Error::ConnectionError),
+            Backend::Postgres(url) => {
+                let mut conn =
+                    PgConnection::establish(url).map_err(diesel::r2d2::Error::ConnectionError)?;
+                conn.set_instrumentation(timing::QueryTimer::default());
+                Ok(DbConnection::Postgresql(conn))
+            }
             Backend::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(path)
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
@@ -86,6 +90,7 @@ impl r2d2::ManageConnection for ConnectionManager {
                      PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
                 )
                 .map_err(diesel::r2d2::Error::QueryError)?;
+                conn.set_instrumentation(timing::QueryTimer::default());
                 Ok(DbConnection::Sqlite(conn))
             }
         }
