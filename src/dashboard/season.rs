@@ -812,99 +812,159 @@ pub fn sum(column: &str) -> diesel::expression::SqlLiteral<BigInt> {
     sql::<BigInt>(&format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)"))
 }
 
-/// `SUM(dash_season_youth.youth)` of the cells whose `column` is `test` `week`, as a BIGINT.
-/// (`week` is a date, written as one; no input reaches the SQL.)
-fn youth_when(column: &str, test: &str, week: NaiveDate) -> diesel::expression::SqlLiteral<BigInt> {
+/// `SUM(dash_season_youth.youth)` of the cells for which `test` holds, as a BIGINT. `test`
+/// compares the cells' weeks with dates written by [`week_test`]; no input reaches the SQL.
+fn youth_when(test: &str) -> diesel::expression::SqlLiteral<BigInt> {
     sql::<BigInt>(&format!(
-        "CAST(COALESCE(SUM(CASE WHEN dash_season_youth.{column} {test} '{}' \
-         THEN dash_season_youth.youth ELSE 0 END), 0) AS BIGINT)",
-        week.format("%Y-%m-%d")
+        "CAST(COALESCE(SUM(CASE WHEN {test} THEN dash_season_youth.youth ELSE 0 END), 0) \
+         AS BIGINT)"
     ))
 }
 
-/// The youth cells of a view for one organization and category key, summed by week,
-/// neighborhood and band.
-#[derive(Clone, Debug, PartialEq, Eq, Queryable)]
-pub struct CellSum {
-    /// The whole season's cells (`week_on` its first Monday), else one week's.
-    pub whole: bool,
-    pub week_on: NaiveDate,
-    pub neighborhood_id: i64,
-    pub age_band: String,
-    /// Youth active in the week (or the season).
-    pub youth: i64,
-    /// Of them, those first active in the view's weeks then: counted once over the weeks.
-    pub first: i64,
-    pub awards: i64,
-    /// Of the whole season's youth, those active in three weeks or more.
-    pub retained: i64,
-    /// Youth whose second active week before this one is of the view's weeks: those active in
-    /// three of its weeks or more, once for each such week after the second; less the youth
-    /// whose third week before is of the view's weeks, each such youth once.
-    pub second_in: i64,
-    pub third_in: i64,
+/// `dash_season_youth.{column} {op} 'week'`. On SQLite the column is written `+column`: a
+/// DATE column has numeric affinity, which SQLite would otherwise apply to the date written
+/// as text once for every cell it compares (both are text, so they compare as text either way).
+fn week_test(conn: &DbConnection, column: &str, op: &str, week: NaiveDate) -> String {
+    let plus = if matches!(conn, DbConnection::Sqlite(_)) {
+        "+"
+    } else {
+        ""
+    };
+    format!(
+        "{plus}dash_season_youth.{column} {op} '{}'",
+        week.format("%Y-%m-%d")
+    )
 }
 
-impl CellSum {
-    /// Youth first active in the view's weeks by these cells, and their awards.
-    pub fn reached(&self) -> (i64, i64) {
-        (self.first, self.awards)
-    }
+/// Youth first active in the view's weeks by the cells of each week of a run: the cells
+/// whose active week before theirs is before the run.
+fn first_in_run(conn: &DbConnection, at: At) -> diesel::expression::SqlLiteral<BigInt> {
+    youth_when(&week_test(conn, "prev_week", "<", at.first))
+}
 
-    /// Youth active in three weeks or more of the view's weeks, counted by these cells.
-    pub fn retained(&self) -> i64 {
-        if self.whole {
-            self.retained
-        } else {
-            self.second_in - self.third_in
+/// A boxed query of the youth cells narrowed to the neighborhood and band of a slice that
+/// are picked (`picked!`), or, by `sliced!`, to the cells of any neighborhood and band when
+/// neither is.
+macro_rules! picked {
+    ($query:expr, $slice:expr) => {{
+        let (mut query, slice) = ($query, $slice);
+        if let Some(neighborhood) = slice.neighborhood {
+            query = query.filter(dash_season_youth::neighborhood_id.eq(neighborhood));
         }
-    }
+        if let Some(band) = slice.band {
+            query = query.filter(dash_season_youth::age_band.eq(band.to_string()));
+        }
+        query
+    }};
 }
 
-/// The cells of a view `at` for one organization and category key: the whole season's with
-/// each week's for its weekly figures, or the cells of each week of the run.
-pub fn youth_cells(
+macro_rules! sliced {
+    ($query:expr, $slice:expr) => {{
+        let (query, slice) = ($query, $slice);
+        if slice.neighborhood.is_none() && slice.band.is_none() {
+            query
+                .filter(dash_season_youth::neighborhood_id.eq(ANY_NEIGHBORHOOD))
+                .filter(dash_season_youth::age_band.eq(ANY_BAND))
+        } else {
+            picked!(query, slice)
+        }
+    }};
+}
+
+/// One week of a view: its youth active and their awards in the view's slice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Queryable)]
+pub struct WeekSum {
+    pub week_on: NaiveDate,
+    pub youth: i64,
+    pub awards: i64,
+}
+
+/// Each week of a view `at` for one organization and category key: its youth active and
+/// their awards in the slice (read from the cells of any neighborhood and band when the slice
+/// is open).
+pub fn weeks(
     conn: &mut DbConnection,
     city: CityId,
     at: At,
     org: i64,
     category: i64,
-) -> QueryResult<Vec<CellSum>> {
-    // One query for each kind of cell, so that each reads its part of the index.
-    let sums = |conn: &mut DbConnection, whole: bool| {
-        dash_season_youth::table
-            .filter(dash_season_youth::city_id.eq(city.0))
-            .filter(dash_season_youth::whole.eq(whole))
-            .filter(dash_season_youth::category_id.eq(category))
-            .filter(dash_season_youth::org_id.eq(org))
-            .filter(dash_season_youth::neighborhood_id.ne(ANY_NEIGHBORHOOD))
-            .filter(dash_season_youth::week_on.ge(at.first))
-            .filter(dash_season_youth::week_on.le(at.last))
-            .group_by((
-                dash_season_youth::whole,
-                dash_season_youth::week_on,
-                dash_season_youth::neighborhood_id,
-                dash_season_youth::age_band,
-            ))
-            .select((
-                dash_season_youth::whole,
-                dash_season_youth::week_on,
-                dash_season_youth::neighborhood_id,
-                dash_season_youth::age_band,
-                sum("dash_season_youth.youth"),
-                youth_when("prev_week", "<", at.first),
-                sum("dash_season_youth.awards"),
-                sum("dash_season_youth.retained"),
-                youth_when("prev_week2", ">=", at.first),
-                youth_when("prev_week3", ">=", at.first),
-            ))
-            .load::<CellSum>(conn)
+    slice: Slice<'_>,
+) -> QueryResult<Vec<WeekSum>> {
+    let query = dash_season_youth::table
+        .filter(dash_season_youth::city_id.eq(city.0))
+        .filter(dash_season_youth::whole.eq(false))
+        .filter(dash_season_youth::category_id.eq(category))
+        .filter(dash_season_youth::org_id.eq(org))
+        .filter(dash_season_youth::week_on.ge(at.first))
+        .filter(dash_season_youth::week_on.le(at.last))
+        .group_by(dash_season_youth::week_on)
+        .select((
+            dash_season_youth::week_on,
+            sum("dash_season_youth.youth"),
+            sum("dash_season_youth.awards"),
+        ))
+        .into_boxed::<MultiBackend>();
+    sliced!(query, slice).load(conn)
+}
+
+/// The youth cells of one neighborhood and band over a view's weeks, summed.
+#[derive(Clone, Debug, PartialEq, Eq, Queryable)]
+pub struct HomeSum {
+    pub neighborhood_id: i64,
+    pub age_band: String,
+    /// Youth active in the view's weeks, each once.
+    pub youth: i64,
+    pub awards: i64,
+    /// Of them, those active in three of the view's weeks or more.
+    pub retained: i64,
+}
+
+/// The youth of a view `at` for one organization and category key by neighborhood and band
+/// in the slice: from the whole season's cells, or from the cells of each week of a run, each
+/// youth counted in the week the run first saw them, and counted as retained in the third.
+pub fn homes(
+    conn: &mut DbConnection,
+    city: CityId,
+    at: At,
+    org: i64,
+    category: i64,
+    slice: Slice<'_>,
+) -> QueryResult<Vec<HomeSum>> {
+    let (youth, retained) = if at.whole() {
+        (
+            sum("dash_season_youth.youth"),
+            sum("dash_season_youth.retained"),
+        )
+    } else {
+        // The second week before is of the run and the third is not: this is the third.
+        let third = format!(
+            "{} AND {}",
+            week_test(conn, "prev_week2", ">=", at.first),
+            week_test(conn, "prev_week3", "<", at.first)
+        );
+        (first_in_run(conn, at), youth_when(&third))
     };
-    let mut cells = sums(conn, false)?;
-    if at.whole() {
-        cells.extend(sums(conn, true)?);
-    }
-    Ok(cells)
+    let query = dash_season_youth::table
+        .filter(dash_season_youth::city_id.eq(city.0))
+        .filter(dash_season_youth::whole.eq(at.whole()))
+        .filter(dash_season_youth::category_id.eq(category))
+        .filter(dash_season_youth::org_id.eq(org))
+        .filter(dash_season_youth::week_on.ge(at.first))
+        .filter(dash_season_youth::week_on.le(at.last))
+        .filter(dash_season_youth::neighborhood_id.ne(ANY_NEIGHBORHOOD))
+        .group_by((
+            dash_season_youth::neighborhood_id,
+            dash_season_youth::age_band,
+        ))
+        .select((
+            dash_season_youth::neighborhood_id,
+            dash_season_youth::age_band,
+            youth,
+            sum("dash_season_youth.awards"),
+            retained,
+        ))
+        .into_boxed::<MultiBackend>();
+    picked!(query, slice).load(conn)
 }
 
 /// Youth reached and their awards over a view's weeks by organization (`by_org`) or by
@@ -931,28 +991,12 @@ pub fn youth_by(
                 .filter($other.eq(fixed))
                 .filter($by.ne($every))
                 .group_by($by)
-                .select((
-                    $by,
-                    youth_when("prev_week", "<", at.first),
-                    sum("dash_season_youth.awards"),
-                ))
+                .select(($by, first_in_run(conn, at), sum("dash_season_youth.awards")))
                 .into_boxed::<MultiBackend>();
             if let Some(only) = only {
                 query = query.filter($by.eq(only));
             }
-            // The cells of any neighborhood and band, unless one is picked.
-            if slice.neighborhood.is_none() && slice.band.is_none() {
-                query = query
-                    .filter(dash_season_youth::neighborhood_id.eq(ANY_NEIGHBORHOOD))
-                    .filter(dash_season_youth::age_band.eq(ANY_BAND));
-            }
-            if let Some(neighborhood) = slice.neighborhood {
-                query = query.filter(dash_season_youth::neighborhood_id.eq(neighborhood));
-            }
-            if let Some(band) = slice.band {
-                query = query.filter(dash_season_youth::age_band.eq(band.to_string()));
-            }
-            query.load(conn)
+            sliced!(query, slice).load(conn)
         }};
     }
     if by_org {
@@ -981,31 +1025,49 @@ pub fn badge_counts(
     category: Option<i64>,
     slice: Slice<'_>,
 ) -> QueryResult<Vec<(i64, i64, i64, i64)>> {
-    let mut query = dash_season_badges::table
+    let cells = dash_season_badges::table
         .filter(dash_season_badges::city_id.eq(city.0))
         .filter(dash_season_badges::whole.eq(at.whole()))
-        .filter(dash_season_badges::week_on.ge(at.first))
-        .filter(dash_season_badges::week_on.le(at.last))
         .filter(
             dash_season_badges::neighborhood_id.eq(slice.neighborhood.unwrap_or(ANY_NEIGHBORHOOD)),
         )
-        .filter(dash_season_badges::age_band.eq(slice.band.unwrap_or(ANY_BAND).to_string()))
-        .group_by((
-            dash_season_badges::badge_id,
-            dash_season_badges::activity_id,
-        ))
-        .select((
-            dash_season_badges::badge_id,
-            dash_season_badges::activity_id,
-            sum("dash_season_badges.awards"),
-            sum("dash_season_badges.pathway_awards"),
-        ))
-        .into_boxed::<MultiBackend>();
-    if let Some(org) = org {
-        query = query.filter(dash_season_badges::org_id.eq(org));
+        .filter(dash_season_badges::age_band.eq(slice.band.unwrap_or(ANY_BAND).to_string()));
+    macro_rules! of_key {
+        ($query:expr) => {{
+            let mut query = $query.into_boxed::<MultiBackend>();
+            if let Some(org) = org {
+                query = query.filter(dash_season_badges::org_id.eq(org));
+            }
+            if let Some(category) = category {
+                query = query.filter(dash_season_badges::category_id.eq(category));
+            }
+            query.load(conn)
+        }};
     }
-    if let Some(category) = category {
-        query = query.filter(dash_season_badges::category_id.eq(category));
+    // A badge has one cell in a week of a slice, and the whole season's sit on its first
+    // Monday: one week is read as it is, in badge order; a run of weeks is summed.
+    if at.whole() || at.first == at.last {
+        of_key!(cells
+            .filter(dash_season_badges::week_on.eq(at.first))
+            .select((
+                dash_season_badges::badge_id,
+                dash_season_badges::activity_id,
+                dash_season_badges::awards,
+                dash_season_badges::pathway_awards,
+            )))
+    } else {
+        of_key!(cells
+            .filter(dash_season_badges::week_on.ge(at.first))
+            .filter(dash_season_badges::week_on.le(at.last))
+            .group_by((
+                dash_season_badges::badge_id,
+                dash_season_badges::activity_id,
+            ))
+            .select((
+                dash_season_badges::badge_id,
+                dash_season_badges::activity_id,
+                sum("dash_season_badges.awards"),
+                sum("dash_season_badges.pathway_awards"),
+            )))
     }
-    query.load(conn)
 }

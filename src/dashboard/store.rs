@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use diesel::dsl::{count, count_star, sql};
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
+use diesel::sql_types::{BigInt, Timestamp};
 
 use crate::dashboard::filter::{AgeBand, DashFilter, NeighborhoodPick, Picked};
 use crate::dashboard::season;
@@ -347,41 +347,30 @@ fn youth_from_cells(
     let category = f.category.as_ref().map(|c| c.id);
     let category_key = category.unwrap_or(season::EVERY_CATEGORY);
     let slice = cell_slice(f);
+    let weekly: HashMap<NaiveDate, (i64, i64)> =
+        season::weeks(conn, city, at, org_key, category_key, slice)?
+            .into_iter()
+            .map(|w| (w.week_on, (w.youth, w.awards)))
+            .collect();
     let (mut active, mut awards, mut retained) = (0, 0, 0);
-    let mut weekly: HashMap<NaiveDate, (i64, i64)> = HashMap::new();
     let mut neighborhoods: HashMap<Option<i64>, (i64, i64)> = HashMap::new();
     let mut bands: HashMap<AgeBand, (i64, i64)> = HashMap::new();
     let add = |map_entry: &mut (i64, i64), youth: i64, awards: i64| {
         map_entry.0 += youth;
         map_entry.1 += awards;
     };
-    for cell in season::youth_cells(conn, city, at, org_key, category_key)? {
-        if slice
-            .neighborhood
-            .is_some_and(|n| n != cell.neighborhood_id)
-            || slice.band.is_some_and(|b| b != cell.age_band)
-        {
-            continue;
-        }
-        // The whole season's cells give its figures; else each week's cells of the run
-        // count their youth once over the run.
-        if cell.whole == at.whole() {
-            let (youth, cell_awards) = cell.reached();
-            active += youth;
-            awards += cell_awards;
-            retained += cell.retained();
-            let home = (cell.neighborhood_id != 0).then_some(cell.neighborhood_id);
-            add(neighborhoods.entry(home).or_default(), youth, cell_awards);
-            let band = AgeBand::parse(&cell.age_band).unwrap_or(AgeBand::Unknown);
-            add(bands.entry(band).or_default(), youth, cell_awards);
-        }
-        if !cell.whole {
-            add(
-                weekly.entry(cell.week_on).or_default(),
-                cell.youth,
-                cell.awards,
-            );
-        }
+    for home in season::homes(conn, city, at, org_key, category_key, slice)? {
+        active += home.youth;
+        awards += home.awards;
+        retained += home.retained;
+        let id = (home.neighborhood_id != 0).then_some(home.neighborhood_id);
+        add(
+            neighborhoods.entry(id).or_default(),
+            home.youth,
+            home.awards,
+        );
+        let band = AgeBand::parse(&home.age_band).unwrap_or(AgeBand::Unknown);
+        add(bands.entry(band).or_default(), home.youth, home.awards);
     }
     let by_org = if scope.org_id().is_none() {
         let rows = season::youth_by(conn, city, at, true, category_key, org, slice)?;
@@ -735,12 +724,11 @@ fn registrations(conn: &mut DbConnection, city: CityId, f: &DashFilter) -> Query
             dash_members::birth_date
         )
     };
-    let registered: i64 = base().count().get_result(conn)?;
-    let joined: i64 = base()
-        .filter(dash_members::joined_at.ge(start))
-        .count()
-        .get_result(conn)?;
-    Ok((registered, joined))
+    // Both counts in one pass over the members of the band.
+    let joined_since = sql::<BigInt>("CAST(COALESCE(SUM(CASE WHEN dash_members.joined_at >= ")
+        .bind::<Timestamp, _>(start)
+        .sql(" THEN 1 ELSE 0 END), 0) AS BIGINT)");
+    base().select((count_star(), joined_since)).get_result(conn)
 }
 
 /// [`registrations`] without an age band, from the youth who joined each day (kept by
