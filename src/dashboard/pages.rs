@@ -194,6 +194,12 @@ impl DashboardPage {
         active
     }
 
+    /// A table's cell as the page shows it: a count with its thousands grouped as in the
+    /// headline (the CSV keeps the plain number, for spreadsheets).
+    pub fn shown(&self, text: &str) -> String {
+        grouped(self.chrome.locale, text)
+    }
+
     pub fn csv(&self, table: &str) -> String {
         match &self.filter {
             Some(f) => csv_href(&self.base, table, f),
@@ -217,7 +223,7 @@ fn percent(part: i64, whole: i64) -> String {
     }
 }
 
-/// A count with thousands grouped, for the headline ("200,000" / "200 000").
+/// A count with thousands grouped ("200,000" / "200 000"); any other text as it is.
 fn grouped(locale: &str, n: &str) -> String {
     let Ok(value) = n.parse::<i64>() else {
         return n.to_string();
