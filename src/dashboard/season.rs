@@ -1014,9 +1014,10 @@ pub fn youth_by(
     }
 }
 
-/// Awards of each badge over a view's weeks in a slice (any neighborhood or band when none
-/// is picked), of one organization or category when given:
-/// (badge, activity, awards, pathway awards).
+/// The cells of each badge over a view's weeks in a slice (any neighborhood or band when none
+/// is picked), of one organization or category when given: (badge, activity, awards, pathway
+/// awards), one row for each week of a run (the caller sums them: hashing them there costs
+/// less than grouping them in the database).
 pub fn badge_counts(
     conn: &mut DbConnection,
     city: CityId,
@@ -1025,49 +1026,28 @@ pub fn badge_counts(
     category: Option<i64>,
     slice: Slice<'_>,
 ) -> QueryResult<Vec<(i64, i64, i64, i64)>> {
-    let cells = dash_season_badges::table
+    // A badge has one cell in a week of a slice; the whole season's sit on its first Monday.
+    let mut query = dash_season_badges::table
         .filter(dash_season_badges::city_id.eq(city.0))
         .filter(dash_season_badges::whole.eq(at.whole()))
         .filter(
             dash_season_badges::neighborhood_id.eq(slice.neighborhood.unwrap_or(ANY_NEIGHBORHOOD)),
         )
-        .filter(dash_season_badges::age_band.eq(slice.band.unwrap_or(ANY_BAND).to_string()));
-    macro_rules! of_key {
-        ($query:expr) => {{
-            let mut query = $query.into_boxed::<MultiBackend>();
-            if let Some(org) = org {
-                query = query.filter(dash_season_badges::org_id.eq(org));
-            }
-            if let Some(category) = category {
-                query = query.filter(dash_season_badges::category_id.eq(category));
-            }
-            query.load(conn)
-        }};
+        .filter(dash_season_badges::age_band.eq(slice.band.unwrap_or(ANY_BAND).to_string()))
+        .filter(dash_season_badges::week_on.ge(at.first))
+        .filter(dash_season_badges::week_on.le(at.last))
+        .select((
+            dash_season_badges::badge_id,
+            dash_season_badges::activity_id,
+            dash_season_badges::awards,
+            dash_season_badges::pathway_awards,
+        ))
+        .into_boxed::<MultiBackend>();
+    if let Some(org) = org {
+        query = query.filter(dash_season_badges::org_id.eq(org));
     }
-    // A badge has one cell in a week of a slice, and the whole season's sit on its first
-    // Monday: one week is read as it is, in badge order; a run of weeks is summed.
-    if at.whole() || at.first == at.last {
-        of_key!(cells
-            .filter(dash_season_badges::week_on.eq(at.first))
-            .select((
-                dash_season_badges::badge_id,
-                dash_season_badges::activity_id,
-                dash_season_badges::awards,
-                dash_season_badges::pathway_awards,
-            )))
-    } else {
-        of_key!(cells
-            .filter(dash_season_badges::week_on.ge(at.first))
-            .filter(dash_season_badges::week_on.le(at.last))
-            .group_by((
-                dash_season_badges::badge_id,
-                dash_season_badges::activity_id,
-            ))
-            .select((
-                dash_season_badges::badge_id,
-                dash_season_badges::activity_id,
-                sum("dash_season_badges.awards"),
-                sum("dash_season_badges.pathway_awards"),
-            )))
+    if let Some(category) = category {
+        query = query.filter(dash_season_badges::category_id.eq(category));
     }
+    query.load(conn)
 }

@@ -491,8 +491,9 @@ fn by_band(bands: &HashMap<AgeBand, (i64, i64)>) -> Vec<Slice> {
         .collect()
 }
 
-/// Awards of one badge over the range: (badge, awards, of which by pathway), with the
-/// badge's activity (0 for none).
+/// Awards of one badge over the range, or over one week of it (a badge's weeks are summed by
+/// [`badge_figures`]): (badge, awards, of which by pathway), with the badge's activity (0 for
+/// none).
 #[derive(Clone, Copy, Debug)]
 struct BadgeCount {
     badge: i64,
@@ -537,7 +538,7 @@ fn badge_counts_from_rollup(
         .collect())
 }
 
-/// The badge counts of a view from the season's cells `at`.
+/// The badge counts of a view from the season's cells `at`, a row for each week of a run.
 fn badge_counts_from_cells(
     conn: &mut DbConnection,
     city: CityId,
