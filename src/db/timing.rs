@@ -6,9 +6,15 @@
 use std::time::{Duration, Instant};
 
 use diesel::connection::{Instrumentation, InstrumentationEvent};
+use diesel::Connection;
+
+use crate::db::DbConnection;
 
 /// A query slower than this is logged as a warning.
 pub const SLOW: Duration = Duration::from_millis(250);
+
+/// The same for a bulk load's statements (the demo city's), which are slow by design.
+pub const BULK: Duration = Duration::from_secs(30);
 
 /// The most characters of a statement logged.
 pub const SHOWN: usize = 2_000;
@@ -26,10 +32,34 @@ fn statement(query: &str) -> &str {
     }
 }
 
-/// The instrumentation of one connection: when its query started.
-#[derive(Default)]
+/// The instrumentation of one connection: when its query started, and from how long a query
+/// is slow.
 pub struct QueryTimer {
     started: Option<Instant>,
+    slow: Duration,
+}
+
+impl QueryTimer {
+    pub fn new(slow: Duration) -> QueryTimer {
+        QueryTimer {
+            started: None,
+            slow,
+        }
+    }
+}
+
+impl Default for QueryTimer {
+    fn default() -> QueryTimer {
+        QueryTimer::new(SLOW)
+    }
+}
+
+/// Times the queries of `conn` with `slow` as their threshold from now on.
+pub fn set_slow(conn: &mut DbConnection, slow: Duration) {
+    match conn {
+        DbConnection::Sqlite(c) => c.set_instrumentation(QueryTimer::new(slow)),
+        DbConnection::Postgresql(c) => c.set_instrumentation(QueryTimer::new(slow)),
+    }
 }
 
 impl Instrumentation for QueryTimer {
@@ -44,7 +74,7 @@ impl Instrumentation for QueryTimer {
                 let ms = elapsed.as_secs_f64() * 1000.0;
                 let failed = error.is_some();
                 // The statement is written out only when it is logged.
-                if elapsed >= SLOW {
+                if elapsed >= self.slow {
                     let query = query.to_string();
                     tracing::warn!(ms, failed, query = statement(&query), "slow query");
                 } else if tracing::enabled!(tracing::Level::DEBUG) {

@@ -10,7 +10,7 @@ use diesel::sql_types::BigInt;
 use crate::db::schema::{
     activities, activity_badges, awards, badges, city_members, organizations, users,
 };
-use crate::db::DbConnection;
+use crate::db::{timing, DbConnection};
 
 /// The tables this module writes with ids of its own.
 pub const TABLES: [&str; 7] = [
@@ -181,9 +181,11 @@ pub fn advance_sequences(conn: &mut DbConnection) -> QueryResult<()> {
 }
 
 /// Session settings for the load: on SQLite no fsync per commit and a large page cache (a crash
-/// mid-load only loses a demo that is re-created on the next start). Undone by [`finish`],
-/// since the connection goes back to the pool.
+/// mid-load only loses a demo that is re-created on the next start); its statements logged as
+/// slow only from [`timing::BULK`]. Undone by [`finish`], since the connection goes back to
+/// the pool.
 pub fn prepare(conn: &mut DbConnection) -> QueryResult<()> {
+    timing::set_slow(conn, timing::BULK);
     match conn {
         DbConnection::Sqlite(_) => {
             conn.batch_execute("PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;")
@@ -195,16 +197,17 @@ pub fn prepare(conn: &mut DbConnection) -> QueryResult<()> {
 /// Restores the pool's settings and gathers the planner's statistics on what was loaded
 /// (on PostgreSQL, vacuums too).
 pub fn finish(conn: &mut DbConnection) -> QueryResult<()> {
-    match conn {
+    let done = match conn {
         DbConnection::Sqlite(_) => conn.batch_execute(
             "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2000; ANALYZE; \
              PRAGMA wal_checkpoint(TRUNCATE);",
         ),
         // VACUUM (not in a transaction, so a statement of its own) also marks the pages
         // all-visible, so that counts can read the indexes alone from the first request on.
-        DbConnection::Postgresql(_) => {
-            conn.batch_execute("SET synchronous_commit = on")?;
-            conn.batch_execute("VACUUM ANALYZE")
-        }
-    }
+        DbConnection::Postgresql(_) => conn
+            .batch_execute("SET synchronous_commit = on")
+            .and_then(|_| conn.batch_execute("VACUUM ANALYZE")),
+    };
+    timing::set_slow(conn, timing::SLOW);
+    done
 }
