@@ -3,6 +3,7 @@
 //! chart is a picture of the table beside it, which carries the numbers for screen readers;
 //! a weekly chart's bars link to the view of that week.
 
+use crate::i18n;
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
@@ -91,7 +92,7 @@ fn last_segment(n: u32) -> u32 {
 
 /// A column chart of the weeks of the range, headed `caption`: one bar per week, each linking
 /// to its view.
-pub fn weekly(title: &str, caption: &str, bars: &[Bar]) -> String {
+pub fn weekly(locale: &str, title: &str, caption: &str, bars: &[Bar]) -> String {
     let height = 260;
     let mut svg = String::new();
     let mut links = String::new();
@@ -126,7 +127,7 @@ pub fn weekly(title: &str, caption: &str, bars: &[Bar]) -> String {
                     .unwrap_or_default(),
                 SegmentValue::Last => String::new(),
             })
-            .y_label_formatter(&|v| v.to_string())
+            .y_label_formatter(&|v| i18n::grouped(locale, *v))
             .label_style(("sans-serif", TEXT).into_font().color(&INK))
             .draw()?;
         chart.draw_series(bars.iter().enumerate().filter_map(|(i, bar)| {
@@ -183,7 +184,7 @@ pub fn weekly(title: &str, caption: &str, bars: &[Bar]) -> String {
 }
 
 /// A bar chart of a breakdown: one horizontal bar per row, labelled on the left.
-pub fn breakdown(title: &str, bars: &[Bar]) -> String {
+pub fn breakdown(locale: &str, title: &str, bars: &[Bar]) -> String {
     let rows = bars.len().max(1) as u32;
     let height = 44 + 30 * rows;
     let mut svg = String::new();
@@ -216,7 +217,7 @@ pub fn breakdown(title: &str, bars: &[Bar]) -> String {
                     .unwrap_or_default(),
                 SegmentValue::Last => String::new(),
             })
-            .x_label_formatter(&|v| v.to_string())
+            .x_label_formatter(&|v| i18n::grouped(locale, *v))
             .label_style(("sans-serif", TEXT).into_font().color(&INK))
             .draw()?;
         let place = |row: usize| rows - 1 - row as u32;
@@ -234,7 +235,9 @@ pub fn breakdown(title: &str, bars: &[Bar]) -> String {
             Some(rect)
         }))?;
         chart.draw_series(bars.iter().enumerate().map(|(row, bar)| {
-            let text = bar.value.map_or(HIDDEN.to_string(), |v| v.to_string());
+            let text = bar
+                .value
+                .map_or(HIDDEN.to_string(), |v| i18n::grouped(locale, v));
             Text::new(
                 text,
                 (bar.value.unwrap_or(0), SegmentValue::CenterOf(place(row))),
@@ -274,7 +277,7 @@ mod tests {
 
     #[test]
     fn a_weekly_chart_is_a_named_svg_whose_bars_link_to_their_week() {
-        let svg = weekly("Active youth & weeks", "Active youth", &bars());
+        let svg = weekly("en", "Active youth & weeks", "Active youth", &bars());
         assert!(
             svg.starts_with("<svg class=\"chart\" aria-hidden=\"true\""),
             "{svg}"
@@ -288,7 +291,7 @@ mod tests {
 
     #[test]
     fn a_breakdown_chart_names_its_rows() {
-        let svg = breakdown("By neighborhood", &bars());
+        let svg = breakdown("en", "By neighborhood", &bars());
         assert!(
             svg.starts_with("<svg class=\"chart\" role=\"img\""),
             "{svg}"

@@ -225,22 +225,9 @@ fn percent(part: i64, whole: i64) -> String {
 
 /// A count with thousands grouped ("200,000" / "200 000"); any other text as it is.
 fn grouped(locale: &str, n: &str) -> String {
-    let Ok(value) = n.parse::<i64>() else {
-        return n.to_string();
-    };
-    let digits = value.abs().to_string();
-    let separator = if locale == "es" { "\u{a0}" } else { "," };
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push_str(separator);
-        }
-        out.push(c);
-    }
-    if value < 0 {
-        format!("-{out}")
-    } else {
-        out
+    match n.parse::<i64>() {
+        Ok(value) => i18n::grouped(locale, value),
+        Err(_) => n.to_string(),
     }
 }
 
@@ -260,7 +247,10 @@ fn tiles(chrome: &Chrome, view: &View<'_>) -> Vec<Tile> {
             view.youth_figure(registered),
             "dashboard.registered",
             f.registered_in_range
-                .map(|n| chrome.t1("dashboard.registered_new", "n", view.youth_figure(n)))
+                .map(|n| {
+                    let n = grouped(chrome.locale, &view.youth_figure(n));
+                    chrome.t1("dashboard.registered_new", "n", n)
+                })
                 .unwrap_or_default(),
         ));
     }
@@ -303,7 +293,11 @@ fn tiles(chrome: &Chrome, view: &View<'_>) -> Vec<Tile> {
         chrome.t1(
             "dashboard.codes_detail",
             "n",
-            format!("{} / {}", f.codes_redeemed, f.codes_issued),
+            format!(
+                "{} / {}",
+                i18n::grouped(chrome.locale, f.codes_redeemed),
+                i18n::grouped(chrome.locale, f.codes_issued)
+            ),
         ),
     ));
     tiles.push(tile(

@@ -220,11 +220,13 @@ impl View<'_> {
         let (rows, _, _) = self.counted(rows, protect, true, None);
         let charts = vec![
             charts::weekly(
+                self.locale,
                 &self.t("dashboard.chart_active"),
                 &self.t("dashboard.active_youth"),
                 &self.bars(&rows, 1),
             ),
             charts::weekly(
+                self.locale,
                 &self.t("dashboard.chart_awards"),
                 &self.t("dashboard.awards"),
                 &self.bars(&rows, 2),
@@ -293,7 +295,7 @@ impl View<'_> {
                 None => top,
             });
         }
-        let chart = charts::breakdown(caption, &bars);
+        let chart = charts::breakdown(self.locale, caption, &bars);
         Table {
             id,
             caption: caption.to_string(),
@@ -455,7 +457,7 @@ impl View<'_> {
             .map(|s| (Cell::text(s.label.clone()), s.awards, s.awards))
             .collect();
         let (rows, total, _) = self.counted(rows, protect, false, total.map(|n| (n, n)));
-        let chart = charts::breakdown(&caption, &self.bars(&rows, 1));
+        let chart = charts::breakdown(self.locale, &caption, &self.bars(&rows, 1));
         Table {
             id,
             caption,

@@ -16,6 +16,24 @@ pub fn t_with(locale: &str, key: &str, name: &str, value: &str) -> String {
     t(locale, key).replace(&format!("%{{{name}}}"), value)
 }
 
+/// `n` with its thousands grouped as `locale` writes them ("200,000"; in Spanish with a
+/// no-break space, "200 000").
+pub fn grouped(locale: &str, n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let separator = if locale == "es" { "\u{a0}" } else { "," };
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(separator);
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The supported locale matching `tag`, if any (`es-MX` → `es`).
 pub fn supported(tag: &str) -> Option<&'static str> {
     let primary = tag.split(['-', '_']).next()?.trim().to_ascii_lowercase();
@@ -32,6 +50,16 @@ pub fn negotiate(accept_language: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_grouped_by_thousands_as_each_locale_writes_them() {
+        assert_eq!(grouped("en", 0), "0");
+        assert_eq!(grouped("en", 999), "999");
+        assert_eq!(grouped("en", 1000), "1,000");
+        assert_eq!(grouped("en", 200_000), "200,000");
+        assert_eq!(grouped("en", -1_234_567), "-1,234,567");
+        assert_eq!(grouped("es", 129_399), "129\u{a0}399");
+    }
 
     #[test]
     fn accept_language_picks_the_first_supported_language() {
